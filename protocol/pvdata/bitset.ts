@@ -1,0 +1,180 @@
+/**
+ * BitSet: which fields of a structure a partial value carries.
+ *
+ * On the wire: a Size N (bytes), then N/8 64-bit words in the message byte order, then the
+ * N%8 remaining bytes least-significant first. Below 8 bytes both byte orders agree; from
+ * 8 bytes on, a big-endian message reverses each full word.
+ *
+ * @module
+ */
+import type { Reader } from "./reader.ts";
+import type { Writer } from "./writer.ts";
+
+/**
+ * A growable set of non-negative integers.
+ *
+ * @example
+ * ```ts
+ * import { BitSet } from "./bitset.ts";
+ * const b = BitSet.of(0, 7);
+ * b.has(7); // true
+ * [...b]; // [0, 7]
+ * ```
+ */
+export class BitSet implements Iterable<number> {
+  /** Bit i is bit (i % 8) of byte i / 8. */
+  private bits: Uint8Array;
+
+  /** @param capacityBits initial capacity in bits */
+  constructor(capacityBits = 64) {
+    this.bits = new Uint8Array(Math.max(1, Math.ceil(capacityBits / 8)));
+  }
+
+  /** A set holding the given bits. */
+  static of(...indices: number[]): BitSet {
+    const b = new BitSet();
+    for (const i of indices) b.set(i);
+    return b;
+  }
+
+  /** A set of bits [from, to). */
+  static range(from: number, to: number): BitSet {
+    const b = new BitSet(to);
+    b.setRange(from, to);
+    return b;
+  }
+
+  /** Adds bit i. */
+  set(i: number): this {
+    const byte = i >>> 3;
+    this.grow(byte + 1);
+    this.bits[byte] |= 1 << (i & 7);
+    return this;
+  }
+
+  private grow(bytes: number): void {
+    if (bytes <= this.bits.length) return;
+    const next = new Uint8Array(Math.max(bytes, this.bits.length * 2));
+    next.set(this.bits);
+    this.bits = next;
+  }
+
+  /** Adds bits [from, to). */
+  setRange(from: number, to: number): this {
+    for (let i = from; i < to; i++) this.set(i);
+    return this;
+  }
+
+  /** Removes bit i. */
+  clear(i: number): this {
+    const byte = i >>> 3;
+    if (byte < this.bits.length) this.bits[byte] &= ~(1 << (i & 7));
+    return this;
+  }
+
+  /** True when bit i is set. */
+  has(i: number): boolean {
+    const byte = i >>> 3;
+    return byte < this.bits.length && (this.bits[byte] & (1 << (i & 7))) !== 0;
+  }
+
+  /** True when any bit in [from, to) is set. */
+  anyInRange(from: number, to: number): boolean {
+    for (let i = this.nextSetBit(from); i >= 0 && i < to; i = this.nextSetBit(i + 1)) return true;
+    return false;
+  }
+
+  /** The lowest set bit >= from, or -1. */
+  nextSetBit(from: number): number {
+    let byte = from >>> 3;
+    if (byte >= this.bits.length) return -1;
+    let b = this.bits[byte] & (0xff << (from & 7));
+    while (b === 0) {
+      if (++byte >= this.bits.length) return -1;
+      b = this.bits[byte];
+    }
+    return byte * 8 + (31 - Math.clz32(b & -b));
+  }
+
+  /** True when no bit is set. */
+  isEmpty(): boolean {
+    return this.nextSetBit(0) < 0;
+  }
+
+  /** Adds every bit of `other`. */
+  or(other: BitSet): this {
+    const n = other.bits.length;
+    this.grow(n);
+    for (let i = 0; i < n; i++) this.bits[i] |= other.bits[i];
+    return this;
+  }
+
+  /** Keeps only bits also in `other`. */
+  and(other: BitSet): this {
+    for (let i = 0; i < this.bits.length; i++) this.bits[i] &= other.bits[i] ?? 0;
+    return this;
+  }
+
+  /** Removes every bit. */
+  clearAll(): this {
+    this.bits.fill(0);
+    return this;
+  }
+
+  /** A copy. */
+  clone(): BitSet {
+    const b = new BitSet(this.bits.length * 8);
+    b.bits.set(this.bits);
+    return b;
+  }
+
+  /** Set bits in increasing order. */
+  *[Symbol.iterator](): Iterator<number> {
+    for (let i = this.nextSetBit(0); i >= 0; i = this.nextSetBit(i + 1)) yield i;
+  }
+
+  /** Equal membership. */
+  equals(other: BitSet): boolean {
+    const n = Math.max(this.bits.length, other.bits.length);
+    for (let i = 0; i < n; i++) if ((this.bits[i] ?? 0) !== (other.bits[i] ?? 0)) return false;
+    return true;
+  }
+
+  /** Number of bytes the trimmed wire form carries. */
+  private usedBytes(): number {
+    let n = this.bits.length;
+    while (n > 0 && this.bits[n - 1] === 0) n--;
+    return n;
+  }
+
+  /** Writes the wire form (trailing zero bytes trimmed). */
+  write(w: Writer): void {
+    const n = this.usedBytes();
+    w.size(n);
+    const words = n >>> 3;
+    if (w.littleEndian || words === 0) {
+      w.bytes(this.bits.subarray(0, n));
+      return;
+    }
+    for (let word = 0; word < words; word++) {
+      for (let k = 7; k >= 0; k--) w.u8(this.bits[word * 8 + k]);
+    }
+    w.bytes(this.bits.subarray(words * 8, n));
+  }
+
+  /** Reads the wire form. */
+  static read(r: Reader): BitSet {
+    const n = r.count(r.limits.maxArrayBytes, "bitset byte");
+    const raw = r.take(n);
+    const b = new BitSet(n * 8);
+    const words = n >>> 3;
+    if (r.littleEndian) b.bits.set(raw);
+    else {
+      for (let word = 0; word < words; word++) {
+        for (let k = 0; k < 8; k++) b.bits[word * 8 + k] = raw[word * 8 + 7 - k];
+      }
+      b.bits.set(raw.subarray(words * 8), words * 8);
+    }
+    return b;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The one error type every pvData and pvAccess decoder throws on bad input.
+ *
+ * Untrusted bytes must never surface as a RangeError or TypeError from deep inside the
+ * codec: callers catch `DecodeError`, close the one connection that sent it, and go on.
+ *
+ * @example
+ * ```ts
+ * import { DecodeError } from "./errors.ts";
+ * try {
+ *   throw new DecodeError(12, "size 4294967295 exceeds the array limit");
+ * } catch (e) {
+ *   if (e instanceof DecodeError) console.log(e.offset, e.reason);
+ * }
+ * ```
+ */
+export class DecodeError extends Error {
+  /** Byte offset in the decoded buffer where the problem was found. */
+  readonly offset: number;
+  /** What was wrong, without the offset. */
+  readonly reason: string;
+
+  /**
+   * @param offset byte offset where decoding failed
+   * @param reason human-readable cause
+   */
+  constructor(offset: number, reason: string) {
+    super(`decode error at offset ${offset}: ${reason}`);
+    this.name = "DecodeError";
+    this.offset = offset;
+    this.reason = reason;
+  }
+}
+
+/** Thrown when a value does not fit the type it is being encoded as. */
+export class EncodeError extends Error {
+  /**
+   * @param reason what does not fit, naming the field where known
+   */
+  constructor(reason: string) {
+    super(reason);
+    this.name = "EncodeError";
+  }
+}
