@@ -1,0 +1,144 @@
+/**
+ * Partial values: a BitSet says which fields follow, numbered depth-first in pre-order
+ * (bit 0 is the top structure, each structure is followed by its members). A set bit on a
+ * structure sends the whole sub-structure once.
+ *
+ * Decoding merges into the previous full value without changing it: untouched branches are
+ * shared, changed ones are new objects, so a consumer may keep the old value.
+ *
+ * @module
+ */
+import type { BitSet } from "./bitset.ts";
+import type { Reader } from "./reader.ts";
+import { type FieldDesc, memberIndex, type StructValue, type Value } from "./types.ts";
+import { readValue, writeValue } from "./value.ts";
+import type { Writer } from "./writer.ts";
+
+const countCache = new WeakMap<FieldDesc, number>();
+
+/**
+ * Number of bits a type occupies: 1 per leaf, 1 + members for a structure.
+ * @example
+ * ```ts
+ * import { bitCount } from "./partial.ts";
+ * import { scalar, struct } from "./types.ts";
+ * bitCount(struct("", { a: scalar("int32"), b: struct("", { c: scalar("int8") }) })); // 4
+ * ```
+ */
+export function bitCount(t: FieldDesc): number {
+  if (t.kind !== "structure") return 1;
+  let n = countCache.get(t);
+  if (n === undefined) {
+    n = 1;
+    for (const m of t.fields) n += bitCount(m.type);
+    countCache.set(t, n);
+  }
+  return n;
+}
+
+/** The bit number of a dotted member path ("" is the top, bit 0), or -1 if absent. */
+export function bitOf(t: FieldDesc, path: string): number {
+  if (path === "") return 0;
+  let bit = 0;
+  let cur = t;
+  for (const part of path.split(".")) {
+    if (cur.kind !== "structure") return -1;
+    const i = memberIndex(cur, part);
+    if (i < 0) return -1;
+    bit += 1;
+    for (let k = 0; k < i; k++) bit += bitCount(cur.fields[k].type);
+    cur = cur.fields[i].type;
+  }
+  return bit;
+}
+
+/** The dotted path of bit `bit` ("" for bit 0), or undefined when out of range. */
+export function pathOf(t: FieldDesc, bit: number): string | undefined {
+  if (bit === 0) return "";
+  if (t.kind !== "structure" || bit < 0 || bit >= bitCount(t)) return undefined;
+  let offset = 1;
+  for (const m of t.fields) {
+    const n = bitCount(m.type);
+    if (bit < offset + n) {
+      const rest = pathOf(m.type, bit - offset);
+      return rest === "" ? m.name : `${m.name}.${rest}`;
+    }
+    offset += n;
+  }
+  return undefined;
+}
+
+/**
+ * Writes the values of the fields marked in `bits` (the BitSet itself is not written).
+ * A marked structure is written whole and its members' bits are not consulted.
+ */
+export function writePartial(w: Writer, t: FieldDesc, v: Value, bits: BitSet): void {
+  writeMarked(w, t, v, bits, 0);
+}
+
+function writeMarked(w: Writer, t: FieldDesc, v: Value, bits: BitSet, offset: number): void {
+  if (bits.has(offset)) {
+    writeValue(w, t, v);
+    return;
+  }
+  if (t.kind !== "structure" || !bits.anyInRange(offset + 1, offset + bitCount(t))) return;
+  let child = offset + 1;
+  const o = v as StructValue;
+  for (const m of t.fields) {
+    writeMarked(w, m.type, o[m.name], bits, child);
+    child += bitCount(m.type);
+  }
+}
+
+/**
+ * Reads the fields marked in `bits` and returns `prev` updated with them; `prev` itself is
+ * left unchanged and unchanged branches are shared with it.
+ */
+export function readPartial(r: Reader, t: FieldDesc, bits: BitSet, prev: Value): Value {
+  return readMarked(r, t, bits, 0, prev);
+}
+
+function readMarked(r: Reader, t: FieldDesc, bits: BitSet, offset: number, prev: Value): Value {
+  if (bits.has(offset)) return readValue(r, t);
+  if (t.kind !== "structure" || !bits.anyInRange(offset + 1, offset + bitCount(t))) return prev;
+  r.enter();
+  const out: StructValue = { ...(prev as StructValue) };
+  let child = offset + 1;
+  for (const m of t.fields) {
+    out[m.name] = readMarked(r, m.type, bits, child, out[m.name]);
+    child += bitCount(m.type);
+  }
+  r.leave();
+  return out;
+}
+
+/**
+ * The dotted paths of the leaf fields that a partial value with `bits` carries (members of
+ * a marked structure included).
+ * @example
+ * ```ts
+ * import type { BitSet } from "./bitset.ts";
+ * import { changedLeaves } from "./partial.ts";
+ * import { scalar, struct } from "./types.ts";
+ * const t = struct("", { value: scalar("float64"), alarm: struct("", { severity: scalar("int32") }) });
+ * changedLeaves(t, BitSet.of(2)); // ["alarm.severity"]
+ * ```
+ */
+export function changedLeaves(t: FieldDesc, bits: BitSet): string[] {
+  const out: string[] = [];
+  const walk = (d: FieldDesc, offset: number, path: string, inherited: boolean) => {
+    const on = inherited || bits.has(offset);
+    if (d.kind !== "structure") {
+      if (on) out.push(path);
+      return;
+    }
+    if (!on && !bits.anyInRange(offset + 1, offset + bitCount(d))) return;
+    let child = offset + 1;
+    for (const m of d.fields) {
+      walk(m.type, child, path ? `${path}.${m.name}` : m.name, on);
+      child += bitCount(m.type);
+    }
+  };
+  walk(t, 0, "", false);
+  return out;
+}
