@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { BitSet } from "./bitset.ts";
+import { BitSet } from "./bitset.ts";
 import type { Reader } from "./reader.ts";
 import { type FieldDesc, memberIndex, type StructValue, type Value } from "./types.ts";
 import { readValue, writeValue } from "./value.ts";
@@ -117,7 +117,7 @@ function readMarked(r: Reader, t: FieldDesc, bits: BitSet, offset: number, prev:
  * a marked structure included).
  * @example
  * ```ts
- * import type { BitSet } from "./bitset.ts";
+ * import { BitSet } from "./bitset.ts";
  * import { changedLeaves } from "./partial.ts";
  * import { scalar, struct } from "./types.ts";
  * const t = struct("", { value: scalar("float64"), alarm: struct("", { severity: scalar("int32") }) });
@@ -141,4 +141,22 @@ export function changedLeaves(t: FieldDesc, bits: BitSet): string[] {
   };
   walk(t, 0, "", false);
   return out;
+}
+
+/** A partial value as it travels: the changed-field BitSet and the merged full value. */
+export interface Changed<V extends Value = Value> {
+  changed: BitSet;
+  value: V;
+}
+
+/** Writes a BitSet followed by the fields it marks (GET/PUT/MONITOR data bodies). */
+export function writeChanged(w: Writer, t: FieldDesc, v: Value, changed: BitSet): void {
+  changed.write(w);
+  writePartial(w, t, v, changed);
+}
+
+/** Reads a BitSet and the fields it marks, merged onto `prev` (which is not modified). */
+export function readChanged(r: Reader, t: FieldDesc, prev: Value): Changed {
+  const changed = BitSet.read(r);
+  return { changed, value: readPartial(r, t, changed, prev) };
 }
