@@ -91,11 +91,7 @@ export class Connection {
     this.socket = socket;
     this.opts = opts;
     this.maxMessage = opts.maxMessageBytes ?? 1 << 30;
-    try {
-      socket.setNoDelay(true);
-    } catch {
-      // Not a TCP socket (tests may use other transports).
-    }
+    if ("setNoDelay" in socket) (socket as Deno.TcpConn).setNoDelay(true);
   }
 
   /** Reads messages until the peer closes or sends something malformed; then closes. */

@@ -13,3 +13,4 @@ export * from "./bitset.ts";
 export * from "./typedesc.ts";
 export * from "./value.ts";
 export * from "./partial.ts";
+export * from "./pvrequest.ts";

@@ -111,8 +111,13 @@ export function readType(r: Reader): FieldDesc | null {
     case TYPE_CODE.fullTaggedId: {
       const key = r.u16();
       if (code === TYPE_CODE.fullTaggedId) r.i32();
-      const t = readType(r);
-      if (t === null) return r.fail(`type cache key ${key} defined as the null type`);
+      // Only a full description may define an entry: a run of 0xFD bytes would otherwise
+      // recurse once per 3 bytes without counting as nesting, until the stack overflows.
+      const next = r.remaining > 0 ? r.bytes[r.offset] : 0;
+      if (next >= TYPE_CODE.fullTaggedId) {
+        r.fail(`type cache key ${key} defined by code 0x${next.toString(16)}`);
+      }
+      const t = readNonNullType(r, `type cache key ${key}`);
       r.typeCache.set(key, t);
       return t;
     }
