@@ -116,6 +116,12 @@ export class Connection {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /** Resolves once everything queued so far has been written (or the connection closed). */
+  drained(): Promise<void> {
+    if (this.closed || this.writeQueue.length === 0 && this.writing === null) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
   /** Closes the socket (idempotent) and reports the reason once. */
   close(error?: Error): void {
     if (this.closed) return;

@@ -65,6 +65,12 @@ export class BitSet implements Iterable<number> {
     return this;
   }
 
+  /** Removes bits [from, to). */
+  clearRange(from: number, to: number): this {
+    for (let i = this.nextSetBit(from); i >= 0 && i < to; i = this.nextSetBit(i + 1)) this.clear(i);
+    return this;
+  }
+
   /** Removes bit i. */
   clear(i: number): this {
     const byte = i >>> 3;

@@ -160,3 +160,58 @@ export function readChanged(r: Reader, t: FieldDesc, prev: Value): Changed {
   const changed = BitSet.read(r);
   return { changed, value: readPartial(r, t, changed, prev) };
 }
+
+/**
+ * Marks every member of each marked structure: the set of all fields a partial value
+ * with `bits` carries.
+ */
+export function expandBits(t: FieldDesc, bits: BitSet): BitSet {
+  const out = bits.clone();
+  const walk = (d: FieldDesc, offset: number) => {
+    if (d.kind !== "structure") return;
+    const end = offset + bitCount(d);
+    if (bits.has(offset)) out.setRange(offset, end);
+    else if (bits.anyInRange(offset + 1, end)) {
+      let child = offset + 1;
+      for (const m of d.fields) {
+        walk(m.type, child);
+        child += bitCount(m.type);
+      }
+    }
+  };
+  walk(t, 0);
+  return out;
+}
+
+/**
+ * The smallest equivalent marking: a structure whose own bit and every member are marked
+ * keeps only its own bit; a structure bit whose members are not all marked is dropped
+ * (so that it does not send the whole structure).
+ */
+export function compactBits(t: FieldDesc, bits: BitSet): BitSet {
+  const out = new BitSet(bitCount(t));
+  const walk = (d: FieldDesc, offset: number): boolean => {
+    if (d.kind !== "structure") {
+      if (bits.has(offset)) out.set(offset);
+      return bits.has(offset);
+    }
+    let all = bits.has(offset);
+    let child = offset + 1;
+    for (const m of d.fields) {
+      if (!walk(m.type, child)) all = false;
+      child += bitCount(m.type);
+    }
+    if (all) out.clearRange(offset + 1, child).set(offset);
+    return all;
+  };
+  walk(t, 0);
+  return out;
+}
+
+/**
+ * The part of a change that a client with field selection `mask` (from requestMask) may
+ * see, in compact form.
+ */
+export function maskChanged(t: FieldDesc, changed: BitSet, mask: BitSet): BitSet {
+  return compactBits(t, expandBits(t, changed).and(mask));
+}

@@ -1,0 +1,326 @@
+/**
+ * One client connection on the server: handshake, channels, and dispatch of operation
+ * requests to their operations. Stale ids are ignored; malformed messages close this
+ * connection only.
+ * @module
+ */
+import { DecodeError } from "../../pvdata/errors.ts";
+import { Reader } from "../../pvdata/reader.ts";
+import { errorStatus, type Status, STATUS_OK, writeStatus } from "../../pvdata/status.ts";
+import { writeType } from "../../pvdata/typedesc.ts";
+import { findField } from "../../pvdata/types.ts";
+import type { Writer } from "../../pvdata/writer.ts";
+import { Connection, type Message } from "../connection.ts";
+import { encodeControl, encodeMessage } from "../frame.ts";
+import { Command, ControlCommand, Subcmd } from "../header.ts";
+import {
+  readCreateChannelRequest,
+  readDestroyChannel,
+  writeCreateChannelResponse,
+  writeDestroyChannel,
+} from "../messages/channel.ts";
+import { readSearchRequest, writeSearchResponse } from "../messages/discovery.ts";
+import { type Peer, readValidationResponse, writeValidationRequest } from "../messages/handshake.ts";
+import {
+  readGetFieldRequest,
+  readOpRequestHead,
+  readRequestRef,
+  writeOpResponseHead,
+} from "../messages/ops.ts";
+import { initGet } from "./get.ts";
+import { initMonitor } from "./monitor.ts";
+import type { OpLink, ServerChannel, ServerOp } from "./op.ts";
+import { initPut } from "./put.ts";
+import { initRpc } from "./rpc.ts";
+import type { SharedPV } from "./shared_pv.ts";
+
+/** Authentication methods we offer, lowest priority first (as pvxs does). */
+export const AUTH_METHODS = ["anonymous", "ca"];
+
+/** What a connection needs from its server. */
+export interface ServerContext {
+  /** The PV hosted under `name`, if any. */
+  lookup(name: string): SharedPV | undefined;
+  /** GUID and TCP port for search replies over TCP. */
+  guid: Uint8Array;
+  tcpPort: number;
+  /** Seconds of silence before the connection is dropped. */
+  idleTimeout: number;
+  /** Largest message accepted. */
+  maxMessageBytes?: number;
+}
+
+type OpInit = (ch: ServerChannel, ioid: number, subcmd: number, r: Reader) => ServerOp | null;
+
+const OP_INITS: Record<number, OpInit> = {
+  [Command.GET]: initGet,
+  [Command.PUT]: initPut,
+  [Command.MONITOR]: initMonitor,
+  [Command.RPC]: initRpc,
+};
+
+interface OpenOp {
+  sid: number;
+  op: ServerOp;
+}
+
+/** A client's connection to our server. */
+export class ServerConnection implements OpLink {
+  /** The client's identity (anonymous until validated). */
+  peer: Peer;
+  /** The underlying message connection. */
+  readonly conn: Connection;
+  private readonly ctx: ServerContext;
+  private readonly channels = new Map<number, ServerChannel>();
+  private readonly ops = new Map<number, OpenOp>();
+  private nextSid = 1;
+  private idleTimer: ReturnType<typeof setInterval> | undefined;
+
+  /**
+   * @param socket the accepted socket
+   * @param ctx the server
+   * @param onClose called once when the connection ends
+   */
+  constructor(socket: Deno.Conn, ctx: ServerContext, onClose: (c: ServerConnection, e?: Error) => void) {
+    this.ctx = ctx;
+    const remote = socket.remoteAddr as Deno.NetAddr;
+    this.peer = { method: "anonymous", user: "", host: remote.hostname, address: remote.hostname };
+    this.conn = new Connection(socket, {
+      role: "server",
+      maxMessageBytes: ctx.maxMessageBytes,
+      onMessage: (m) => this.dispatch(m),
+      onClose: (e) => {
+        clearInterval(this.idleTimer);
+        for (const { op } of this.ops.values()) op.destroy();
+        this.ops.clear();
+        this.channels.clear();
+        onClose(this, e);
+      },
+    });
+  }
+
+  /** Sends the greeting and serves the connection until it closes. */
+  run(): Promise<void> {
+    const le = this.conn.littleEndian;
+    this.conn.send([encodeControl(ControlCommand.SET_BYTE_ORDER, "server", le)]);
+    this.send(
+      Command.CONNECTION_VALIDATION,
+      (w) =>
+        writeValidationRequest(w, { bufferSize: 0x10000, registrySize: 0x7fff, authMethods: AUTH_METHODS }),
+    );
+    const timeoutMs = this.ctx.idleTimeout * 1000;
+    this.idleTimer = setInterval(() => {
+      if (performance.now() - this.conn.lastReceived > timeoutMs) this.conn.close(new Error("idle timeout"));
+    }, Math.min(timeoutMs, 5000));
+    return this.conn.run();
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.conn.close();
+  }
+
+  // ---- OpLink ----
+
+  /** Byte order of our messages. */
+  get littleEndian(): boolean {
+    return this.conn.littleEndian;
+  }
+
+  /** Socket backlog in bytes. */
+  get pendingBytes(): number {
+    return this.conn.pendingBytes;
+  }
+
+  /** Resolves once the socket backlog is written. */
+  drained(): Promise<void> {
+    return this.conn.drained();
+  }
+
+  /** Sends an operation reply. */
+  reply(
+    command: number,
+    ioid: number,
+    subcmd: number,
+    status: Status,
+    body?: (w: Writer) => void,
+  ): Promise<void> {
+    return this.send(command, (w) => {
+      writeOpResponseHead(w, command, { ioid, subcmd, status });
+      body?.(w);
+    });
+  }
+
+  /** Sends an operation reply with a pre-encoded (shared) body; large chunks are not copied. */
+  replyChunks(
+    command: number,
+    ioid: number,
+    subcmd: number,
+    status: Status,
+    body: Uint8Array[],
+  ): Promise<void> {
+    return this.send(command, (w) => {
+      writeOpResponseHead(w, command, { ioid, subcmd, status });
+      for (const c of body) w.bytes(c, true);
+    });
+  }
+
+  /** Forgets an operation. */
+  forget(ioid: number): void {
+    this.ops.delete(ioid);
+  }
+
+  // ---- Receiving ----
+
+  private send(command: number, body: (w: Writer) => void): Promise<void> {
+    return this.conn.send(encodeMessage(command, "server", this.conn.littleEndian, body));
+  }
+
+  private dispatch(m: Message): void {
+    const r = new Reader(m.payload, m.littleEndian, { typeCache: this.conn.rxTypes });
+    switch (m.command) {
+      case Command.CONNECTION_VALIDATION:
+        return this.onValidation(r);
+      case Command.ECHO:
+        this.send(Command.ECHO, (w) => w.bytes(m.payload));
+        return;
+      case Command.SEARCH:
+        return this.onSearch(r);
+      case Command.CREATE_CHANNEL:
+        return this.onCreateChannel(r);
+      case Command.DESTROY_CHANNEL:
+        return this.onDestroyChannel(r);
+      case Command.GET_FIELD:
+        return this.onGetField(r);
+      case Command.DESTROY_REQUEST:
+      case Command.CANCEL_REQUEST: {
+        const { ioid } = readRequestRef(r);
+        const open = this.ops.get(ioid);
+        if (m.command === Command.CANCEL_REQUEST) open?.op.cancel?.();
+        else if (open) {
+          open.op.destroy();
+          this.ops.delete(ioid);
+        }
+        return;
+      }
+      case Command.GET:
+      case Command.PUT:
+      case Command.MONITOR:
+      case Command.RPC:
+      case Command.PUT_GET:
+      case Command.PROCESS:
+      case Command.ARRAY:
+        return this.onOperation(m.command, r);
+        // Anything else (AUTHNZ, unknown commands) is ignored, as pvxs does.
+    }
+  }
+
+  private onValidation(r: Reader): void {
+    const v = readValidationResponse(r);
+    let status: Status = STATUS_OK;
+    if (!AUTH_METHODS.includes(v.method)) {
+      status = errorStatus(`authentication method "${v.method}" not offered`);
+    } else if (v.method === "ca" && v.credentials) {
+      const c = v.credentials.value as { user?: unknown; host?: unknown };
+      this.peer = {
+        ...this.peer,
+        method: "ca",
+        user: typeof c.user === "string" ? c.user : "",
+        host: typeof c.host === "string" && c.host !== "" ? c.host : this.peer.host,
+      };
+    }
+    this.send(Command.CONNECTION_VALIDATED, (w) => writeStatus(w, status));
+  }
+
+  private onSearch(r: Reader): void {
+    const s = readSearchRequest(r);
+    const ids = s.channels.filter((c) => this.ctx.lookup(c.name)?.isOpen).map((c) => c.id);
+    if (ids.length === 0 && (s.flags & 0x01) === 0) return;
+    this.send(Command.SEARCH_RESPONSE, (w) =>
+      writeSearchResponse(w, {
+        guid: this.ctx.guid,
+        sequenceId: s.sequenceId,
+        serverAddress: null,
+        serverPort: this.ctx.tcpPort,
+        protocol: "tcp",
+        found: ids.length > 0,
+        ids,
+      }));
+  }
+
+  private onCreateChannel(r: Reader): void {
+    for (const { cid, name } of readCreateChannelRequest(r)) {
+      if (name === "") break;
+      const pv = this.ctx.lookup(name);
+      if (!pv?.isOpen) {
+        this.send(
+          Command.CREATE_CHANNEL,
+          (w) =>
+            writeCreateChannelResponse(w, { cid, sid: 0, status: errorStatus(`no such channel: ${name}`) }),
+        );
+        continue;
+      }
+      const sid = this.nextSid++;
+      this.channels.set(sid, { sid, cid, name, pv, link: this });
+      this.send(
+        Command.CREATE_CHANNEL,
+        (w) => writeCreateChannelResponse(w, { cid, sid, status: STATUS_OK }),
+      );
+    }
+  }
+
+  private onDestroyChannel(r: Reader): void {
+    const { sid, cid } = readDestroyChannel(r);
+    if (!this.channels.delete(sid)) return;
+    for (const [ioid, open] of this.ops) {
+      if (open.sid !== sid) continue;
+      open.op.destroy();
+      this.ops.delete(ioid);
+    }
+    this.send(Command.DESTROY_CHANNEL, (w) => writeDestroyChannel(w, { sid, cid }));
+  }
+
+  private onGetField(r: Reader): void {
+    const { sid, ioid, subField } = readGetFieldRequest(r);
+    const ch = this.channels.get(sid);
+    if (!ch) return;
+    const type = subField === "" ? ch.pv.type : findField(ch.pv.type, subField);
+    this.send(Command.GET_FIELD, (w) => {
+      w.u32(ioid);
+      if (type === undefined) writeStatus(w, errorStatus(`no field ${subField} in ${ch.name}`));
+      else {
+        writeStatus(w, STATUS_OK);
+        writeType(w, type);
+      }
+    });
+  }
+
+  private onOperation(command: number, r: Reader): void {
+    const { sid, ioid, subcmd } = readOpRequestHead(r);
+    const ch = this.channels.get(sid);
+    if (!ch) return;
+    if ((subcmd & Subcmd.INIT) === 0) {
+      const open = this.ops.get(ioid);
+      if (open && open.sid === sid) {
+        // Async handlers (put, rpc) fail later: bad input still closes just this connection.
+        Promise.resolve(open.op.onRequest(subcmd, r)).catch((e) => this.conn.close(e));
+      }
+      return;
+    }
+    if (this.ops.has(ioid)) throw new DecodeError(0, `INIT for ioid ${ioid}, which is in use`);
+    const init = OP_INITS[command];
+    if (!init) {
+      this.reply(command, ioid, subcmd, errorStatus(`operation ${command} is not supported`));
+      return;
+    }
+    let op: ServerOp | null;
+    try {
+      op = init(ch, ioid, subcmd, r);
+    } catch (e) {
+      if (e instanceof DecodeError) throw e;
+      this.reply(command, ioid, subcmd, errorStatus(e instanceof Error ? e.message : String(e)));
+      return;
+    }
+    if (op) this.ops.set(ioid, { sid, op });
+  }
+}

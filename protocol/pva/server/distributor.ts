@@ -1,0 +1,160 @@
+/**
+ * The data distributor: monitors that ask for `_[distributor=...]` (or `pydistributor`) share
+ * a PV's updates round-robin instead of each receiving all of them.
+ *
+ * Within a group, clients form sets (each client alone when it names none). Sets take turns
+ * in the order they first joined; a set's turn lasts `updates` consecutive updates, which go
+ * to every member (mode `all`, the default with a set) or to one member, rotating (mode
+ * `one`, the default without a set). An update whose trigger field equals the previous one
+ * goes to nobody. Joining and leaving take effect at the next update.
+ *
+ * @module
+ */
+import { findField } from "../../pvdata/types.ts";
+import type { StructValue, Value } from "../../pvdata/types.ts";
+import type { SharedPV, Subscriber } from "./shared_pv.ts";
+import type { Update } from "./update.ts";
+
+/** Parsed distributor options. */
+export interface DistributorOptions {
+  group: string;
+  /** Named set, or undefined to stand alone. */
+  set: string | undefined;
+  /** Dotted path of the trigger field. */
+  trigger: string;
+  updates: number;
+  mode: "one" | "all";
+}
+
+/**
+ * Parses `group:g;set:s;trigger:uniqueId;updates:2;mode:one` (every key optional).
+ * @example
+ * ```ts
+ * import { parseDistributorOptions } from "./distributor.ts";
+ * parseDistributorOptions("trigger:uniqueId").mode; // "one"
+ * ```
+ */
+export function parseDistributorOptions(text: string): DistributorOptions {
+  const kv = new Map<string, string>();
+  for (const part of text.split(";")) {
+    if (part.trim() === "") continue;
+    const i = part.indexOf(":");
+    if (i < 0) throw new RangeError(`distributor option "${part}" is not key:value`);
+    kv.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
+  }
+  for (const k of kv.keys()) {
+    if (!["group", "set", "trigger", "updates", "mode"].includes(k)) {
+      throw new RangeError(`unknown distributor option "${k}"`);
+    }
+  }
+  const updates = Number(kv.get("updates") ?? 1);
+  if (!Number.isInteger(updates) || updates < 1) throw new RangeError(`distributor updates must be >= 1`);
+  const set = kv.get("set");
+  const mode = kv.get("mode") ?? (set === undefined ? "one" : "all");
+  if (mode !== "one" && mode !== "all") {
+    throw new RangeError(`distributor mode must be one or all, not ${mode}`);
+  }
+  return {
+    group: kv.get("group") ?? "default",
+    set,
+    trigger: kv.get("trigger") ?? "timeStamp",
+    updates,
+    mode,
+  };
+}
+
+interface MemberSet {
+  name: string;
+  members: Subscriber[];
+  mode: "one" | "all";
+  updates: number;
+  /** Next member to serve in mode one. */
+  next: number;
+}
+
+/** One group of a PV: decides who receives each update. */
+class Group implements Subscriber {
+  private readonly sets: MemberSet[] = [];
+  private turn = 0;
+  private sentInTurn = 0;
+  private lastTrigger: string | undefined;
+  private standalone = 0;
+
+  constructor(private readonly trigger: string, private readonly onEmpty: () => void) {}
+
+  join(member: Subscriber, opts: DistributorOptions): void {
+    const name = opts.set ?? `\0${this.standalone++}`;
+    let set = this.sets.find((s) => s.name === name);
+    if (!set) {
+      set = { name, members: [], mode: opts.mode, updates: opts.updates, next: 0 };
+      this.sets.push(set);
+    }
+    set.members.push(member);
+  }
+
+  leave(member: Subscriber): void {
+    const i = this.sets.findIndex((s) => s.members.includes(member));
+    if (i < 0) return;
+    const set = this.sets[i];
+    set.members.splice(set.members.indexOf(member), 1);
+    if (set.next >= set.members.length) set.next = 0;
+    if (set.members.length === 0) {
+      this.sets.splice(i, 1);
+      if (i < this.turn) this.turn--;
+      else if (i === this.turn) this.sentInTurn = 0;
+      if (this.turn >= this.sets.length) this.turn = 0;
+    }
+    if (this.sets.length === 0) this.onEmpty();
+  }
+
+  onUpdate(u: Update): void {
+    const key = triggerKey(u.value, this.trigger, u);
+    if (key !== undefined && key === this.lastTrigger) return;
+    this.lastTrigger = key;
+    const set = this.sets[this.turn];
+    if (!set) return;
+    if (set.mode === "all") { for (const m of set.members) m.onUpdate(u); }
+    else set.members[set.next].onUpdate(u);
+    if (++this.sentInTurn >= set.updates) {
+      this.sentInTurn = 0;
+      if (set.mode === "one") set.next = (set.next + 1) % set.members.length;
+      this.turn = (this.turn + 1) % this.sets.length;
+    }
+  }
+
+  onClose(): void {
+    for (const s of this.sets) for (const m of s.members) m.onClose();
+  }
+}
+
+/** A comparable form of the trigger field's value (undefined if the PV has no such field). */
+function triggerKey(value: StructValue, path: string, u: Update): string | undefined {
+  if (findField(u.type, path) === undefined) return undefined;
+  let v: Value = value;
+  for (const p of path.split(".")) v = (v as StructValue)[p];
+  return JSON.stringify(v, (_k, x) => typeof x === "bigint" ? x.toString() : x);
+}
+
+const groupsByPv = new WeakMap<SharedPV, Map<string, Group>>();
+
+/**
+ * Makes `member` receive its share of `pv`'s updates under the given options.
+ * Returns the function that ends its membership.
+ */
+export function joinDistributor(pv: SharedPV, member: Subscriber, opts: DistributorOptions): () => void {
+  let groups = groupsByPv.get(pv);
+  if (!groups) groupsByPv.set(pv, groups = new Map());
+  let group = groups.get(opts.group);
+  if (!group) {
+    const created: Group = new Group(opts.trigger, () => {
+      pv.unsubscribe(created);
+      groups!.delete(opts.group);
+    });
+    group = created;
+    groups.set(opts.group, group);
+    pv.subscribe(group);
+  }
+  group.join(member, opts);
+  const joined = group;
+  return () => joined.leave(member);
+}

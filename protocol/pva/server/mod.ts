@@ -1,0 +1,9 @@
+/**
+ * The pvAccess server: host PVs with {@link SharedPV} on a {@link PvaServer}.
+ * @module
+ */
+export * from "./server.ts";
+export * from "./shared_pv.ts";
+export { parseDistributorOptions } from "./distributor.ts";
+export type { DistributorOptions } from "./distributor.ts";
+export type { MonitorStats } from "./monitor.ts";

@@ -1,0 +1,145 @@
+/**
+ * MONITOR: a subscription to a PV's updates with a bounded queue per client.
+ *
+ * Updates wait in the queue while the subscription is stopped, while the pipeline window
+ * is closed, or while the client's socket still holds a backlog; a full queue folds the
+ * newest update into the last entry and marks the overrun. A slow client therefore never
+ * blocks the PV or other clients: it loses intermediate values and is told so.
+ *
+ * @module
+ */
+import { BitSet } from "../../pvdata/bitset.ts";
+import { expandBits } from "../../pvdata/partial.ts";
+import { fieldOptions, optionBool, optionNumber, requestOptions } from "../../pvdata/pvrequest.ts";
+import type { Reader } from "../../pvdata/reader.ts";
+import { STATUS_OK } from "../../pvdata/status.ts";
+import { writeType } from "../../pvdata/typedesc.ts";
+import { Writer } from "../../pvdata/writer.ts";
+import { Command, Subcmd } from "../header.ts";
+import { joinDistributor, parseDistributorOptions } from "./distributor.ts";
+import { accessStatus, readPvRequest, selectionOf, type ServerChannel, type ServerOp } from "./op.ts";
+import type { Subscriber } from "./shared_pv.ts";
+import { Update } from "./update.ts";
+
+/** Socket backlog (bytes) above which a monitor holds further updates in its queue. */
+const SOCKET_HIGH_WATER = 4 * 1024 * 1024;
+
+interface Entry {
+  update: Update;
+  /** Send every selected field (first update after start). */
+  full: boolean;
+  overrun: BitSet | null;
+}
+
+/** Counters of one subscription. */
+export interface MonitorStats {
+  sent: number;
+  overruns: number;
+}
+
+/** Starts a MONITOR operation from its INIT request; returns null when refused. */
+export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: Reader): ServerOp | null {
+  const request = readPvRequest(r);
+  const pipelined = (subcmd & Subcmd.PIPELINE_ACK) !== 0;
+  let window = pipelined ? r.u32() : 0;
+  const opts = requestOptions(request);
+  const queueSize = Math.max(1, optionNumber(opts, "queueSize", 4));
+  const pipeline = pipelined && optionBool(opts, "pipeline", false);
+  const plugin = fieldOptions(request, "_");
+  const distributor = plugin.distributor ?? plugin.pydistributor;
+  const denied = accessStatus(ch, "monitor");
+  if (denied.type !== "ok") {
+    ch.link.reply(Command.MONITOR, ioid, subcmd, denied);
+    return null;
+  }
+  const selection = selectionOf(ch.pv, request);
+  const distributorOptions = distributor === undefined ? null : parseDistributorOptions(distributor);
+  ch.link.reply(Command.MONITOR, ioid, subcmd, STATUS_OK, (w) => writeType(w, ch.pv.type));
+
+  const queue: Entry[] = [];
+  const stats: MonitorStats = { sent: 0, overruns: 0 };
+  let running = false;
+  let started = false;
+  let waitingForSocket = false;
+  let leave: (() => void) | null = null;
+
+  const enqueue = (update: Update, full: boolean) => {
+    const last = queue[queue.length - 1];
+    if (queue.length < queueSize || !last) {
+      queue.push({ update, full, overrun: null });
+      return;
+    }
+    // Queue full: fold into the last entry; fields changed in both are overrun.
+    stats.overruns++;
+    const both = expandBits(update.type, last.update.changed).and(expandBits(update.type, update.changed));
+    const changed = last.update.changed.clone().or(update.changed);
+    queue[queue.length - 1] = {
+      update: new Update(update.type, update.value, changed),
+      full: last.full,
+      overrun: (last.overrun ?? new BitSet()).or(both),
+    };
+  };
+
+  const pump = () => {
+    while (running && queue.length > 0 && (!pipeline || window > 0)) {
+      if (ch.link.pendingBytes > SOCKET_HIGH_WATER) {
+        if (!waitingForSocket) {
+          waitingForSocket = true;
+          ch.link.drained().then(() => {
+            waitingForSocket = false;
+            pump();
+          });
+        }
+        return;
+      }
+      const e = queue.shift()!;
+      if (pipeline) window--;
+      stats.sent++;
+      const overrun = new Writer(ch.link.littleEndian, 16);
+      (e.overrun ?? new BitSet()).write(overrun);
+      const body = [...e.update.body(selection, ch.link.littleEndian, e.full), ...overrun.chunks()];
+      ch.link.replyChunks(Command.MONITOR, ioid, 0, STATUS_OK, body);
+    }
+  };
+
+  const subscriber: Subscriber = {
+    onUpdate(u) {
+      enqueue(u, false);
+      pump();
+    },
+    onClose() {
+      ch.link.reply(Command.MONITOR, ioid, Subcmd.DESTROY, STATUS_OK);
+      op.destroy();
+    },
+  };
+
+  const op: ServerOp & { stats: MonitorStats } = {
+    stats,
+    onRequest(sub, r) {
+      if ((sub & Subcmd.PIPELINE_ACK) !== 0 && r.remaining >= 4) window += r.u32();
+      if ((sub & Subcmd.PROCESS) !== 0) {
+        running = (sub & Subcmd.GET) !== 0;
+        if (running && !started) {
+          started = true;
+          enqueue(ch.pv.latest(), true);
+          if (distributorOptions) leave = joinDistributor(ch.pv, subscriber, distributorOptions);
+          else ch.pv.subscribe(subscriber);
+        }
+      }
+      if ((sub & Subcmd.DESTROY) !== 0) {
+        op.destroy();
+        ch.link.forget(ioid);
+        return;
+      }
+      pump();
+    },
+    destroy() {
+      running = false;
+      queue.length = 0;
+      if (leave) leave();
+      else ch.pv.unsubscribe(subscriber);
+      leave = null;
+    },
+  };
+  return op;
+}

@@ -1,0 +1,95 @@
+/**
+ * What every server-side operation shares: its channel, its id, replying, and the pvRequest
+ * handling at INIT.
+ * @module
+ */
+import { bitCount } from "../../pvdata/partial.ts";
+import { fieldOptions, type PvRequest, requestMask } from "../../pvdata/pvrequest.ts";
+import type { Reader } from "../../pvdata/reader.ts";
+import { type Status, STATUS_OK } from "../../pvdata/status.ts";
+import { readTypedValue } from "../../pvdata/value.ts";
+import type { Writer } from "../../pvdata/writer.ts";
+import type { Peer } from "../messages/handshake.ts";
+import type { AccessOp, SharedPV } from "./shared_pv.ts";
+import { SELECT_ALL, type Selection } from "./update.ts";
+
+/** The server's view of one open channel on one connection. */
+export interface ServerChannel {
+  readonly sid: number;
+  readonly cid: number;
+  readonly name: string;
+  readonly pv: SharedPV;
+  readonly link: OpLink;
+}
+
+/** What an operation needs from its connection. */
+export interface OpLink {
+  /** The client. */
+  readonly peer: Peer;
+  /** Byte order of our replies. */
+  readonly littleEndian: boolean;
+  /** Bytes queued on the socket and not yet written (for back-pressure). */
+  readonly pendingBytes: number;
+  /** Sends an operation reply: ioid, subcmd, Status (where the form has one), then `body`. */
+  reply(
+    command: number,
+    ioid: number,
+    subcmd: number,
+    status: Status,
+    body?: (w: Writer) => void,
+  ): Promise<void>;
+  /** Sends a reply whose body is already encoded (shared chunks). */
+  replyChunks(
+    command: number,
+    ioid: number,
+    subcmd: number,
+    status: Status,
+    body: Uint8Array[],
+  ): Promise<void>;
+  /** Resolves once everything queued on the socket has been written. */
+  drained(): Promise<void>;
+  /** Forgets an operation (after its final reply or on destroy). */
+  forget(ioid: number): void;
+}
+
+/** A server operation after INIT. */
+export interface ServerOp {
+  /** Handles a request with this ioid (exec, ack, start/stop, destroy bit...). */
+  onRequest(subcmd: number, r: Reader): void | Promise<void>;
+  /** Ends the operation (DESTROY_REQUEST, channel or connection closed). */
+  destroy(): void;
+  /** CANCEL_REQUEST: stop what is in progress, stay usable. */
+  cancel?(): void;
+}
+
+/** Reads the pvRequest that follows an INIT subcommand. */
+export function readPvRequest(r: Reader): PvRequest {
+  return readTypedValue(r, "pvRequest");
+}
+
+/**
+ * The field selection of a pvRequest for `pv`. The distributor form (`_[...]`) and an empty
+ * `field` select everything.
+ */
+export function selectionOf(pv: SharedPV, request: PvRequest): Selection {
+  if (Object.keys(fieldOptions(request, "_")).length > 0) return SELECT_ALL;
+  const mask = requestMask(pv.type, request);
+  const bits = [...mask];
+  return bits.length === bitCount(pv.type) ? SELECT_ALL : { mask, key: bits.join(",") };
+}
+
+/** An error status when `op` is not allowed for the channel's peer, else OK. */
+export function accessStatus(ch: ServerChannel, op: AccessOp): Status {
+  const rule = ch.pv.options.access;
+  if (rule && !rule(ch.link.peer, op)) {
+    return {
+      type: "error",
+      message: `${op} access to ${ch.name} denied for ${ch.link.peer.user}@${ch.link.peer.host}`,
+      callTree: "",
+    };
+  }
+  if (op === "put" && ch.pv.options.readOnly) {
+    return { type: "error", message: `${ch.name} is read-only`, callTree: "" };
+  }
+  return STATUS_OK;
+}
