@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { joinDistributor, parseDistributorOptions } from "../../../protocol/pva/server/distributor.ts";
+import { SharedPV, type Subscriber } from "../../../protocol/pva/server/shared_pv.ts";
+import { scalar, struct } from "../../../protocol/pvdata/types.ts";
+
+const TYPE = struct("epics:nt/NTNDArray:1.0", { uniqueId: scalar("int32"), v: scalar("float64") });
+
+function member(log: number[]): Subscriber {
+  return { onUpdate: (u) => log.push(u.value.uniqueId as number), onClose() {} };
+}
+
+function openPv(): SharedPV {
+  const pv = new SharedPV();
+  pv.open({ type: TYPE, value: { uniqueId: 0, v: 0 } });
+  return pv;
+}
+
+Deno.test("distributor options: defaults and errors", () => {
+  assert.deepEqual(parseDistributorOptions("trigger:uniqueId"), {
+    group: "default",
+    set: undefined,
+    trigger: "uniqueId",
+    updates: 1,
+    mode: "one",
+  });
+  assert.equal(parseDistributorOptions("set:s1").mode, "all");
+  assert.throws(() => parseDistributorOptions("updates:0"), /updates/);
+  assert.throws(() => parseDistributorOptions("colour:red"), /unknown distributor option "colour"/);
+  assert.throws(() => parseDistributorOptions("mode:some"), /mode/);
+});
+
+Deno.test("distributor: three clients round-robin, as the PvaPy reference describes", () => {
+  const pv = openPv();
+  const logs = [[], [], []] as number[][];
+  const opts = parseDistributorOptions("trigger:uniqueId");
+  logs.forEach((l) => joinDistributor(pv, member(l), opts));
+  for (let id = 1; id <= 9; id++) pv.post({ uniqueId: id });
+  assert.deepEqual(logs, [[1, 4, 7], [2, 5, 8], [3, 6, 9]]);
+});
+
+Deno.test("distributor: updates:2 gives consecutive pairs; duplicate triggers go to nobody", () => {
+  const pv = openPv();
+  const a: number[] = [];
+  const b: number[] = [];
+  const opts = parseDistributorOptions("trigger:uniqueId;updates:2");
+  joinDistributor(pv, member(a), opts);
+  joinDistributor(pv, member(b), opts);
+  for (const id of [1, 2, 2, 3, 4, 5, 6]) pv.post({ uniqueId: id, v: Math.random() });
+  assert.deepEqual(a, [1, 2, 5, 6]);
+  assert.deepEqual(b, [3, 4]);
+});
+
+Deno.test("distributor: sets in mode all, groups independent, leaving adapts at once", () => {
+  const pv = openPv();
+  const [s1a, s1b, s2, other] = [[], [], [], []] as number[][];
+  joinDistributor(pv, member(s1a), parseDistributorOptions("set:one;trigger:uniqueId"));
+  joinDistributor(pv, member(s1b), parseDistributorOptions("set:one;trigger:uniqueId"));
+  const leave = joinDistributor(pv, member(s2), parseDistributorOptions("set:two;trigger:uniqueId"));
+  joinDistributor(pv, member(other), parseDistributorOptions("group:g2;trigger:uniqueId"));
+  for (let id = 1; id <= 4; id++) pv.post({ uniqueId: id });
+  leave();
+  for (let id = 5; id <= 6; id++) pv.post({ uniqueId: id });
+  assert.deepEqual(s1a, [1, 3, 5, 6]);
+  assert.deepEqual(s1b, [1, 3, 5, 6]);
+  assert.deepEqual(s2, [2, 4]);
+  assert.deepEqual(other, [1, 2, 3, 4, 5, 6]);
+});
+
+Deno.test("distributor: the last member leaving unsubscribes the group from the PV", () => {
+  const pv = openPv();
+  const leave = joinDistributor(pv, member([]), parseDistributorOptions(""));
+  assert.equal(pv.subscriberCount, 1);
+  leave();
+  assert.equal(pv.subscriberCount, 0);
+});
