@@ -213,7 +213,7 @@ function writeArray(w: Writer, t: ScalarType, v: Value, fixed: number, path: str
     Array.from(v as ArrayLike<unknown>, (e) => (t === "int64" || t === "uint64") ? BigInt(e as number) : e),
   );
   const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  if (w.littleEndian === HOST_LITTLE_ENDIAN) w.bytes(bytes, true);
+  if (w.littleEndian === HOST_LITTLE_ENDIAN || SCALAR_WIDTH[t] === 1) w.bytes(bytes, true);
   else w.bytes(swapped(bytes, SCALAR_WIDTH[t]));
 }
 
@@ -347,7 +347,8 @@ function readArray(r: Reader, t: ScalarType, fixed: number): Value {
   }
   const raw = r.take(n * width);
   const C = ARRAY_CONSTRUCTORS[t];
-  if (r.littleEndian === HOST_LITTLE_ENDIAN && raw.byteOffset % width === 0) {
+  // Byte order does not matter to single-byte elements (uint8 detector frames from big-endian peers).
+  if ((r.littleEndian === HOST_LITTLE_ENDIAN || width === 1) && raw.byteOffset % width === 0) {
     return new C(raw.buffer as ArrayBuffer, raw.byteOffset, n);
   }
   const copy = raw.slice();
