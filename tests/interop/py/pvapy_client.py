@@ -99,14 +99,28 @@ def monitor(channel, args, encode):
         channel.unsubscribe('peer')
 
 
-def rpc(args, encode):
-    query = json.loads(args.value or '{}')
+def rpc_argument(pv, query):
+    """An NTURI whose query holds the arguments: numbers as doubles, everything else as strings."""
     fields = {k: pva.DOUBLE if isinstance(v, (int, float)) else pva.STRING for k, v in query.items()}
-    uri = pva.PvObject({'scheme': pva.STRING, 'authority': pva.STRING, 'path': pva.STRING, 'query': fields},
-                       {'scheme': 'pva', 'path': args.pv, 'query': query}, NTURI)
+    return pva.PvObject({'scheme': pva.STRING, 'authority': pva.STRING, 'path': pva.STRING, 'query': fields},
+                        {'scheme': 'pva', 'path': pv, 'query': query}, NTURI)
+
+
+def rpc(args, encode):
     client = pva.RpcClient(args.pv)
     client.setTimeout(args.timeout)
-    common.emit(describe('rpc', args.pv, client.invoke(uri), encode))
+    reply = client.invoke(rpc_argument(args.pv, json.loads(args.value or '{}')))
+    common.emit(describe('rpc', args.pv, reply, encode))
+
+
+def put(channel, new, request):
+    """Puts a dict of fields, or a bare value into the "value" field."""
+    if isinstance(new, dict):
+        template = channel.get('')
+        template.set(new)
+        channel.put(template, request)
+    else:
+        channel.put(new, request or 'field(value)')
 
 
 def main():
@@ -125,13 +139,7 @@ def main():
             t = type_of(channel.getIntrospectionDict())
             common.emit({'op': 'info', 'pv': args.pv, 'id': None, 'type': t})
         elif args.op == 'put':
-            new = json.loads(args.value)
-            if isinstance(new, dict):
-                template = channel.get('')
-                template.set(new)
-                channel.put(template, args.request)
-            else:
-                channel.put(new, args.request or 'field(value)')
+            put(channel, json.loads(args.value), args.request)
             common.emit({'op': 'put', 'pv': args.pv, 'ok': True})
         else:
             monitor(channel, args, encode)
