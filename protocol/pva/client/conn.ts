@@ -1,0 +1,282 @@
+/**
+ * One client connection to a server (host:port), shared by all channels on that server:
+ * the handshake, ECHO keep-alive and idle timeout, and dispatch of received messages to
+ * channels (by cid) and operations (by ioid).
+ * @module
+ */
+import { Reader } from "../../pvdata/reader.ts";
+import { readStatus, type Status } from "../../pvdata/status.ts";
+import type { Writer } from "../../pvdata/writer.ts";
+import type { PvaConfig } from "../config.ts";
+import { Connection, type Message } from "../connection.ts";
+import { encodeMessage } from "../frame.ts";
+import { Command, ControlCommand } from "../header.ts";
+import {
+  caCredentials,
+  readCreateChannelResponse,
+  readDestroyChannel,
+  readSearchResponse,
+  readServerMessage,
+  readValidationRequest,
+  type SearchResponse,
+  writeCreateChannelRequest,
+  writeDestroyChannel,
+  writeValidationResponse,
+} from "../messages/mod.ts";
+import { PvaDisconnectedError, PvaError } from "./errors.ts";
+
+/** A channel as the connection sees it. */
+export interface ConnChannel {
+  readonly cid: number;
+  readonly name: string;
+  /** CREATE_CHANNEL answered. */
+  onCreated(sid: number, status: Status): void;
+  /** The server destroyed the channel, or the connection closed. */
+  onLost(reason: string): void;
+}
+
+/** An operation as the connection sees it. */
+export interface ConnOp {
+  /** Server id of the operation's channel. */
+  readonly sid: number;
+  /** A reply for this ioid; `r` is positioned at the start of the payload. Throws DecodeError on bad data. */
+  onReply(command: number, r: Reader): void;
+  /** The channel or connection went away. */
+  onLost(reason: string): void;
+}
+
+/** Options of {@link ClientConn.open}. */
+export interface ClientConnOptions {
+  config: PvaConfig;
+  /** SEARCH_RESPONSE received over this connection (name servers). */
+  onSearchResponse?: (conn: ClientConn, response: SearchResponse) => void;
+  /** Called once when the connection has closed. */
+  onClose?: (conn: ClientConn) => void;
+}
+
+/** Operation replies routed by ioid. */
+const OP_COMMANDS: ReadonlySet<number> = new Set([
+  Command.GET,
+  Command.PUT,
+  Command.PUT_GET,
+  Command.MONITOR,
+  Command.ARRAY,
+  Command.PROCESS,
+  Command.GET_FIELD,
+  Command.RPC,
+]);
+
+/** pvxs's echo period: 15 s, or 3/8 of a shorter idle timeout. */
+function echoPeriodMs(idleTimeoutS: number): number {
+  return Math.min(15, Math.max(1, idleTimeoutS * 3 / 8)) * 1000;
+}
+
+/**
+ * A connected, validated client connection.
+ * @example
+ * ```ts ignore
+ * const conn = await ClientConn.open("127.0.0.1", 5075, { config: configFromEnv() });
+ * conn.createChannel(myChannel);
+ * ```
+ */
+export class ClientConn {
+  /** "host:port" of the server. */
+  readonly key: string;
+  /** Server host (as dialled). */
+  readonly host: string;
+  /** Server TCP port. */
+  readonly port: number;
+  /** The framed connection. */
+  readonly wire: Connection;
+
+  private readonly opts: ClientConnOptions;
+  private readonly channels = new Map<number, ConnChannel>();
+  private readonly ops = new Map<number, ConnOp>();
+  private nextIoid = 1;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private validated!: { resolve: () => void; reject: (e: Error) => void };
+
+  private constructor(socket: Deno.Conn, host: string, port: number, opts: ClientConnOptions) {
+    this.host = host;
+    this.port = port;
+    this.key = `${host}:${port}`;
+    this.opts = opts;
+    this.wire = new Connection(socket, {
+      role: "client",
+      onMessage: (m) => this.dispatch(m),
+      onControl: (m) => {
+        if (m.command === ControlCommand.SET_BYTE_ORDER) this.wire.littleEndian = m.littleEndian;
+      },
+      onClose: (e) => this.closed(e),
+    });
+  }
+
+  /**
+   * Connects and completes the handshake; fails if the server does not validate the
+   * connection within the idle timeout.
+   */
+  static async open(host: string, port: number, opts: ClientConnOptions): Promise<ClientConn> {
+    const socket = await Deno.connect({ hostname: host, port, transport: "tcp" });
+    const conn = new ClientConn(socket, host, port, opts);
+    const ready = new Promise<void>((resolve, reject) => conn.validated = { resolve, reject });
+    conn.wire.run();
+    const limit = setTimeout(
+      () => conn.close(new PvaError(`${conn.key}: no connection validation`)),
+      opts.config.idleTimeout * 1000,
+    );
+    try {
+      await ready;
+    } finally {
+      clearTimeout(limit);
+    }
+    conn.timer = setInterval(() => conn.keepAlive(), echoPeriodMs(opts.config.idleTimeout));
+    return conn;
+  }
+
+  /** True once closed. */
+  get isClosed(): boolean {
+    return this.wire.closed;
+  }
+
+  /** Sends one application message in the server's byte order. */
+  send(command: number, body: (w: Writer) => void): void {
+    this.wire.send(encodeMessage(command, "client", this.wire.littleEndian, body));
+  }
+
+  /** Registers a channel and sends CREATE_CHANNEL for it. */
+  createChannel(ch: ConnChannel): void {
+    this.channels.set(ch.cid, ch);
+    this.send(Command.CREATE_CHANNEL, (w) => writeCreateChannelRequest(w, [{ cid: ch.cid, name: ch.name }]));
+  }
+
+  /** Forgets a channel and its operations and, when it had a sid, sends DESTROY_CHANNEL. */
+  destroyChannel(cid: number, sid: number | undefined): void {
+    this.channels.delete(cid);
+    if (sid === undefined) return;
+    this.dropOps(sid, "channel destroyed");
+    this.send(Command.DESTROY_CHANNEL, (w) => writeDestroyChannel(w, { sid, cid }));
+  }
+
+  /** Registers an operation under a fresh ioid. */
+  addOp(op: ConnOp): number {
+    while (this.ops.has(this.nextIoid) || this.nextIoid === 0) this.nextIoid = (this.nextIoid + 1) >>> 0;
+    const ioid = this.nextIoid;
+    this.nextIoid = (this.nextIoid + 1) >>> 0;
+    this.ops.set(ioid, op);
+    return ioid;
+  }
+
+  /** Unregisters an operation; later replies for its ioid are ignored. */
+  removeOp(ioid: number): void {
+    this.ops.delete(ioid);
+  }
+
+  /** Closes the connection; channels and operations are told why. */
+  close(error?: Error): void {
+    this.wire.close(error);
+  }
+
+  private keepAlive(): void {
+    const silentMs = performance.now() - this.wire.lastReceived;
+    if (silentMs > this.opts.config.idleTimeout * 1000) {
+      this.close(new PvaError(`${this.key}: nothing received for ${Math.round(silentMs / 1000)} s`));
+      return;
+    }
+    this.send(Command.ECHO, () => {});
+  }
+
+  private dispatch(m: Message): void {
+    const r = new Reader(m.payload, m.littleEndian, { typeCache: this.wire.rxTypes });
+    if (OP_COMMANDS.has(m.command)) {
+      const op = this.ops.get(r.u32());
+      r.offset = 0;
+      // Stale ioids (operations we already dropped) are ignored, not an error.
+      op?.onReply(m.command, r);
+      return;
+    }
+    switch (m.command) {
+      case Command.CONNECTION_VALIDATION:
+        this.validate(readValidationRequest(r).authMethods);
+        return;
+      case Command.CONNECTION_VALIDATED: {
+        const status = readStatus(r);
+        // Like pvxs, carry on without credentials when the server refuses them.
+        if (status.type !== "ok") console.warn(`${this.key}: connection validation: ${status.message}`);
+        this.validated.resolve();
+        return;
+      }
+      case Command.SEARCH_RESPONSE:
+        this.opts.onSearchResponse?.(this, readSearchResponse(r));
+        return;
+      case Command.CREATE_CHANNEL: {
+        const res = readCreateChannelResponse(r);
+        this.channels.get(res.cid)?.onCreated(res.sid, res.status);
+        return;
+      }
+      case Command.DESTROY_CHANNEL: {
+        const { sid, cid } = readDestroyChannel(r);
+        const ch = this.channels.get(cid);
+        if (!ch) return;
+        this.channels.delete(cid);
+        this.dropOps(sid, "channel destroyed by the server");
+        ch.onLost("channel destroyed by the server");
+        return;
+      }
+      case Command.MESSAGE: {
+        const msg = readServerMessage(r);
+        console.warn(`${this.key}: ${msg.type}: ${msg.message}`);
+        return;
+      }
+    }
+  }
+
+  /** Answers CONNECTION_VALIDATION with the last method we know, `ca` preferred like pvxs. */
+  private validate(methods: string[]): void {
+    const method = methods.includes("ca") ? "ca" : "anonymous";
+    this.send(Command.CONNECTION_VALIDATION, (w) =>
+      writeValidationResponse(w, {
+        bufferSize: 0x10000,
+        registrySize: 0x7fff,
+        qos: 0,
+        method,
+        credentials: method === "ca" ? caCredentials(localUser(), localHost()) : null,
+      }));
+  }
+
+  private dropOps(sid: number, reason: string): void {
+    for (const [ioid, op] of this.ops) {
+      if (op.sid !== sid) continue;
+      this.ops.delete(ioid);
+      op.onLost(reason);
+    }
+  }
+
+  private closed(error?: Error): void {
+    clearInterval(this.timer);
+    const reason = error ? error.message : "connection closed";
+    this.validated?.reject(new PvaDisconnectedError(`${this.key}: ${reason}`));
+    const ops = [...this.ops.values()];
+    const channels = [...this.channels.values()];
+    this.ops.clear();
+    this.channels.clear();
+    for (const op of ops) op.onLost(reason);
+    for (const ch of channels) ch.onLost(reason);
+    this.opts.onClose?.(this);
+  }
+}
+
+function localUser(): string {
+  try {
+    return Deno.env.get("USER") ?? Deno.env.get("LOGNAME") ?? "";
+  } catch {
+    return "";
+  }
+}
+
+function localHost(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The pvAccess client.
+ *
+ * @example
+ * ```ts ignore
+ * import { PvaClient } from "./mod.ts";
+ * const client = new PvaClient();
+ * console.log((await client.get("pv:x")).value);
+ * client.close();
+ * ```
+ * @module
+ */
+export { PvaClient, type PvaClientOptions } from "./client.ts";
+export type { GetOptions, GetResult } from "./get.ts";
+export type { PutOptions } from "./put.ts";
+export type { RpcOptions } from "./rpc.ts";
+export type { InfoOptions } from "./info.ts";
+export { type MonitorEvent, type MonitorOptions, Subscription } from "./monitor.ts";
+export {
+  type CallOptions,
+  DEFAULT_TIMEOUT_MS,
+  PvaDisconnectedError,
+  PvaError,
+  PvaRemoteError,
+  PvaTimeoutError,
+} from "./errors.ts";

@@ -1,0 +1,173 @@
+/** PvaClient.monitor against a real p4p server: pipelined bursts and a server restart. */
+import assert from "node:assert/strict";
+import { type MonitorEvent, PvaClient, type Subscription } from "../../../protocol/pva/client/mod.ts";
+import { clientConfig, freePorts, IGNORE_P4P, P4pServer } from "./p4p_peer.ts";
+
+/** The next event, failing after `ms`. */
+async function nextEvent(sub: Subscription, ms = 8000): Promise<MonitorEvent> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no monitor event within ${ms} ms`)), ms);
+  });
+  try {
+    const r = await Promise.race([sub.next(), timeout]);
+    assert.ok(!r.done, "subscription ended");
+    return r.value;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+Deno.test({
+  name: "monitor receives 1000 pipelined updates in order, none lost, acking as it consumes",
+  ignore: IGNORE_P4P,
+  fn: async () => {
+    const ports = freePorts();
+    const server = await P4pServer.start(ports, ["counter"]);
+    const client = new PvaClient({ config: clientConfig(ports) });
+    try {
+      const sub = client.monitor(server.pv("counter"), { queueSize: 16 });
+      assert.equal(sub.pipeline, true);
+      assert.deepEqual(await nextEvent(sub), { kind: "connected" });
+      const first = await nextEvent(sub);
+      assert.equal(first.kind === "data" && first.value.value, 0);
+
+      // The window of 16 only lasts for 16 updates: the rest flow only if our acks arrive.
+      // Bursts of 8 stay inside the window we re-open (pvxs squashes once its own queue is
+      // full and sends nothing more after an ack until the next post, so one burst of 1000
+      // would lose updates on the server side, whatever the client does).
+      const seen: number[] = [];
+      let overruns = 0;
+      for (let burst = 0; burst < 125; burst++) {
+        assert.deepEqual(await server.command("burst 8"), { ok: "burst", reply: (burst + 1) * 8 });
+        for (let i = 0; i < 8; i++) {
+          const ev = await nextEvent(sub);
+          assert.equal(ev.kind, "data");
+          if (ev.kind !== "data") continue;
+          seen.push(ev.value.value as number);
+          if (!ev.overrun.isEmpty()) overruns++;
+        }
+      }
+      assert.equal(seen.length, 1000);
+      assert.ok(seen.every((v, i) => v === i + 1), "updates out of order or lost");
+      assert.equal(overruns, 0);
+      sub.close();
+      assert.equal((await sub.next()).done, true);
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "monitor reports a server restart as disconnected, then connected and data again",
+  ignore: IGNORE_P4P,
+  fn: async () => {
+    const ports = freePorts();
+    let server = await P4pServer.start(ports, ["counter"]);
+    const client = new PvaClient({ config: clientConfig(ports) });
+    try {
+      const sub = client.monitor(server.pv("counter"));
+      assert.deepEqual(await nextEvent(sub), { kind: "connected" });
+      const before = await nextEvent(sub);
+      assert.equal(before.kind, "data");
+      await server.command("burst 3");
+      const kept: MonitorEvent[] = [];
+      for (let i = 0; i < 3; i++) kept.push(await nextEvent(sub));
+      assert.deepEqual(kept.map((e) => e.kind === "data" && e.value.value), [1, 2, 3]);
+
+      await server.stop();
+      const gone = await nextEvent(sub);
+      assert.equal(gone.kind, "disconnected");
+
+      server = await P4pServer.start(ports, ["counter"]);
+      assert.deepEqual(await nextEvent(sub, 15000), { kind: "connected" });
+      const again = await nextEvent(sub);
+      // A new server process: the counter starts from its initial value again.
+      assert.equal(again.kind === "data" && again.value.value, 0);
+      // The values delivered before the gap are untouched by the new connection.
+      assert.equal(kept[2].kind === "data" && kept[2].value.value, 3);
+      sub.close();
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "monitor without pipelining squashes into the last queued update and flags the overrun",
+  ignore: IGNORE_P4P,
+  fn: async () => {
+    const ports = freePorts();
+    const server = await P4pServer.start(ports, ["counter"]);
+    const client = new PvaClient({ config: clientConfig(ports) });
+    try {
+      const sub = client.monitor(server.pv("counter"), { pipeline: false, queueSize: 2 });
+      assert.equal(sub.pipeline, false);
+      assert.deepEqual(await nextEvent(sub), { kind: "connected" });
+      assert.equal((await nextEvent(sub)).kind, "data");
+      await server.command("burst 50");
+      // Give the updates time to pile up in our queue while nobody iterates.
+      await new Promise((r) => setTimeout(r, 300));
+      const a = await nextEvent(sub);
+      const b = await nextEvent(sub);
+      assert.ok(a.kind === "data" && b.kind === "data");
+      assert.equal(b.value.value, 50);
+      assert.ok(!b.overrun.isEmpty(), "squashed update must report an overrun");
+      sub.close();
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "an idle monitor stays connected past the idle timeout thanks to ECHO",
+  ignore: IGNORE_P4P,
+  fn: async () => {
+    const ports = freePorts();
+    const server = await P4pServer.start(ports, ["counter"]);
+    // 1.5 s idle timeout: echo every second (pvxs: 3/8 of the timeout, at least 1 s).
+    const client = new PvaClient({ config: clientConfig(ports, { idleTimeout: 1.5 }) });
+    try {
+      const sub = client.monitor(server.pv("counter"));
+      assert.deepEqual(await nextEvent(sub), { kind: "connected" });
+      assert.equal((await nextEvent(sub)).kind, "data");
+      // Nothing is posted for 3 s: only the echo replies keep the connection alive. A drop
+      // would queue a "disconnected" event ahead of the next update.
+      await new Promise((r) => setTimeout(r, 3000));
+      await server.command("burst 1");
+      const ev = await nextEvent(sub);
+      assert.equal(ev.kind === "data" && ev.value.value, 1, ev.kind);
+      sub.close();
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "aborting a monitor's signal ends it with the signal's reason",
+  ignore: IGNORE_P4P,
+  fn: async () => {
+    const ports = freePorts();
+    const server = await P4pServer.start(ports, ["counter"]);
+    const client = new PvaClient({ config: clientConfig(ports) });
+    try {
+      const ctl = new AbortController();
+      const sub = client.monitor(server.pv("counter"), { signal: ctl.signal });
+      assert.deepEqual(await nextEvent(sub), { kind: "connected" });
+      ctl.abort(new Error("enough"));
+      await assert.rejects(sub.next(), /enough/);
+      assert.equal(sub.isClosed, true);
+      assert.equal((await sub.next()).done, true);
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  },
+});
