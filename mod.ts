@@ -1,0 +1,34 @@
+/**
+ * pvastream: EPICS pvData and pvAccess in TypeScript for Deno.
+ *
+ * - pvData: types ({@link struct}, {@link scalar}, ...), values and their wire encoding;
+ * - normative types: builders and readers such as {@link ntScalar} and {@link readNTNDArray};
+ * - the pvAccess server: {@link PvaServer} hosting {@link SharedPV}s;
+ * - the pvAccess client: {@link PvaClient} (get, put, monitor, rpc, info);
+ * - configuration from the EPICS_PVA* environment: {@link configFromEnv}.
+ *
+ * @example Host a PV and read it back
+ * ```ts ignore
+ * import { configFromEnv, ntScalar, PvaClient, PvaServer, SharedPV } from "./mod.ts";
+ *
+ * const pv = new SharedPV();
+ * pv.open(ntScalar("float64", 21.5, { alarm: {}, timeStamp: {} }));
+ * const server = new PvaServer({ config: configFromEnv() });
+ * server.addPV("demo:temperature", pv);
+ * await server.start();
+ *
+ * const client = new PvaClient();
+ * const { value } = await client.get("demo:temperature");
+ * console.log(value.value); // 21.5
+ * pv.post({ value: 22 });
+ * client.close();
+ * server.close();
+ * ```
+ *
+ * @module
+ */
+export * from "./protocol/pvdata/mod.ts";
+export * from "./protocol/nt/mod.ts";
+export * from "./protocol/pva/server/mod.ts";
+export * from "./protocol/pva/client/mod.ts";
+export { configFromEnv, DEFAULT_CONFIG, parseHostPort, type PvaConfig } from "./protocol/pva/config.ts";

@@ -1,0 +1,203 @@
+/**
+ * The command line of the `pva` tool: subcommands, their options and help, parsed strictly
+ * with `node:util` parseArgs so that a mistyped option is an error naming it.
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseRequest } from "../../protocol/pvdata/pvrequest.ts";
+
+/** A command line that cannot be run; the tool prints the message and exits with status 2. */
+export class UsageError extends Error {
+  /**
+   * A usage error.
+   * @param message what is wrong, starting with the subcommand
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** The subcommands. */
+export type CommandName = "get" | "put" | "monitor" | "info" | "rpc" | "list" | "serve";
+
+type OptionName = "timeout" | "json" | "request" | "count";
+
+interface CommandSpec {
+  args: string;
+  about: string;
+  options: OptionName[];
+  /** Fewest positional words. */
+  min: number;
+  /** Most positional words (unlimited when absent). */
+  max?: number;
+  /** Default of -w in seconds. */
+  wait?: number;
+}
+
+const OPTIONS: Record<OptionName, { short?: string; type: "string" | "boolean"; help: string }> = {
+  request: { short: "r", type: "string", help: "-r, --request TEXT  pvRequest, e.g. 'field(value,alarm)'" },
+  timeout: { short: "w", type: "string", help: "-w, --timeout SEC   seconds to wait" },
+  count: { short: "n", type: "string", help: "-n, --count N       stop after N updates" },
+  json: { type: "boolean", help: "    --json          one JSON document per line" },
+};
+
+const COMMANDS: Record<CommandName, CommandSpec> = {
+  get: {
+    args: "NAME...",
+    about: "Reads the current value of each PV.",
+    options: ["request", "timeout", "json"],
+    min: 1,
+  },
+  put: {
+    args: "NAME VALUE | NAME FIELD=VALUE... | NAME '{JSON}'",
+    about: "Writes a PV: one value for its `value` field (JSON for arrays, a choice name for an enum),\n" +
+      "field=value pairs with dotted paths, or a JSON object. Put `--` before a negative number.",
+    options: ["request", "timeout"],
+    min: 2,
+  },
+  monitor: {
+    args: "NAME...",
+    about: "Prints every update of the PVs until Ctrl-C (or -n updates in all).",
+    options: ["request", "count", "json"],
+    min: 1,
+  },
+  info: { args: "NAME...", about: "Prints the type of each PV.", options: ["timeout", "json"], min: 1 },
+  rpc: {
+    args: "NAME [KEY=VALUE...]",
+    about: "Calls an RPC service with an NTURI argument {scheme: pva, path: NAME, query: {KEY: VALUE}}.",
+    options: ["timeout", "json"],
+    min: 1,
+  },
+  list: {
+    args: "",
+    about: "Sends a discovery ping (EPICS_PVA_ADDR_LIST) and prints the servers that answer.",
+    options: ["timeout", "json"],
+    min: 0,
+    max: 0,
+    wait: 2,
+  },
+  serve: {
+    args: "FILE.yaml",
+    about: "Hosts the PVs a YAML file describes until SIGINT/SIGTERM (see scripts/lib/yaml_pvs.ts).",
+    options: [],
+    min: 1,
+    max: 1,
+  },
+};
+
+/** A parsed command line that runs a subcommand. */
+export interface CommandLine {
+  /** The subcommand. */
+  command: CommandName;
+  /** Positional words after the subcommand. */
+  args: string[];
+  /** -w in milliseconds. */
+  timeoutMs: number;
+  /** --json given. */
+  json: boolean;
+  /** -r text (already checked to parse). */
+  request?: string;
+  /** -n, when given. */
+  count?: number;
+}
+
+/** A parsed command line: a subcommand to run, or help to print. */
+export type Invocation = CommandLine | { help: string };
+
+/** Help text of the whole tool. */
+export function toolHelp(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.about.split("\n")[0]}`);
+  return ["usage: pva COMMAND [OPTIONS] ARGS...  (pva COMMAND -h for details)", "", ...lines].join("\n");
+}
+
+/** Help text of one subcommand. */
+export function commandHelp(name: CommandName): string {
+  const c = COMMANDS[name];
+  const opts = c.options.map((o) =>
+    `  ${OPTIONS[o].help}${o === "timeout" ? ` (default ${c.wait ?? 5})` : ""}`
+  );
+  return [
+    `usage: pva ${name} [OPTIONS] ${c.args}`,
+    "",
+    c.about,
+    "",
+    "options:",
+    "  -h, --help          this text",
+    ...opts,
+  ]
+    .join("\n");
+}
+
+function positiveNumber(command: string, option: string, text: string, integer: boolean): number {
+  const n = Number(text);
+  if (text.trim() === "" || !(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+    throw new UsageError(
+      `pva ${command}: ${option} wants a positive ${integer ? "integer" : "number"}, not '${text}'`,
+    );
+  }
+  return n;
+}
+
+/**
+ * Parses `pva` arguments (without the program name).
+ * @throws {UsageError} for an unknown subcommand or option, a bad option value, a pvRequest
+ * that does not parse, or too few arguments
+ * @example
+ * ```ts
+ * import { parseCommandLine } from "./args.ts";
+ * parseCommandLine(["get", "-w", "2", "pv:x"]); // { command: "get", args: ["pv:x"], timeoutMs: 2000, json: false }
+ * ```
+ */
+export function parseCommandLine(argv: string[]): Invocation {
+  const [name, ...rest] = argv;
+  if (name === undefined) throw new UsageError(toolHelp());
+  if (name === "-h" || name === "--help") return { help: toolHelp() };
+  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`pva: unknown command '${name}'\n\n${toolHelp()}`);
+  const command = name as CommandName;
+  const spec = COMMANDS[command];
+  const options: ParseArgsConfig["options"] = { help: { type: "boolean", short: "h" } };
+  for (const o of spec.options) {
+    const { type, short } = OPTIONS[o];
+    options[o] = short ? { type, short } : { type };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    if (!String((e as { code?: string }).code).startsWith("ERR_PARSE_ARGS")) throw e;
+    const unknown = /^Unknown option '([^']+)'/.exec((e as Error).message);
+    throw new UsageError(
+      `pva ${command}: ${unknown ? `unknown option '${unknown[1]}'` : (e as Error).message}`,
+    );
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help) return { help: commandHelp(command) };
+  const n = parsed.positionals.length;
+  if (n > (spec.max ?? Infinity)) {
+    throw new UsageError(`pva ${command}: unexpected argument '${parsed.positionals[spec.max!]}'`);
+  }
+  if (n < spec.min) {
+    throw new UsageError(`pva ${command}: expected ${spec.args}\n\n${commandHelp(command)}`);
+  }
+  const request = values.request as string | undefined;
+  if (request !== undefined) {
+    try {
+      parseRequest(request);
+    } catch (e) {
+      throw new UsageError(`pva ${command}: bad --request: ${(e as Error).message}`);
+    }
+  }
+  const timeout = values.timeout as string | undefined;
+  const count = values.count as string | undefined;
+  return {
+    command,
+    args: parsed.positionals,
+    timeoutMs: 1000 *
+      (timeout === undefined ? spec.wait ?? 5 : positiveNumber(command, "-w", timeout, false)),
+    json: values.json === true,
+    ...(request !== undefined ? { request } : {}),
+    ...(count !== undefined ? { count: positiveNumber(command, "-n", count, true) } : {}),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * `pva serve FILE.yaml`: hosts the PVs of a YAML file on a {@link PvaServer} until stopped.
+ *
+ * @module
+ */
+import { timeStampNow } from "../../protocol/nt/time.ts";
+import type { PvaConfig } from "../../protocol/pva/config.ts";
+import { type PutRequest, PvaServer, SharedPV } from "../../protocol/pva/server/mod.ts";
+import { bitOf } from "../../protocol/pvdata/partial.ts";
+import { findField } from "../../protocol/pvdata/types.ts";
+import type { Output } from "./client_commands.ts";
+import { parsePvFile, type PvSpec } from "./yaml_pvs.ts";
+
+/** A put handler that posts what was written with a fresh time stamp, as a soft IOC record does. */
+function stampPuts(pv: SharedPV, put: PutRequest): void {
+  const changed = put.changed.clone().set(bitOf(pv.type, "timeStamp"));
+  pv.post({ ...put.value, timeStamp: timeStampNow() }, changed);
+}
+
+/**
+ * A SharedPV for each spec, opened with its initial value. PVs with a `timeStamp` field
+ * get a new one on every put; read-only PVs refuse puts.
+ * @example
+ * ```ts ignore
+ * for (const [name, pv] of sharedPVs(parsePvFile(text))) server.addPV(name, pv);
+ * ```
+ */
+export function sharedPVs(specs: PvSpec[]): Map<string, SharedPV> {
+  const out = new Map<string, SharedPV>();
+  for (const s of specs) {
+    const stamped = findField(s.type, "timeStamp")?.kind === "structure";
+    const pv = new SharedPV({ readOnly: s.readOnly, onPut: stamped ? stampPuts : undefined });
+    pv.open({ type: s.type, value: s.value });
+    out.set(s.name, pv);
+  }
+  return out;
+}
+
+/**
+ * Serves the PVs of `file` until `stop` aborts; prints one line when ready.
+ * @throws {PvFileError} when the file does not describe PVs
+ */
+export async function serveFile(
+  file: string,
+  config: PvaConfig,
+  io: Output,
+  stop: AbortSignal,
+): Promise<number> {
+  const pvs = sharedPVs(parsePvFile(await Deno.readTextFile(file), file));
+  const server = new PvaServer({ config });
+  for (const [name, pv] of pvs) server.addPV(name, pv);
+  await server.start();
+  const udp = server.udpPort ? `, searches on UDP port ${server.udpPort}` : "";
+  io.out(`pva serve: ${pvs.size} PVs from ${file} on TCP port ${server.tcpPort}${udp}`);
+  if (!stop.aborted) await new Promise((resolve) => stop.addEventListener("abort", resolve, { once: true }));
+  server.close();
+  for (const pv of pvs.values()) pv.close();
+  return 0;
+}

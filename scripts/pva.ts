@@ -1,0 +1,51 @@
+/**
+ * `pva`: command-line pvAccess tools in the manner of pvxs's pvxget, pvxput, pvxmonitor,
+ * pvxinfo, pvxcall and pvxlist, plus `serve` (PVs from a YAML file).
+ *
+ * ```sh
+ * deno run -A scripts/pva.ts get pv:temperature
+ * deno run -A scripts/pva.ts monitor -n 3 --json pv:image
+ * deno run -A scripts/pva.ts serve pvs.yaml
+ * ```
+ * Exit status: 0 success, 1 an operation failed, 2 the command line is wrong. The network
+ * settings come from the EPICS_PVA* environment variables.
+ *
+ * @module
+ */
+import { configFromEnv } from "../protocol/pva/config.ts";
+import { parseCommandLine, UsageError } from "./lib/args.ts";
+import { type Output, runClientCommand } from "./lib/client_commands.ts";
+import { InputError } from "./lib/coerce.ts";
+import { serveFile } from "./lib/serve.ts";
+
+const io: Output = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+/** Aborts on the first SIGINT or SIGTERM (SIGTERM does not exist on Windows). */
+function stopSignal(): AbortSignal {
+  const ctl = new AbortController();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const stop = () => {
+    for (const s of signals) Deno.removeSignalListener(s, stop);
+    ctl.abort();
+  };
+  for (const s of signals) Deno.addSignalListener(s, stop);
+  return ctl.signal;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    const inv = parseCommandLine(argv);
+    if ("help" in inv) {
+      io.out(inv.help);
+      return 0;
+    }
+    const config = configFromEnv();
+    if (inv.command === "serve") return await serveFile(inv.args[0], config, io, stopSignal());
+    return await runClientCommand(config, { ...inv, command: inv.command }, io, stopSignal());
+  } catch (e) {
+    io.err(e instanceof UsageError ? e.message : `pva ${argv[0]}: ${(e as Error).message}`);
+    return e instanceof UsageError || e instanceof InputError ? 2 : 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
