@@ -1,0 +1,190 @@
+/**
+ * `deno task bench:pva`: monitor throughput of NTNDArray updates over loopback, measured
+ * side by side with a raw TCP stream of the same message size in the same run, for one
+ * client and for four. Where p4p is installed, its figures are printed beside ours.
+ *
+ * Sources run in their own process (as a detector IOC would); receivers run here.
+ * @module
+ */
+import { PvaClient } from "../protocol/pva/client/mod.ts";
+import { DEFAULT_CONFIG } from "../protocol/pva/config.ts";
+import { peerPython } from "../tests/interop/peers.ts";
+
+const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 3);
+const WARMUP = 0.5;
+const SIZES = [{ label: "16 MiB", bytes: 4096 * 4096 }, { label: "256 KiB", bytes: 512 * 512 }];
+
+interface Rate {
+  updates: number;
+  bytes: number;
+  seconds: number;
+}
+
+/** Starts a source process and returns its port once it prints READY. */
+async function startSource(
+  cmd: string,
+  args: string[],
+): Promise<{ port: number; stop: () => Promise<void> }> {
+  const child = new Deno.Command(cmd, { args, stdout: "piped", stdin: "piped", stderr: "inherit" }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!/READY (\d+)/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`${cmd} ${args.join(" ")} exited before READY`);
+    text += value;
+  }
+  const port = Number(/READY (\d+)/.exec(text)![1]);
+  return {
+    port,
+    stop: async () => {
+      reader.cancel().catch(() => {});
+      child.stdin.close().catch(() => {});
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+      await child.status;
+    },
+  };
+}
+
+/** Counts what `receive` delivers during the measuring window. */
+async function measure(
+  receive: (count: (bytes: number) => void, signal: AbortSignal) => Promise<void>,
+): Promise<Rate> {
+  const rate = { updates: 0, bytes: 0, seconds: SECONDS };
+  let on = false;
+  const stop = new AbortController();
+  const running = receive((bytes) => {
+    if (!on) return;
+    rate.updates++;
+    rate.bytes += bytes;
+  }, stop.signal);
+  await delay(WARMUP * 1000);
+  on = true;
+  const t0 = performance.now();
+  await delay(SECONDS * 1000);
+  on = false;
+  rate.seconds = (performance.now() - t0) / 1000;
+  stop.abort();
+  await running.catch(() => {});
+  return rate;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Receives length-prefixed raw messages into a fresh buffer each (as our client does). */
+async function rawReceiver(port: number, count: (bytes: number) => void, signal: AbortSignal): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  signal.addEventListener("abort", () => conn.close());
+  const head = new Uint8Array(8);
+  const readFull = async (buf: Uint8Array) => {
+    for (let off = 0; off < buf.length;) {
+      const n = await conn.read(buf.subarray(off));
+      if (n === null) throw new Error("closed");
+      off += n;
+    }
+  };
+  try {
+    for (;;) {
+      await readFull(head);
+      const size = new DataView(head.buffer).getUint32(4, true);
+      await readFull(new Uint8Array(size));
+      count(size);
+    }
+  } catch {
+    // Closed by the abort.
+  }
+}
+
+/** Monitors bench:frame through a TCP name server at `port`. */
+async function pvaReceiver(port: number, count: (bytes: number) => void, signal: AbortSignal): Promise<void> {
+  const client = new PvaClient({
+    config: { ...DEFAULT_CONFIG, addrList: [], autoAddrList: false, nameServers: [`127.0.0.1:${port}`] },
+  });
+  try {
+    const sub = client.monitor("bench:frame", { queueSize: 4, pipeline: true, signal });
+    for await (const ev of sub) {
+      if (ev.kind !== "data") continue;
+      const value = ev.value.value as { value: Uint8Array };
+      count(value.value.byteLength);
+    }
+  } catch (e) {
+    if (!signal.aborted) throw e;
+  } finally {
+    client.close();
+  }
+}
+
+async function together(
+  n: number,
+  one: (c: (b: number) => void, s: AbortSignal) => Promise<void>,
+): Promise<Rate> {
+  return await measure((count, signal) =>
+    Promise.all(Array.from({ length: n }, () => one(count, signal))).then(() => {})
+  );
+}
+
+const mbps = (r: Rate) => r.bytes / r.seconds / 1e6;
+const ups = (r: Rate) => r.updates / r.seconds;
+const deno = Deno.execPath();
+const here = new URL(".", import.meta.url).pathname;
+const python = peerPython();
+const rows: string[][] = [];
+
+for (const { label, bytes } of SIZES) {
+  for (const clients of [1, 4]) {
+    const raw = await startSource(deno, ["run", "-A", `${here}support/raw_source.ts`, String(bytes)]);
+    const rawRate = await together(clients, (c, s) => rawReceiver(raw.port, c, s));
+    await raw.stop();
+    const ours = await startSource(deno, ["run", "-A", `${here}support/pva_source.ts`, String(bytes)]);
+    const oursRate = await together(clients, (c, s) => pvaReceiver(ours.port, c, s));
+    let p4pClient = "";
+    if (python && clients === 1) {
+      const out = await new Deno.Command(python, {
+        args: [`${here}py/p4p_sink.py`, String(ours.port), String(SECONDS), String(WARMUP)],
+        stdout: "piped",
+      }).output();
+      const r = JSON.parse(new TextDecoder().decode(out.stdout)) as Rate;
+      p4pClient = `${mbps(r).toFixed(0)} MB/s`;
+    }
+    await ours.stop();
+    let p4pServer = "";
+    if (python && clients === 1) {
+      const src = await startSource(python, [`${here}py/p4p_source.py`, String(bytes)]);
+      p4pServer = `${mbps(await together(1, (c, s) => pvaReceiver(src.port, c, s))).toFixed(0)} MB/s`;
+      await src.stop();
+    }
+    rows.push([
+      label,
+      String(clients),
+      `${mbps(rawRate).toFixed(0)} MB/s`,
+      `${mbps(oursRate).toFixed(0)} MB/s`,
+      `${ups(oursRate).toFixed(0)}/s`,
+      `${(100 * mbps(oursRate) / mbps(rawRate)).toFixed(0)}%`,
+      p4pClient,
+      p4pServer,
+    ]);
+  }
+}
+
+const header = [
+  "frame",
+  "clients",
+  "raw TCP",
+  "pvastream",
+  "updates",
+  "of raw",
+  "p4p client<-ours",
+  "ours<-p4p server",
+];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ");
+console.log(line(header));
+for (const r of rows) console.log(line(r));
+console.log(
+  "Targets: >= 70% of raw at 16 MiB; >= 10,000 updates/s at 256 KiB; 4 clients >= 70% of 4 raw streams.",
+);
