@@ -12,6 +12,8 @@ import { peerPython } from "../tests/interop/peers.ts";
 
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 3);
 const WARMUP = 0.5;
+// Monitor queue (pipeline window) of our client; the client acks every half queue.
+const QUEUE_SIZE = Number(Deno.env.get("BENCH_QUEUE") ?? 16);
 const SIZES = [{ label: "16 MiB", bytes: 4096 * 4096 }, { label: "256 KiB", bytes: 512 * 512 }];
 
 interface Rate {
@@ -106,7 +108,7 @@ async function pvaReceiver(port: number, count: (bytes: number) => void, signal:
     config: { ...DEFAULT_CONFIG, addrList: [], autoAddrList: false, nameServers: [`127.0.0.1:${port}`] },
   });
   try {
-    const sub = client.monitor("bench:frame", { queueSize: 4, pipeline: true, signal });
+    const sub = client.monitor("bench:frame", { queueSize: QUEUE_SIZE, pipeline: true, signal });
     for await (const ev of sub) {
       if (ev.kind !== "data") continue;
       const value = ev.value.value as { value: Uint8Array };

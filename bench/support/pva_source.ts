@@ -1,6 +1,6 @@
 /**
- * Benchmark source: hosts one NTNDArray PV and posts frames as fast as the event loop
- * allows (monitors fold what their clients cannot take). Prints "READY <port>".
+ * Benchmark source: hosts one NTNDArray PV and posts a new frame whenever every subscriber
+ * has room for one (as fast as the clients take them, none folded). Prints "READY <port>".
  * Usage: deno run -A bench/support/pva_source.ts <bytesPerFrame>
  */
 import { setImmediate } from "node:timers";
@@ -30,10 +30,9 @@ const server = new PvaServer({
 server.addPV("bench:frame", pv);
 await server.start();
 console.log(`READY ${server.tcpPort}`);
-let id = 0;
-const post = () => {
-  id++;
+for (let id = 1;; id++) {
+  await pv.waitForRoom();
   pv.post({ value: { name: "ubyteValue", value: frames[id & 1] }, uniqueId: id });
-  setImmediate(post);
-};
-post();
+  // Let socket I/O run between posts even when there is room for many.
+  if (id % 4 === 0) await new Promise((r) => setImmediate(r));
+}

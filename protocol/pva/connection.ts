@@ -46,8 +46,8 @@ export interface ConnectionOptions {
 const READ_BUFFER = 64 * 1024;
 /** Payloads at least this large are read straight into their own buffer. */
 const DIRECT_READ = 16 * 1024;
-/** Consecutive small chunks are merged into one write up to this size. */
-const COALESCE = 64 * 1024;
+/** Consecutive chunks are merged into one write up to this size. */
+const COALESCE = 1024 * 1024;
 
 /**
  * One pvAccess TCP connection, either side.
@@ -82,6 +82,8 @@ export class Connection {
   private writeQueue: Uint8Array[] = [];
   private writing: Promise<void> | null = null;
   private drainWaiters: (() => void)[] = [];
+  /** Reused for merged writes: the write loop awaits each write before the next batch. */
+  private scratch: Uint8Array | null = null;
 
   /**
    * @param socket a connected TCP socket
@@ -151,28 +153,27 @@ export class Connection {
     }
   }
 
-  /** The next write: one large chunk as it is, or several small ones merged. */
+  /**
+   * The next write: queued chunks merged into one reused buffer while they fit in
+   * {@link COALESCE} bytes, or one larger chunk as it is. Each write is a syscall and, with
+   * TCP_NODELAY, a segment of its own: a header written apart from its frame costs more
+   * than copying a frame of moderate size once.
+   */
   private takeBatch(): Uint8Array {
-    const first = this.writeQueue.shift()!;
-    if (first.length >= COALESCE || this.writeQueue.length === 0 || this.writeQueue[0].length >= COALESCE) {
-      return first;
-    }
+    const first = this.writeQueue[0];
     let n = first.length;
-    let k = 0;
-    while (
-      k < this.writeQueue.length && this.writeQueue[k].length < COALESCE &&
-      n + this.writeQueue[k].length <= COALESCE
-    ) {
+    let k = 1;
+    while (k < this.writeQueue.length && n + this.writeQueue[k].length <= COALESCE) {
       n += this.writeQueue[k++].length;
     }
-    const out = new Uint8Array(n);
-    out.set(first);
-    let o = first.length;
+    if (k === 1) return this.writeQueue.shift()!;
+    this.scratch ??= new Uint8Array(COALESCE);
+    let o = 0;
     for (const c of this.writeQueue.splice(0, k)) {
-      out.set(c, o);
+      this.scratch.set(c, o);
       o += c.length;
     }
-    return out;
+    return this.scratch.subarray(0, n);
   }
 
   private async readLoop(): Promise<void> {

@@ -125,6 +125,10 @@ class Group implements Subscriber {
   onClose(): void {
     for (const s of this.sets) for (const m of s.members) m.onClose();
   }
+
+  hasRoom(): boolean {
+    return this.sets.every((s) => s.members.every((m) => m.hasRoom()));
+  }
 }
 
 /** A comparable form of the trigger field's value (undefined if the PV has no such field). */

@@ -99,6 +99,7 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
       (e.overrun ?? new BitSet()).write(overrun);
       const body = [...e.update.body(selection, ch.link.littleEndian, e.full), ...overrun.chunks()];
       ch.link.replyChunks(Command.MONITOR, ioid, 0, STATUS_OK, body);
+      ch.pv.roomAvailable();
     }
   };
 
@@ -111,6 +112,7 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
       ch.link.reply(Command.MONITOR, ioid, Subcmd.DESTROY, STATUS_OK);
       op.destroy();
     },
+    hasRoom: () => !running || queue.length < queueSize,
   };
 
   const op: ServerOp & { stats: MonitorStats } = {

@@ -53,6 +53,8 @@ export interface Subscriber {
   onUpdate(update: Update): void;
   /** The PV was closed (or re-typed): end the subscription. */
   onClose(): void;
+  /** False while a post now would overrun this subscriber's queue. */
+  hasRoom(): boolean;
 }
 
 /**
@@ -72,6 +74,7 @@ export class SharedPV {
   readonly options: SharedPVOptions;
   private current: Update | null = null;
   private readonly subscribers = new Set<Subscriber>();
+  private roomWaiters: (() => void)[] = [];
 
   /** @param options handlers and access rules */
   constructor(options: SharedPVOptions = {}) {
@@ -141,6 +144,28 @@ export class SharedPV {
   /** Removes a subscriber. */
   unsubscribe(s: Subscriber): void {
     this.subscribers.delete(s);
+    this.roomAvailable();
+  }
+
+  /**
+   * Resolves when every subscriber has room for another update, so that a publisher that
+   * prefers pacing to dropping (a file replay, a benchmark) can post without overrunning
+   * anyone. Publishers that must never wait simply post.
+   */
+  waitForRoom(): Promise<void> {
+    if (this.allHaveRoom()) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /** Called by subscribers whose queue has drained a little. */
+  roomAvailable(): void {
+    if (this.roomWaiters.length === 0 || !this.allHaveRoom()) return;
+    for (const w of this.roomWaiters.splice(0)) w();
+  }
+
+  private allHaveRoom(): boolean {
+    for (const s of this.subscribers) if (!s.hasRoom()) return false;
+    return true;
   }
 
   /** Number of active subscribers. */

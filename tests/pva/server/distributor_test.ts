@@ -6,7 +6,7 @@ import { scalar, struct } from "../../../protocol/pvdata/types.ts";
 const TYPE = struct("epics:nt/NTNDArray:1.0", { uniqueId: scalar("int32"), v: scalar("float64") });
 
 function member(log: number[]): Subscriber {
-  return { onUpdate: (u) => log.push(u.value.uniqueId as number), onClose() {} };
+  return { onUpdate: (u) => log.push(u.value.uniqueId as number), onClose() {}, hasRoom: () => true };
 }
 
 function openPv(): SharedPV {
