@@ -11,6 +11,7 @@
  */
 import { DecodeError } from "../pvdata/errors.ts";
 import type { TypeCache } from "../pvdata/reader.ts";
+import { concatBytes } from "../pvdata/writer.ts";
 import { Flag, HEADER_SIZE, isControl, isFromServer, isLittleEndian, readHeader } from "./header.ts";
 import type { Role } from "./frame.ts";
 
@@ -246,7 +247,7 @@ export class Connection {
           throw new DecodeError(start, `segmented message exceeds ${this.maxMessage} bytes`);
         }
         if (seg !== Flag.SEGMENT_LAST) continue;
-        payload = concat(segments);
+        payload = concatBytes(segments);
         segments = null;
       } else if (segments !== null) {
         throw new DecodeError(start, "unsegmented message inside a segmented one");
@@ -259,14 +260,4 @@ export class Connection {
       });
     }
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

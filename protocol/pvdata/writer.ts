@@ -201,14 +201,18 @@ export class Writer {
 
   /** The output as one contiguous array (copies only if shared runs were appended). */
   toBytes(): Uint8Array {
-    const parts = this.chunks();
-    if (parts.length === 1) return parts[0];
-    const out = new Uint8Array(this.length);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatBytes(this.chunks());
   }
+}
+
+/** The parts as one array: the part itself when there is one, else one copy of each. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }

@@ -6,11 +6,11 @@
  * @module
  */
 import { DecodeError } from "../../protocol/pvdata/errors.ts";
-import { parseHostPort, type PvaConfig } from "../../protocol/pva/config.ts";
+import type { PvaConfig } from "../../protocol/pva/config.ts";
 import { encodeMessage } from "../../protocol/pva/frame.ts";
 import { Command } from "../../protocol/pva/header.ts";
 import { readSearchResponse, SearchFlag, writeSearchRequest } from "../../protocol/pva/messages/mod.ts";
-import { datagramMessages, ipv4Interfaces, joinChunks } from "../../protocol/pva/client/udp.ts";
+import { datagram, ipv4Interfaces, searchDestinations, splitDatagram } from "../../protocol/pva/udp.ts";
 
 /** A server that answered. */
 export interface FoundServer {
@@ -26,21 +26,6 @@ export interface FoundServer {
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
-/** Where searches go: EPICS_PVA_ADDR_LIST, plus the interfaces' broadcast addresses when automatic. */
-function destinations(config: PvaConfig): { hostname: string; port: number; unicast: boolean }[] {
-  const broadcasts = config.autoAddrList
-    ? ipv4Interfaces().filter((i) => !i.loopback).map((i) => i.broadcast)
-    : [];
-  return [
-    ...config.addrList.map((a) => parseHostPort(a, config.broadcastPort)).map(({ host, port }) => ({
-      hostname: host,
-      port,
-      unicast: !broadcasts.includes(host) && host !== "255.255.255.255",
-    })),
-    ...broadcasts.map((hostname) => ({ hostname, port: config.broadcastPort, unicast: false })),
-  ];
-}
-
 /**
  * Pings for servers and collects the answers that arrive within `waitMs` (the ping is sent
  * twice, at the start and half way, in case a datagram is lost). Each server is listed once.
@@ -54,8 +39,8 @@ export async function pingServers(config: PvaConfig, waitMs: number): Promise<Fo
   const sock = Deno.listenDatagram({ transport: "udp", hostname: "0.0.0.0", port: 0 });
   const found = new Map<string, FoundServer>();
   const send = () => {
-    for (const d of destinations(config)) {
-      const bytes = joinChunks(encodeMessage(Command.SEARCH, "client", true, (w) =>
+    for (const d of searchDestinations(config, ipv4Interfaces())) {
+      const bytes = datagram(encodeMessage(Command.SEARCH, "client", true, (w) =>
         writeSearchRequest(w, {
           sequenceId: 1,
           flags: SearchFlag.MUST_REPLY | (d.unicast ? SearchFlag.UNICAST : 0),
@@ -74,11 +59,18 @@ export async function pingServers(config: PvaConfig, waitMs: number): Promise<Fo
   send();
   try {
     for await (const [data, from] of sock) {
-      for (const m of datagramMessages(data)) {
-        if (m.command !== Command.SEARCH_RESPONSE) continue;
+      let parts;
+      try {
+        parts = splitDatagram(data);
+      } catch (e) {
+        if (e instanceof DecodeError) continue; // not a pvAccess datagram
+        throw e;
+      }
+      for (const m of parts) {
+        if (m.header.command !== Command.SEARCH_RESPONSE) continue;
         let r;
         try {
-          r = readSearchResponse(m.reader);
+          r = readSearchResponse(m.body);
         } catch (e) {
           if (e instanceof DecodeError) continue; // not from a pvAccess server we could use
           throw e;

@@ -20,7 +20,14 @@ import {
 } from "../messages/mod.ts";
 import type { Channel } from "./channel.ts";
 import type { ClientConn } from "./conn.ts";
-import { datagramMessages, ipv4Interfaces, joinChunks, SearchForwarder } from "./udp.ts";
+import { SearchForwarder } from "./udp.ts";
+import {
+  datagram,
+  ipv4Interfaces,
+  type SearchDestination,
+  searchDestinations,
+  splitDatagram,
+} from "../udp.ts";
 
 /** What discovery needs from the client. */
 export interface DiscoverContext {
@@ -69,7 +76,7 @@ export class Discoverer {
   private readonly udp: Deno.DatagramConn;
   private readonly beacons: Deno.DatagramConn | null;
   private readonly forwarder: SearchForwarder;
-  private readonly targets: { hostname: string; port: number; unicast: boolean }[];
+  private readonly targets: SearchDestination[];
   private readonly nameServers: NameServer[];
   private readonly pending = new Map<number, Pending>();
   private readonly knownServers = new Set<string>();
@@ -87,18 +94,11 @@ export class Discoverer {
     this.ctx = ctx;
     this.udp = Deno.listenDatagram({ transport: "udp", hostname: "0.0.0.0", port: 0 });
     this.beacons = this.listenBeacons();
-    const local = ipv4Interfaces();
+    const local = ipv4Interfaces((e) => {
+      if (config.autoAddrList) console.warn(`pva search: no interface broadcasts (${e.message})`);
+    });
     this.forwarder = new SearchForwarder(config.broadcastPort, local);
-    const broadcasts = config.autoAddrList ? local.filter((i) => !i.loopback).map((i) => i.broadcast) : [];
-    const listed = config.addrList.map((a) => parseHostPort(a, config.broadcastPort));
-    this.targets = [
-      ...listed.map(({ host, port }) => ({
-        hostname: host,
-        port,
-        unicast: !broadcasts.includes(host) && host !== "255.255.255.255",
-      })),
-      ...broadcasts.map((hostname) => ({ hostname, port: config.broadcastPort, unicast: false })),
-    ];
+    this.targets = searchDestinations(config, local);
     this.nameServers = config.nameServers.map((s) => ({
       ...parseHostPort(s, config.serverPort),
       conn: null,
@@ -180,7 +180,7 @@ export class Discoverer {
 
   private send(channels: SearchedChannel[]): void {
     for (const t of this.targets) {
-      const bytes = joinChunks(encodeMessage(Command.SEARCH, "client", true, (w) =>
+      const bytes = datagram(encodeMessage(Command.SEARCH, "client", true, (w) =>
         writeSearchRequest(w, {
           sequenceId: SEQUENCE_ID,
           flags: t.unicast ? SearchFlag.UNICAST : 0,
@@ -240,7 +240,7 @@ export class Discoverer {
         return; // closed
       }
       try {
-        for (const m of datagramMessages(data)) this.onDatagramMessage(m.command, m.reader, from, sock);
+        for (const m of splitDatagram(data)) this.onDatagramMessage(m.header.command, m.body, from, sock);
       } catch (e) {
         if (!(e instanceof DecodeError)) throw e;
         // A malformed datagram is dropped; UDP peers are not trusted.

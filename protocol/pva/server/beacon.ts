@@ -9,7 +9,7 @@ import { parseHostPort, type PvaConfig } from "../config.ts";
 import { encodeMessage } from "../frame.ts";
 import { Command } from "../header.ts";
 import { writeBeacon } from "../messages/discovery.ts";
-import { datagram, interfaceBroadcasts } from "./discovery.ts";
+import { broadcastAddresses, datagram } from "../udp.ts";
 
 /** A UDP destination. */
 export interface Destination {
@@ -67,7 +67,7 @@ export function beaconDestinations(config: PvaConfig): Destination[] {
     return { hostname: host, port };
   });
   const automatic = config.autoBeaconAddrList
-    ? interfaceBroadcasts().map((b) => ({ hostname: b.broadcast, port: config.broadcastPort }))
+    ? broadcastAddresses().map((hostname) => ({ hostname, port: config.broadcastPort }))
     : [];
   const unique = new Map<string, Destination>();
   for (const d of [...listed, ...automatic]) unique.set(`${d.hostname}:${d.port}`, d);

@@ -17,11 +17,10 @@
  * @module
  */
 import { DecodeError } from "../../pvdata/errors.ts";
-import { Reader } from "../../pvdata/reader.ts";
-import { Writer } from "../../pvdata/writer.ts";
 import { parseHostPort, type PvaConfig } from "../config.ts";
 import { encodeMessage } from "../frame.ts";
-import { Command, Flag, type Header, HEADER_SIZE, isLittleEndian, readHeader } from "../header.ts";
+import { Command, isLittleEndian } from "../header.ts";
+import { datagram, type DatagramPart, ipv4Interfaces, LOCAL_MULTICAST_GROUP, splitDatagram } from "../udp.ts";
 import {
   readOriginTag,
   readSearchRequest,
@@ -31,9 +30,6 @@ import {
   writeSearchRequest,
   writeSearchResponse,
 } from "../messages/discovery.ts";
-
-/** The group that servers sharing a UDP port forward unicast searches to, on loopback. */
-export const LOCAL_MULTICAST_GROUP = "224.0.0.128";
 
 /** Replies go to IPv4 addresses only: all our sockets are IPv4. */
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -58,85 +54,6 @@ interface Endpoint {
   tx: Deno.DatagramConn;
   /** The interface address; null for the wildcard. */
   host: string | null;
-}
-
-/** One message of a datagram. */
-interface Part {
-  header: Header;
-  body: Reader;
-}
-
-/**
- * Joins encoded messages into one datagram.
- * @example
- * ```ts
- * import { encodeMessage } from "../frame.ts";
- * import { Command } from "../header.ts";
- * import { datagram } from "./discovery.ts";
- * datagram(encodeMessage(Command.ECHO, "server", false, () => {})).length; // 8
- * ```
- */
-export function datagram(...messages: Uint8Array[][]): Uint8Array {
-  const w = new Writer(false);
-  for (const chunk of messages.flat()) w.bytes(chunk);
-  return w.toBytes();
-}
-
-/** A dotted IPv4 address as an unsigned 32-bit number. */
-function ipv4ToNumber(ip: string): number {
-  return ip.split(".").reduce((n, part) => (n * 256 + Number(part)) >>> 0, 0);
-}
-
-/** An unsigned 32-bit number as a dotted IPv4 address. */
-function numberToIpv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => (n >>> shift) & 0xff).join(".");
-}
-
-/**
- * The IPv4 broadcast address of each non-loopback interface of this host, with the
- * interface's own address. Empty when the process may not list interfaces (no
- * `--allow-sys=networkInterfaces`): the automatic additions are best effort.
- * @example
- * ```ts
- * import { interfaceBroadcasts } from "./discovery.ts";
- * interfaceBroadcasts(); // e.g. [{ address: "192.0.2.2", broadcast: "192.0.2.255" }]
- * ```
- */
-export function interfaceBroadcasts(): { address: string; broadcast: string }[] {
-  let interfaces: Deno.NetworkInterfaceInfo[];
-  try {
-    interfaces = Deno.networkInterfaces();
-  } catch (e) {
-    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) return [];
-    throw e;
-  }
-  return interfaces
-    .filter((i) => i.family === "IPv4" && !i.address.startsWith("127.") && i.netmask !== "255.255.255.255")
-    .map((i) => {
-      const mask = ipv4ToNumber(i.netmask);
-      return { address: i.address, broadcast: numberToIpv4((ipv4ToNumber(i.address) | ~mask) >>> 0) };
-    });
-}
-
-/**
- * Splits a datagram into its messages. Fails (DecodeError) on a bad header, on control or
- * segmented messages (never valid in UDP) and on a payload running past the datagram.
- */
-function splitDatagram(data: Uint8Array): Part[] {
-  const parts: Part[] = [];
-  for (let offset = 0; offset < data.length;) {
-    const header = readHeader(data, offset);
-    if ((header.flags & (Flag.CONTROL | Flag.SEGMENT_MASK)) !== 0) {
-      throw new DecodeError(offset + 2, "control or segmented message in a datagram");
-    }
-    const start = offset + HEADER_SIZE;
-    if (header.payloadSize > data.length - start) {
-      throw new DecodeError(offset + 4, `payload of ${header.payloadSize} bytes overruns the datagram`);
-    }
-    offset = start + header.payloadSize;
-    parts.push({ header, body: new Reader(data.subarray(start, offset), isLittleEndian(header)) });
-  }
-  return parts;
 }
 
 /** The sockets of the local group: one receiving what is sent to it, one sending to it. */
@@ -220,7 +137,9 @@ export class SearchResponder {
     };
     try {
       const hosts = opts.config.interfaces.map((entry) => parseHostPort(entry, port).host);
-      const broadcasts = hosts.some((h) => h !== "0.0.0.0") ? interfaceBroadcasts() : [];
+      const broadcasts = hosts.some((h) => h !== "0.0.0.0")
+        ? ipv4Interfaces().filter((i) => !i.loopback)
+        : [];
       const endpoints: Endpoint[] = [];
       for (const host of hosts) {
         const conn = bind(host);
@@ -282,7 +201,7 @@ export class SearchResponder {
   }
 
   /** A datagram sent to one of our interfaces (or broadcast, or multicast seen by a wildcard socket). */
-  async #onDirect(parts: Part[], from: Deno.NetAddr, at: Endpoint): Promise<void> {
+  async #onDirect(parts: DatagramPart[], from: Deno.NetAddr, at: Endpoint): Promise<void> {
     for (const { header, body } of parts) {
       // A tagged search is the group's business; here it could have been sent by anyone.
       if (header.command === Command.ORIGIN_TAG) return;
@@ -299,7 +218,7 @@ export class SearchResponder {
   }
 
   /** A datagram sent to the group: only forwarded searches (ORIGIN_TAG first) from this host count. */
-  async #onGroup(parts: Part[], from: Deno.NetAddr): Promise<void> {
+  async #onGroup(parts: DatagramPart[], from: Deno.NetAddr): Promise<void> {
     if (parts[0]?.header.command !== Command.ORIGIN_TAG || !from.hostname.startsWith("127.")) return;
     const origin = readOriginTag(parts[0].body).address;
     const at = this.#interfaces.find((e) => origin === null || e.host === null || e.host === origin);

@@ -18,7 +18,8 @@ import {
   writeOriginTag,
   writeSearchRequest,
 } from "../../../protocol/pva/messages/discovery.ts";
-import { datagram, LOCAL_MULTICAST_GROUP, SearchResponder } from "../../../protocol/pva/server/discovery.ts";
+import { SearchResponder } from "../../../protocol/pva/server/discovery.ts";
+import { datagram, LOCAL_MULTICAST_GROUP } from "../../../protocol/pva/udp.ts";
 import { beaconDestinations, BeaconEmitter, newGuid } from "../../../protocol/pva/server/beacon.ts";
 
 const TCP_PORT = 5999;
