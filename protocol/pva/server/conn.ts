@@ -25,7 +25,9 @@ import {
   readGetFieldRequest,
   readOpRequestHead,
   readRequestRef,
+  type ServerMessage,
   writeOpResponseHead,
+  writeServerMessage,
 } from "../messages/ops.ts";
 import { initGet } from "./get.ts";
 import { initMonitor } from "./monitor.ts";
@@ -163,6 +165,11 @@ export class ServerConnection implements OpLink {
       writeOpResponseHead(w, command, { ioid, subcmd, status });
       for (const c of body) w.bytes(c, true);
     });
+  }
+
+  /** Sends a MESSAGE about an operation. */
+  message(m: ServerMessage): void {
+    this.send(Command.MESSAGE, (w) => writeServerMessage(w, m));
   }
 
   /** Forgets an operation. */

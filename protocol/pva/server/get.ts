@@ -16,7 +16,7 @@ export function initGet(ch: ServerChannel, ioid: number, subcmd: number, r: Read
     ch.link.reply(Command.GET, ioid, subcmd, denied);
     return null;
   }
-  const selection = selectionOf(ch.pv, request);
+  const selection = selectionOf(ch, ioid, request);
   ch.link.reply(Command.GET, ioid, subcmd, STATUS_OK, (w) => writeType(w, ch.pv.type));
   return {
     onRequest(sub) {

@@ -52,7 +52,7 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
     ch.link.reply(Command.MONITOR, ioid, subcmd, denied);
     return null;
   }
-  const selection = selectionOf(ch.pv, request);
+  const selection = selectionOf(ch, ioid, request);
   const distributorOptions = distributor === undefined ? null : parseDistributorOptions(distributor);
   ch.link.reply(Command.MONITOR, ioid, subcmd, STATUS_OK, (w) => writeType(w, ch.pv.type));
 

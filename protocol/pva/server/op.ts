@@ -4,12 +4,13 @@
  * @module
  */
 import { bitCount } from "../../pvdata/partial.ts";
-import { fieldOptions, type PvRequest, requestMask } from "../../pvdata/pvrequest.ts";
+import { fieldOptions, type PvRequest, requestMask, unknownFields } from "../../pvdata/pvrequest.ts";
 import type { Reader } from "../../pvdata/reader.ts";
 import { type Status, STATUS_OK } from "../../pvdata/status.ts";
 import { readTypedValue } from "../../pvdata/value.ts";
 import type { Writer } from "../../pvdata/writer.ts";
 import type { Peer } from "../messages/handshake.ts";
+import type { ServerMessage } from "../messages/ops.ts";
 import type { AccessOp, SharedPV } from "./shared_pv.ts";
 import { SELECT_ALL, type Selection } from "./update.ts";
 
@@ -48,6 +49,8 @@ export interface OpLink {
   ): Promise<void>;
   /** Resolves once everything queued on the socket has been written. */
   drained(): Promise<void>;
+  /** Sends a MESSAGE (diagnostics about an operation, never its outcome). */
+  message(m: ServerMessage): void;
   /** Forgets an operation (after its final reply or on destroy). */
   forget(ioid: number): void;
 }
@@ -68,11 +71,17 @@ export function readPvRequest(r: Reader): PvRequest {
 }
 
 /**
- * The field selection of a pvRequest for `pv`. The distributor form (`_[...]`) and an empty
- * `field` select everything.
+ * The field selection of a pvRequest for the channel's PV. The distributor form (`_[...]`)
+ * and an empty `field` select everything. Requested fields the PV lacks are ignored, and
+ * the client is told so in a MESSAGE (as pvxs does).
  */
-export function selectionOf(pv: SharedPV, request: PvRequest): Selection {
+export function selectionOf(ch: ServerChannel, ioid: number, request: PvRequest): Selection {
+  const pv = ch.pv;
   if (Object.keys(fieldOptions(request, "_")).length > 0) return SELECT_ALL;
+  const unknown = unknownFields(pv.type, request);
+  if (unknown.length > 0) {
+    ch.link.message({ ioid, type: "warning", message: `${ch.name} has no field ${unknown.join(", ")}` });
+  }
   const mask = requestMask(pv.type, request);
   const bits = [...mask];
   return bits.length === bitCount(pv.type) ? SELECT_ALL : { mask, key: bits.join(",") };

@@ -19,7 +19,7 @@ export function initPut(ch: ServerChannel, ioid: number, subcmd: number, r: Read
     ch.link.reply(Command.PUT, ioid, subcmd, denied);
     return null;
   }
-  const selection = selectionOf(ch.pv, request);
+  const selection = selectionOf(ch, ioid, request);
   ch.link.reply(Command.PUT, ioid, subcmd, STATUS_OK, (w) => writeType(w, ch.pv.type));
   return {
     async onRequest(sub, r) {
