@@ -6,4 +6,3 @@ export * from "./server.ts";
 export * from "./shared_pv.ts";
 export { parseDistributorOptions } from "./distributor.ts";
 export type { DistributorOptions } from "./distributor.ts";
-export type { MonitorStats } from "./monitor.ts";

@@ -31,12 +31,6 @@ interface Entry {
   overrun: BitSet | null;
 }
 
-/** Counters of one subscription. */
-export interface MonitorStats {
-  sent: number;
-  overruns: number;
-}
-
 /** Starts a MONITOR operation from its INIT request; returns null when refused. */
 export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: Reader): ServerOp | null {
   const request = readPvRequest(r);
@@ -57,7 +51,7 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
   ch.link.reply(Command.MONITOR, ioid, subcmd, STATUS_OK, (w) => writeType(w, ch.pv.type));
 
   const queue: Entry[] = [];
-  const stats: MonitorStats = { sent: 0, overruns: 0 };
+  const stats = ch.pv.stats;
   let running = false;
   let started = false;
   let waitingForSocket = false;
@@ -115,8 +109,7 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
     hasRoom: () => !running || queue.length < queueSize,
   };
 
-  const op: ServerOp & { stats: MonitorStats } = {
-    stats,
+  const op: ServerOp = {
     onRequest(sub, r) {
       if ((sub & Subcmd.PIPELINE_ACK) !== 0 && r.remaining >= 4) window += r.u32();
       if ((sub & Subcmd.PROCESS) !== 0) {

@@ -47,6 +47,16 @@ export interface SharedPVOptions {
   access?: (peer: Peer, op: AccessOp) => boolean;
 }
 
+/** Counters of a PV, summed over its subscriptions. */
+export interface PVStats {
+  /** Updates posted. */
+  posted: number;
+  /** Monitor updates sent (one per subscriber that received it). */
+  sent: number;
+  /** Updates folded into another because a subscriber's queue was full. */
+  overruns: number;
+}
+
 /** What a monitor subscription implements to hear about changes. */
 export interface Subscriber {
   /** A new update was posted. */
@@ -72,6 +82,8 @@ export interface Subscriber {
 export class SharedPV {
   /** Handlers and rules. */
   readonly options: SharedPVOptions;
+  /** Counters; monitors add their sends and overruns. */
+  readonly stats: PVStats = { posted: 0, sent: 0, overruns: 0 };
   private current: Update | null = null;
   private readonly subscribers = new Set<Subscriber>();
   private roomWaiters: (() => void)[] = [];
@@ -127,6 +139,7 @@ export class SharedPV {
       next = new Update(prev.type, overlay(prev.type, prev.value, value, 0, bits, "") as StructValue, bits);
     }
     this.current = next;
+    this.stats.posted++;
     for (const s of this.subscribers) s.onUpdate(next);
   }
 

@@ -95,6 +95,8 @@ Deno.test("a client that stops reading never blocks the publisher or other clien
     assert.ok(ids.every((id, i) => i === 0 || id > ids[i - 1]), `out of order: ${ids}`);
     assert.ok(ids.length < count, `the stuck client received all ${count} updates`);
     assert.ok(overruns > 0, "no update of the stuck client was marked as overrun");
+    assert.ok(pv.stats.overruns > 0, "the PV counted no overrun");
+    assert.equal(pv.stats.posted, count);
     sub.close();
   } finally {
     stuck.raw.close();
