@@ -222,6 +222,11 @@ export function parseRequest(text: string): { type: StructureDesc; value: Struct
   const record = groups.get("record");
   // pvDataCPP leaves out a record[] that carries no option.
   if (record && record.options.size === 0) groups.delete("record");
+  // pvDatabase refuses a request without any field group ("no fields ... were found"); pvxs
+  // always sends an empty `field` meaning "everything", and so do we.
+  if (!groups.has("field") && !groups.has("getField") && !groups.has("putField")) {
+    groups.set("field", { options: new Map(), children: new Map() });
+  }
   return build({ options: new Map(), children: groups });
 }
 

@@ -25,7 +25,10 @@ const CASES: [string, StructValue][] = [
   ["field(a,b.c)", { field: { a: {}, b: { c: {} } } }],
   ["value", { field: { value: {} } }],
   ["alarm,timeStamp,power.value", { field: { alarm: {}, timeStamp: {}, power: { value: {} } } }],
-  ["record[queueSize=4,pipeline=true]", { record: { _options: { queueSize: "4", pipeline: "true" } } }],
+  ["record[queueSize=4,pipeline=true]", {
+    record: { _options: { queueSize: "4", pipeline: "true" } },
+    field: {},
+  }],
   ["field(value[opt=v])", { field: { value: { _options: { opt: "v" } } } }],
   ["field(alarm{severity,status})", { field: { alarm: { severity: {}, status: {} } } }],
   ["a{b{c{d}}}", { field: { a: { b: { c: { d: {} } } } } }],
@@ -44,7 +47,7 @@ const CASES: [string, StructValue][] = [
   // Repeated paths merge, as in pvxs (pvDataCPP refuses them).
   ["field(alarm.status,alarm.severity)", { field: { alarm: { status: {}, severity: {} } } }],
   ["field(a)field(b)", { field: { a: {}, b: {} } }],
-  ["record[a=1,a=2]", { record: { _options: { a: "2" } } }],
+  ["record[a=1,a=2]", { record: { _options: { a: "2" } }, field: {} }],
   [
     "_[distributor=group:g;set:s;trigger:uniqueId;updates:2;mode:one]",
     { field: { _: { _options: { distributor: "group:g;set:s;trigger:uniqueId;updates:2;mode:one" } } } },
@@ -52,7 +55,10 @@ const CASES: [string, StructValue][] = [
   ["_[pydistributor=group:g;mode:all]", {
     field: { _: { _options: { pydistributor: "group:g;mode:all" } } },
   }],
-  ["record[float=3.14159,url=a=b:c]", { record: { _options: { float: "3.14159", url: "a=b:c" } } }],
+  ["record[float=3.14159,url=a=b:c]", {
+    record: { _options: { float: "3.14159", url: "a=b:c" } },
+    field: {},
+  }],
   ["field(__proto__[__proto__=x])", JSON.parse('{"field":{"__proto__":{"_options":{"__proto__":"x"}}}}')],
 ];
 
@@ -78,11 +84,11 @@ Deno.test("parseRequest: {field{}} is exactly what pvxs sends for no request", (
   assert.equal(encode(true, (w) => writeValue(w, type, value)).length, 0);
 });
 
-Deno.test("parseRequest: record options encode as string members", () => {
+Deno.test("parseRequest: record options encode as string members, beside an empty field", () => {
   const { type, value } = parseRequest("record[queueSize=4]");
-  const typeBytes = `80 00 01 ${ascii("\x06record")} 80 00 01 ${ascii("\x08_options")} 80 00 01 ${
+  const typeBytes = `80 00 02 ${ascii("\x06record")} 80 00 01 ${ascii("\x08_options")} 80 00 01 ${
     ascii("\x09queueSize")
-  } 60`;
+  } 60 ${ascii("\x05field")} 80 00 00`;
   assert.equal(toHex(encode(false, (w) => writeType(w, type))), typeBytes);
   assert.equal(toHex(encode(false, (w) => writeValue(w, type, value))), "01 34");
 });

@@ -118,9 +118,7 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent>, Channe
     this.name = name;
     this.pool = pool;
     this.onEnd = onEnd;
-    // Always a `field` member, as pvxs sends: pvDatabase (pvAccessCPP) refuses a request
-    // holding `record` alone ("no fields from the following request were found").
-    const defaults = `record[queueSize=${opts.queueSize ?? 4},pipeline=${opts.pipeline ?? true}] field()`;
+    const defaults = `record[queueSize=${opts.queueSize ?? 4},pipeline=${opts.pipeline ?? true}]`;
     this.request = parseRequest(`${defaults} ${opts.request ?? ""}`);
     const options = requestOptions(this.request);
     this.queueSize = Math.max(1, Math.trunc(optionNumber(options, "queueSize", 4)));
