@@ -50,6 +50,8 @@ export interface ServerContext {
   idleTimeout: number;
   /** Largest message accepted. */
   maxMessageBytes?: number;
+  /** Byte order of what we send (announced by SetByteOrder); little-endian by default. */
+  littleEndian?: boolean;
 }
 
 type OpInit = (ch: ServerChannel, ioid: number, subcmd: number, r: Reader) => ServerOp | null;
@@ -87,7 +89,7 @@ export class ServerConnection implements OpLink {
     this.ctx = ctx;
     const remote = socket.remoteAddr as Deno.NetAddr;
     this.peer = { method: "anonymous", user: "", host: remote.hostname, address: remote.hostname };
-    this.conn = new Connection(socket, {
+    const conn = new Connection(socket, {
       role: "server",
       maxMessageBytes: ctx.maxMessageBytes,
       onMessage: (m) => this.dispatch(m),
@@ -99,6 +101,8 @@ export class ServerConnection implements OpLink {
         onClose(this, e);
       },
     });
+    conn.littleEndian = ctx.littleEndian ?? true;
+    this.conn = conn;
   }
 
   /** Sends the greeting and serves the connection until it closes. */

@@ -18,6 +18,8 @@ export interface PvaServerOptions {
   tcpOnly?: boolean;
   /** Largest message accepted from a client, in bytes. */
   maxMessageBytes?: number;
+  /** Byte order of our TCP messages; clients follow it. Little-endian by default. */
+  byteOrder?: "little" | "big";
 }
 
 /**
@@ -134,6 +136,7 @@ export class PvaServer {
           tcpPort: this.port,
           idleTimeout: this.config.idleTimeout,
           maxMessageBytes: this.options.maxMessageBytes,
+          littleEndian: this.options.byteOrder !== "big",
         }, (c) => this.connections.delete(c));
         this.connections.add(conn);
         conn.run();
