@@ -31,4 +31,10 @@ export * from "./protocol/pvdata/mod.ts";
 export * from "./protocol/nt/mod.ts";
 export * from "./protocol/pva/server/mod.ts";
 export * from "./protocol/pva/client/mod.ts";
-export { configFromEnv, DEFAULT_CONFIG, parseHostPort, type PvaConfig } from "./protocol/pva/config.ts";
+export {
+  configFromEnv,
+  DEFAULT_CONFIG,
+  loopbackConfig,
+  parseHostPort,
+  type PvaConfig,
+} from "./protocol/pva/config.ts";

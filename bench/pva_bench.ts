@@ -7,7 +7,7 @@
  * @module
  */
 import { PvaClient } from "../protocol/pva/client/mod.ts";
-import { DEFAULT_CONFIG } from "../protocol/pva/config.ts";
+import { loopbackConfig } from "../protocol/pva/config.ts";
 import { peerPython } from "../tests/interop/peers.ts";
 
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 3);
@@ -105,7 +105,7 @@ async function rawReceiver(port: number, count: (bytes: number) => void, signal:
 /** Monitors bench:frame through a TCP name server at `port`. */
 async function pvaReceiver(port: number, count: (bytes: number) => void, signal: AbortSignal): Promise<void> {
   const client = new PvaClient({
-    config: { ...DEFAULT_CONFIG, addrList: [], autoAddrList: false, nameServers: [`127.0.0.1:${port}`] },
+    config: loopbackConfig({ nameServers: [`127.0.0.1:${port}`] }),
   });
   try {
     const sub = client.monitor("bench:frame", { queueSize: QUEUE_SIZE, pipeline: true, signal });

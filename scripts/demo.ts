@@ -14,7 +14,7 @@
  */
 import { isNT, ntAttribute, ntNDArray, readNTNDArray } from "../protocol/nt/mod.ts";
 import { PvaClient } from "../protocol/pva/client/mod.ts";
-import { DEFAULT_CONFIG, type PvaConfig } from "../protocol/pva/config.ts";
+import { loopbackConfig } from "../protocol/pva/config.ts";
 import { PvaServer, SharedPV } from "../protocol/pva/server/mod.ts";
 import { scalar, type StructValue, type Typed } from "../protocol/pvdata/types.ts";
 
@@ -60,19 +60,13 @@ function check(value: StructValue, n: number): string {
 }
 
 // Loopback only, nothing from the environment: the demo must behave the same everywhere.
-const local: PvaConfig = { ...DEFAULT_CONFIG, addrList: [], autoAddrList: false, beaconAddrList: [] };
-const server = new PvaServer({
-  config: { ...local, interfaces: ["127.0.0.1"], serverPort: 0, autoBeaconAddrList: false },
-  tcpOnly: true,
-});
+const server = new PvaServer({ config: loopbackConfig(), tcpOnly: true });
 const pv = new SharedPV();
 pv.open(frame(0));
 server.addPV(PV, pv);
 await server.start();
 // broadcastPort 0: the client's beacon listener takes a free port instead of 5076.
-const client = new PvaClient({
-  config: { ...local, broadcastPort: 0, nameServers: [`127.0.0.1:${server.tcpPort}`] },
-});
+const client = new PvaClient({ config: loopbackConfig({ nameServers: [`127.0.0.1:${server.tcpPort}`] }) });
 
 const problems: string[] = [];
 const report = (what: string, text: string) => console.log(`  ${what.padEnd(8)} ${text}`);

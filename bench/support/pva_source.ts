@@ -5,6 +5,7 @@
  */
 import { setImmediate } from "node:timers";
 import { ntNDArray } from "../../protocol/nt/mod.ts";
+import { loopbackConfig } from "../../protocol/pva/config.ts";
 import { PvaServer } from "../../protocol/pva/server/server.ts";
 import { SharedPV } from "../../protocol/pva/server/shared_pv.ts";
 
@@ -13,20 +14,7 @@ const side = Math.sqrt(bytes);
 const frames = [1, 2].map((k) => new Uint8Array(bytes).fill(k));
 const pv = new SharedPV();
 pv.open(ntNDArray({ data: frames[0], dims: [side, side], uniqueId: 0 }));
-const server = new PvaServer({
-  tcpOnly: true,
-  config: {
-    serverPort: 0,
-    broadcastPort: 0,
-    addrList: [],
-    autoAddrList: false,
-    beaconAddrList: [],
-    autoBeaconAddrList: false,
-    interfaces: ["127.0.0.1"],
-    nameServers: [],
-    idleTimeout: 40,
-  },
-});
+const server = new PvaServer({ tcpOnly: true, config: loopbackConfig() });
 server.addPV("bench:frame", pv);
 await server.start();
 console.log(`READY ${server.tcpPort}`);

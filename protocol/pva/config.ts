@@ -39,6 +39,31 @@ export const DEFAULT_CONFIG: Readonly<PvaConfig> = {
   idleTimeout: 40,
 };
 
+/**
+ * A configuration that keeps all traffic on this host and reads nothing from the
+ * environment: servers bind 127.0.0.1 on free ports and send no beacons; clients search
+ * nowhere until given `nameServers` or `addrList`. For demos, tests and benchmarks.
+ * @example
+ * ```ts
+ * import { loopbackConfig } from "./config.ts";
+ * const c = loopbackConfig({ nameServers: ["127.0.0.1:5075"] });
+ * c.interfaces; // ["127.0.0.1"]
+ * ```
+ */
+export function loopbackConfig(overrides: Partial<PvaConfig> = {}): PvaConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    interfaces: ["127.0.0.1"],
+    serverPort: 0,
+    broadcastPort: 0,
+    addrList: [],
+    autoAddrList: false,
+    beaconAddrList: [],
+    autoBeaconAddrList: false,
+    ...overrides,
+  };
+}
+
 /** The process environment when readable, else empty (no env permission). */
 export function processEnv(): Record<string, string> {
   try {

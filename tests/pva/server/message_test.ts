@@ -1,27 +1,17 @@
 import assert from "node:assert/strict";
 import { ntScalar } from "../../../protocol/nt/mod.ts";
 import { PvaClient } from "../../../protocol/pva/client/mod.ts";
-import { DEFAULT_CONFIG } from "../../../protocol/pva/config.ts";
+import { loopbackConfig } from "../../../protocol/pva/config.ts";
 import { PvaServer } from "../../../protocol/pva/server/server.ts";
 import { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
 
 Deno.test("a pvRequest naming fields the PV lacks gets a MESSAGE warning and the fields that exist", async () => {
   const pv = new SharedPV();
   pv.open(ntScalar("float64", 4.25));
-  const server = new PvaServer({
-    tcpOnly: true,
-    config: { ...DEFAULT_CONFIG, interfaces: ["127.0.0.1"], serverPort: 0, autoAddrList: false },
-  });
+  const server = new PvaServer({ tcpOnly: true, config: loopbackConfig() });
   server.addPV("msg:x", pv);
   await server.start();
-  const client = new PvaClient({
-    config: {
-      ...DEFAULT_CONFIG,
-      addrList: [],
-      autoAddrList: false,
-      nameServers: [`127.0.0.1:${server.tcpPort}`],
-    },
-  });
+  const client = new PvaClient({ config: loopbackConfig({ nameServers: [`127.0.0.1:${server.tcpPort}`] }) });
   const warnings: string[] = [];
   const warn = console.warn;
   console.warn = (...args: unknown[]) => warnings.push(args.join(" "));
