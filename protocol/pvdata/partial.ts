@@ -145,7 +145,9 @@ export function changedLeaves(t: FieldDesc, bits: BitSet): string[] {
 
 /** A partial value as it travels: the changed-field BitSet and the merged full value. */
 export interface Changed<V extends Value = Value> {
+  /** Bits (numbered as by {@link bitOf}) of the fields this update carries. */
   changed: BitSet;
+  /** The full value with the changed fields applied. */
   value: V;
 }
 
@@ -206,6 +208,14 @@ export function compactBits(t: FieldDesc, bits: BitSet): BitSet {
   };
   walk(t, 0);
   return out;
+}
+
+/**
+ * The overrun of two changes folded into one: the fields both of them changed (members of
+ * marked structures included), so one of the two values was lost.
+ */
+export function overlapBits(t: FieldDesc, earlier: BitSet, later: BitSet): BitSet {
+  return expandBits(t, earlier).and(expandBits(t, later));
 }
 
 /**

@@ -8,6 +8,10 @@ import {
   bitCount,
   bitOf,
   changedLeaves,
+  compactBits,
+  expandBits,
+  maskChanged,
+  overlapBits,
   pathOf,
   readPartial,
   writePartial,
@@ -135,4 +139,24 @@ Deno.test("changedLeaves lists the leaves a bitset carries", () => {
   ]);
   assert.deepEqual(changedLeaves(NTSCALAR, BitSet.of(4)), ["alarm.status"]);
   assert.equal(changedLeaves(NTSCALAR, BitSet.of(0)).length, 7);
+});
+
+Deno.test("expandBits, compactBits, maskChanged and overlapBits agree on the NTScalar numbering", () => {
+  const t = struct("epics:nt/NTScalar:1.0", {
+    value: scalar("float64"),
+    alarm: struct("alarm_t", {
+      severity: scalar("int32"),
+      status: scalar("int32"),
+      message: scalar("string"),
+    }),
+  });
+  assert.deepEqual([...expandBits(t, BitSet.of(2))], [2, 3, 4, 5]);
+  assert.deepEqual([...expandBits(t, BitSet.of(0))], [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual([...compactBits(t, BitSet.of(2, 3, 4, 5))], [2]);
+  assert.deepEqual([...compactBits(t, BitSet.of(0, 2, 3, 5))], [3, 5]);
+  // A whole-structure change seen through a selection of value and alarm.severity.
+  assert.deepEqual([...maskChanged(t, BitSet.of(0), BitSet.of(0, 1, 2, 3))], [1, 3]);
+  // Folding "everything changed" with "severity changed" loses a severity value.
+  assert.deepEqual([...overlapBits(t, BitSet.of(0), BitSet.of(3))], [3]);
+  assert.deepEqual([...overlapBits(t, BitSet.of(1), BitSet.of(2))], []);
 });

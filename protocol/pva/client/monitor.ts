@@ -5,7 +5,7 @@
  * @module
  */
 import { BitSet } from "../../pvdata/bitset.ts";
-import { readChanged } from "../../pvdata/partial.ts";
+import { overlapBits, readChanged } from "../../pvdata/partial.ts";
 import {
   optionBool,
   optionNumber,
@@ -20,7 +20,7 @@ import type { FieldDesc, StructValue } from "../../pvdata/types.ts";
 import { defaultValue } from "../../pvdata/value.ts";
 import { Command, Subcmd } from "../header.ts";
 import { readOpResponseHead, writeOpRequestHead, writeRequestRef } from "../messages/mod.ts";
-import type { Channel, ChannelListener } from "./channel.ts";
+import type { Channel } from "./channel.ts";
 import type { ClientConn, ConnOp } from "./conn.ts";
 import { PvaRemoteError } from "./errors.ts";
 import { type ChannelPool, writeTyped } from "./op.ts";
@@ -70,7 +70,7 @@ interface Entry {
  * for await (const ev of sub) if (ev.kind === "data") console.log(ev.value.value);
  * ```
  */
-export class Subscription implements AsyncIterableIterator<MonitorEvent>, ChannelListener {
+export class Subscription implements AsyncIterableIterator<MonitorEvent> {
   /** The PV name. */
   readonly name: string;
   /** Effective queue size. */
@@ -132,7 +132,7 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent>, Channe
     else this.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
 
-  /** @internal the channel connected: start an operation on it */
+  /** @internal the channel (as its listener) connected: start an operation on it */
   connected(conn: ClientConn, sid: number): void {
     if (this.ended) return;
     this.op = new MonitorOp(this, conn, sid);
@@ -202,6 +202,7 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent>, Channe
     this.stop();
   }
 
+  /** Resumes every pending `next()` so it rechecks the queue and the end state. */
   private wakeAll(): void {
     for (const w of this.waiters.splice(0)) w();
   }
@@ -235,7 +236,7 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent>, Channe
 function squash(last: Entry, next: Entry): void {
   const a = last.event as DataEvent;
   const b = next.event as DataEvent;
-  a.overrun.or(a.changed.clone().and(b.changed)).or(b.overrun);
+  a.overrun.or(overlapBits(b.type, a.changed, b.changed)).or(b.overrun);
   a.changed.or(b.changed);
   a.value = b.value;
   a.type = b.type;

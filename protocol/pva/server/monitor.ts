@@ -9,7 +9,7 @@
  * @module
  */
 import { BitSet } from "../../pvdata/bitset.ts";
-import { expandBits } from "../../pvdata/partial.ts";
+import { overlapBits } from "../../pvdata/partial.ts";
 import { fieldOptions, optionBool, optionNumber, requestOptions } from "../../pvdata/pvrequest.ts";
 import type { Reader } from "../../pvdata/reader.ts";
 import { STATUS_OK } from "../../pvdata/status.ts";
@@ -65,7 +65,7 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
     }
     // Queue full: fold into the last entry; fields changed in both are overrun.
     stats.overruns++;
-    const both = expandBits(update.type, last.update.changed).and(expandBits(update.type, update.changed));
+    const both = overlapBits(update.type, last.update.changed, update.changed);
     const changed = last.update.changed.clone().or(update.changed);
     queue[queue.length - 1] = {
       update: new Update(update.type, update.value, changed),
