@@ -25,7 +25,10 @@ export class BitSet implements Iterable<number> {
   /** Bit i is bit (i % 8) of byte i / 8. */
   private bits: Uint8Array;
 
-  /** @param capacityBits initial capacity in bits */
+  /**
+   * An empty set; it grows as bits are added.
+   * @param capacityBits initial capacity in bits, to avoid regrowing for known sizes
+   */
   constructor(capacityBits = 64) {
     this.bits = new Uint8Array(Math.max(1, Math.ceil(capacityBits / 8)));
   }
@@ -52,6 +55,7 @@ export class BitSet implements Iterable<number> {
     return this;
   }
 
+  /** Ensures room for `bytes` bytes, at least doubling so repeated `set` stays amortised O(1). */
   private grow(bytes: number): void {
     if (bytes <= this.bits.length) return;
     const next = new Uint8Array(Math.max(bytes, this.bits.length * 2));

@@ -21,6 +21,7 @@ export class DecodeError extends Error {
   readonly reason: string;
 
   /**
+   * Creates the error; the message combines both parts.
    * @param offset byte offset where decoding failed
    * @param reason human-readable cause
    */
@@ -35,6 +36,7 @@ export class DecodeError extends Error {
 /** Thrown when a value does not fit the type it is being encoded as. */
 export class EncodeError extends Error {
   /**
+   * Creates the error with `reason` as its message.
    * @param reason what does not fit, naming the field where known
    */
   constructor(reason: string) {

@@ -70,6 +70,7 @@ export class Reader {
   depth = 0;
 
   /**
+   * Starts reading at offset 0 of `bytes`.
    * @param bytes the buffer (a view; it is not copied)
    * @param littleEndian byte order of multi-byte numbers
    * @param options limits and type cache

@@ -13,8 +13,11 @@ export type StatusType = typeof STATUS_TYPES[number];
 
 /** An operation outcome. OK and warning count as success. */
 export interface Status {
+  /** Severity. */
   type: StatusType;
+  /** Human-readable explanation; "" for a plain OK. */
   message: string;
+  /** Where the failure arose (often a server-side stack trace); usually "". */
   callTree: string;
 }
 

@@ -41,8 +41,11 @@ export const SCALAR_TYPES: readonly ScalarType[] = [
 
 /** A scalar field; `bound` marks a bounded string (pvDataCPP only). */
 export interface ScalarDesc {
+  /** Discriminant of the {@link FieldDesc} union. */
   readonly kind: "scalar";
+  /** The value's scalar type. */
   readonly type: ScalarType;
+  /** Maximum string length; only valid for `"string"`, absent when unbounded. */
   readonly bound?: number;
 }
 
@@ -51,51 +54,69 @@ export interface ScalarDesc {
  * record their size limit. pvxs never sends either, pvDataCPP may.
  */
 export interface ScalarArrayDesc {
+  /** Discriminant of the {@link FieldDesc} union. */
   readonly kind: "scalarArray";
+  /** The element type. */
   readonly type: ScalarType;
+  /** How the length is limited; absent means `"variable"` (any length, the usual case). */
   readonly form?: "variable" | "bounded" | "fixed";
+  /** Element limit of a bounded array, or exact element count of a fixed one. */
   readonly size?: number;
 }
 
 /** A named member of a structure or union. */
 export interface Member {
+  /** Field name, unique within its parent; also the key in the value object. */
   readonly name: string;
+  /** The member's type. */
   readonly type: FieldDesc;
 }
 
 /** A structure with an id such as `epics:nt/NTScalar:1.0` ("" or "structure" by default). */
 export interface StructureDesc {
+  /** Discriminant of the {@link FieldDesc} union. */
   readonly kind: "structure";
+  /** Type id sent on the wire; normative types are recognised by it. */
   readonly id: string;
+  /** Members in wire order, which also fixes the BitSet numbering of partial updates. */
   readonly fields: readonly Member[];
 }
 
 /** A (regular) union: exactly one of its members, or none, is selected. */
 export interface UnionDesc {
+  /** Discriminant of the {@link FieldDesc} union. */
   readonly kind: "union";
+  /** Type id sent on the wire ("" or "union" by default). */
   readonly id: string;
+  /** The choices, in wire order: a value selects one by its index. */
   readonly fields: readonly Member[];
 }
 
 /** A variant union (`any`): holds a value of any type, sent with its type. */
 export interface AnyDesc {
+  /** Discriminant of the {@link FieldDesc} union. */
   readonly kind: "any";
 }
 
 /** An array of structures of one type; elements may be null. */
 export interface StructureArrayDesc {
+  /** Discriminant of the {@link FieldDesc} union. */
   readonly kind: "structureArray";
+  /** The type every non-null element has. */
   readonly element: StructureDesc;
 }
 
 /** An array of unions of one type; elements may be null. */
 export interface UnionArrayDesc {
+  /** Discriminant of the {@link FieldDesc} union. */
   readonly kind: "unionArray";
+  /** The type every non-null element has. */
   readonly element: UnionDesc;
 }
 
 /** An array of variant unions; elements may be null. */
 export interface AnyArrayDesc {
+  /** Discriminant of the {@link FieldDesc} union. */
   readonly kind: "anyArray";
 }
 
@@ -125,18 +146,23 @@ export type NumericArray =
 
 /** A structure value: members by name. */
 export interface StructValue {
+  /** Each member's value under its {@link Member.name}. */
   [name: string]: Value;
 }
 
 /** A union value: the selected member's name (null = nothing selected) and its value. */
 export interface UnionValue {
+  /** Name of the selected member, or null when none is selected. */
   name: string | null;
+  /** The selected member's value; null when nothing is selected. */
   value: Value;
 }
 
 /** A variant union value: its type (null = empty) and value. */
 export interface AnyValue {
+  /** Type of the held value, or null for an empty variant union. */
   type: FieldDesc | null;
+  /** The held value, shaped by `type`; null when empty. */
   value: Value;
 }
 
@@ -159,7 +185,9 @@ export type Value =
 
 /** A value together with its type: what goes over the wire as a whole. */
 export interface Typed<V extends Value = StructValue> {
+  /** Type of `value`; sent ahead of it on the wire. */
   type: FieldDesc;
+  /** The value, shaped by `type`. */
   value: V;
 }
 

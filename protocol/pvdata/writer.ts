@@ -34,6 +34,7 @@ export class Writer {
   private doneLength = 0;
 
   /**
+   * An empty output; the buffer grows as needed.
    * @param littleEndian byte order of multi-byte numbers
    * @param capacity initial buffer size in bytes
    */
@@ -48,6 +49,7 @@ export class Writer {
     return this.doneLength + this.pos;
   }
 
+  /** Makes room for `n` more bytes, at least doubling the buffer to keep appends amortised O(1). */
   private reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
@@ -176,6 +178,7 @@ export class Writer {
     this.pos += b.length;
   }
 
+  /** Closes the current chunk so a shared run can follow it; the rest of the buffer is reused. */
   private flushBuffer(): void {
     if (this.pos === 0) return;
     this.done.push(this.buf.subarray(0, this.pos));

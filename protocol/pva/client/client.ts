@@ -5,14 +5,13 @@
  */
 import type { FieldDesc, Value } from "../../pvdata/types.ts";
 import { configFromEnv, type PvaConfig } from "../config.ts";
-import { Channel, type ChannelContext } from "./channel.ts";
+import { Channel } from "./channel.ts";
 import { ClientConn } from "./conn.ts";
 import { Discoverer } from "./discover.ts";
 import { PvaError } from "./errors.ts";
 import { get, type GetOptions, type GetResult } from "./get.ts";
 import { info, type InfoOptions } from "./info.ts";
 import { type MonitorOptions, Subscription } from "./monitor.ts";
-import type { ChannelPool } from "./op.ts";
 import { put, type PutOptions } from "./put.ts";
 import { rpc, type RpcOptions } from "./rpc.ts";
 
@@ -39,7 +38,7 @@ export interface PvaClientOptions {
  * client.close();
  * ```
  */
-export class PvaClient implements ChannelPool, ChannelContext {
+export class PvaClient {
   /** The configuration in use. */
   readonly config: PvaConfig;
 
@@ -146,7 +145,11 @@ export class PvaClient implements ChannelPool, ChannelContext {
     this.conns.clear();
   }
 
-  /** @internal {@link ChannelPool} */
+  // The client is the ChannelPool of its operations and the ChannelContext of its channels.
+  // It matches those internal interfaces structurally (no `implements`) to keep them out of
+  // the public API; the calls passing `this` still check the fit.
+
+  /** @internal `ChannelPool` (op.ts) of the operations */
   acquire(name: string): Channel {
     if (this.closed) throw new PvaError("client closed");
     let ch = this.channels.get(name);
@@ -159,28 +162,28 @@ export class PvaClient implements ChannelPool, ChannelContext {
     return ch;
   }
 
-  /** @internal {@link ChannelPool}: an unused channel is kept while connected, for the next call */
+  /** @internal `ChannelPool`: an unused channel is kept while connected, for the next call */
   release(ch: Channel): void {
     if (--ch.users === 0 && ch.state !== "connected") ch.close();
   }
 
-  /** @internal {@link ChannelContext} */
+  /** @internal `ChannelContext` (channel.ts) of the channels */
   search(ch: Channel): void {
     this.discoverer.add(ch);
   }
 
-  /** @internal {@link ChannelContext} */
+  /** @internal `ChannelContext` (channel.ts) of the channels */
   unsearch(ch: Channel): void {
     this.discoverer.remove(ch);
   }
 
-  /** @internal {@link ChannelContext} */
+  /** @internal `ChannelContext` (channel.ts) of the channels */
   forget(ch: Channel): void {
     if (this.channels.get(ch.name) === ch) this.channels.delete(ch.name);
     this.byCid.delete(ch.cid);
   }
 
-  /** @internal {@link ChannelContext}: one connection per server, opened on first use */
+  /** @internal `ChannelContext`: one connection per server, opened on first use */
   connect(host: string, port: number): Promise<ClientConn> {
     if (this.closed) return Promise.reject(new PvaError("client closed"));
     const key = `${host}:${port}`;

@@ -17,12 +17,15 @@ import type { Update } from "./update.ts";
 
 /** Parsed distributor options. */
 export interface DistributorOptions {
+  /** Group name ("default"); monitors in different groups each get every update. */
   group: string;
   /** Named set, or undefined to stand alone. */
   set: string | undefined;
-  /** Dotted path of the trigger field. */
+  /** Dotted path of the trigger field ("timeStamp"). */
   trigger: string;
+  /** Consecutive updates per turn (>= 1, default 1). */
   updates: number;
+  /** Who in the set receives a turn's updates: every member, or one in rotation. */
   mode: "one" | "all";
 }
 

@@ -6,3 +6,5 @@ export * from "./server.ts";
 export * from "./shared_pv.ts";
 export { parseDistributorOptions } from "./distributor.ts";
 export type { DistributorOptions } from "./distributor.ts";
+export type { Selection, Update } from "./update.ts";
+export type { Peer } from "../messages/handshake.ts";

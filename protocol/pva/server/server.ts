@@ -50,7 +50,10 @@ export class PvaServer {
   private beacons: BeaconEmitter | null = null;
   private port = 0;
 
-  /** @param options configuration */
+  /**
+   * Creates a stopped server; call {@link PvaServer.start} to listen.
+   * @param options network settings and limits; all optional
+   */
   constructor(options: PvaServerOptions = {}) {
     this.options = options;
     this.config = options.config ?? configFromEnv();
@@ -117,6 +120,7 @@ export class PvaServer {
     this.responder = this.beacons = null;
   }
 
+  /** Binds `hostname`; the first bind falls back to a free port when the configured one is taken. */
   private listen(hostname: string): Deno.TcpListener {
     const port = this.port || this.config.serverPort;
     try {
@@ -127,6 +131,7 @@ export class PvaServer {
     }
   }
 
+  /** Serves each accepted socket until the listener closes. */
   private async acceptLoop(listener: Deno.TcpListener): Promise<void> {
     try {
       for await (const socket of listener) {

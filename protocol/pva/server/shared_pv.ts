@@ -88,7 +88,10 @@ export class SharedPV {
   private readonly subscribers = new Set<Subscriber>();
   private roomWaiters: (() => void)[] = [];
 
-  /** @param options handlers and access rules */
+  /**
+   * Creates a closed PV; {@link SharedPV.open} gives it a type and value.
+   * @param options put/RPC handlers and access rules; by default puts are accepted, RPC refused
+   */
   constructor(options: SharedPVOptions = {}) {
     this.options = options;
   }
@@ -176,6 +179,7 @@ export class SharedPV {
     for (const w of this.roomWaiters.splice(0)) w();
   }
 
+  /** True when no subscriber would overrun on another post. */
   private allHaveRoom(): boolean {
     for (const s of this.subscribers) if (!s.hasRoom()) return false;
     return true;
@@ -195,6 +199,7 @@ export class SharedPV {
     return status;
   }
 
+  /** Tells every subscriber the PV is gone and forgets them. */
   private endSubscriptions(): void {
     for (const s of [...this.subscribers]) s.onClose();
     this.subscribers.clear();

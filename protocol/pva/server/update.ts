@@ -30,6 +30,7 @@ export class Update {
   private readonly bodies = new Map<string, Uint8Array[]>();
 
   /**
+   * Wraps a change; nothing is encoded until {@link Update.body} asks.
    * @param type the PV's type
    * @param value the full value
    * @param changed what changed
@@ -57,6 +58,7 @@ export class Update {
     return chunks;
   }
 
+  /** The bits to send: changes (or everything, with `full`) narrowed to the selection. */
   private bitsFor(selection: Selection, full: boolean): BitSet {
     if (full) return selection.mask ? compactBits(this.type, selection.mask) : BitSet.of(0);
     return selection.mask ? maskChanged(this.type, this.changed, selection.mask) : this.changed;
