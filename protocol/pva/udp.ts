@@ -65,8 +65,25 @@ export interface SearchDestination {
 }
 
 /**
+ * Whether `host` is a broadcast address here: the limited broadcast 255.255.255.255 or the
+ * directed broadcast of one of `interfaces`, loopback's (127.255.255.255) included.
+ * @example
+ * ```ts
+ * import { isBroadcast } from "./udp.ts";
+ * const lo = { address: "127.0.0.1", broadcast: "127.255.255.255", loopback: true };
+ * isBroadcast("127.255.255.255", [lo]); // true
+ * isBroadcast("127.0.0.1", [lo]); // false
+ * ```
+ */
+export function isBroadcast(host: string, interfaces: Ipv4Interface[]): boolean {
+  // A /32 interface's "broadcast" is its own address.
+  return host === "255.255.255.255" || interfaces.some((i) => i.broadcast === host && i.address !== host);
+}
+
+/**
  * Where a client's searches go: EPICS_PVA_ADDR_LIST, plus the broadcast addresses of
- * `interfaces` (see {@link ipv4Interfaces}) when the list is automatic.
+ * `interfaces` (see {@link ipv4Interfaces}) when the list is automatic. Only searches sent to
+ * a single host carry the unicast flag; a broadcast reaches every server on the port itself.
  */
 export function searchDestinations(config: PvaConfig, interfaces: Ipv4Interface[]): SearchDestination[] {
   const broadcasts = config.autoAddrList ? interfaces.filter((i) => !i.loopback).map((i) => i.broadcast) : [];
@@ -74,7 +91,7 @@ export function searchDestinations(config: PvaConfig, interfaces: Ipv4Interface[
     ...config.addrList.map((a) => parseHostPort(a, config.broadcastPort)).map(({ host, port }) => ({
       hostname: host,
       port,
-      unicast: !broadcasts.includes(host) && host !== "255.255.255.255",
+      unicast: !isBroadcast(host, interfaces),
     })),
     ...broadcasts.map((hostname) => ({ hostname, port: config.broadcastPort, unicast: false })),
   ];

@@ -6,7 +6,12 @@
  */
 import { ntAttribute, ntEnum, ntNDArray, ntScalar, ntScalarArray, ntTable } from "../../protocol/nt/mod.ts";
 import { configFromEnv, type PvaConfig } from "../../protocol/pva/config.ts";
-import { PvaServer, SharedPV, type SharedPVOptions } from "../../protocol/pva/server/mod.ts";
+import {
+  PvaServer,
+  type PvaServerOptions,
+  SharedPV,
+  type SharedPVOptions,
+} from "../../protocol/pva/server/mod.ts";
 import {
   ANY,
   ARRAY_CONSTRUCTORS,
@@ -194,14 +199,20 @@ export interface Hosted extends Disposable {
 
 /**
  * Starts a server hosting `pvs` under {@link PREFIX}.
+ * @param config network settings (loopback, free ports by default)
+ * @param options other server options, e.g. `{ byteOrder: "big" }`
  * @example
  * ```ts ignore
  * using hosted = await host(catalogue());
  * hosted.pvs.get("counter")!.post({ value: 1 });
  * ```
  */
-export async function host(pvs: Record<string, HostedPV>, config = loopbackConfig()): Promise<Hosted> {
-  const server = new PvaServer({ config });
+export async function host(
+  pvs: Record<string, HostedPV>,
+  config = loopbackConfig(),
+  options: Omit<PvaServerOptions, "config"> = {},
+): Promise<Hosted> {
+  const server = new PvaServer({ ...options, config });
   const opened = new Map<string, SharedPV>();
   for (const [name, { initial, options }] of Object.entries(pvs)) {
     const pv = new SharedPV(options);

@@ -6,6 +6,13 @@
  * @module
  */
 import { type PeerProcess, startPython } from "./peers.ts";
+import { within } from "../support/within.ts";
+
+/** Seconds a peer may take beyond a step's own timeout before the step fails. */
+const STEP_GRACE_S = 10;
+
+/** JSON.rawJSON (ES2025, not yet in TypeScript's lib): writes a bigint as an exact JSON number. */
+const rawJSON = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
 
 /** One step of a plan; see the plan scripts for the keys each op takes. */
 export interface Step {
@@ -42,17 +49,26 @@ export class Plan implements AsyncDisposable {
 
   /**
    * Runs one step; `onEvent` sees its events in order (and is awaited before the next is
-   * read). Resolves with the step's result; an error result rejects.
+   * read). Resolves with the step's result; an error result, or no document for the step's
+   * timeout (default 10 s) plus 10 s, rejects. Bigints in the step reach the peer as exact
+   * integers.
    */
   async run(step: Step, onEvent?: (e: StepDoc) => void | Promise<void>): Promise<StepDoc> {
     const number = this.nextStep++;
-    let doc = await this.peer.send(JSON.stringify({ ...step, step: number })) as StepDoc;
+    const line = JSON.stringify(
+      { ...step, step: number },
+      (_k, v) => typeof v === "bigint" ? rawJSON(`${v}`) : v,
+    );
+    // A peer stuck in its library (pvapy can wait forever on a dropped connection) fails the step.
+    const limitMs = (Number(step.timeout ?? 10) + STEP_GRACE_S) * 1000;
+    const what = `step ${number} (${step.op} ${step.pv})`;
+    let doc = await within(this.peer.send(line), limitMs, what) as StepDoc;
     for (;;) {
       if (doc.step !== number) throw new Error(`step ${number}: got a document of step ${doc.step}`);
       if (doc.error !== undefined) throw new Error(`${step.op} ${step.pv}: ${doc.error}`);
       if (doc.event === undefined) return doc;
       await onEvent?.(doc);
-      doc = await this.peer.receive() as StepDoc;
+      doc = await within(this.peer.receive(), limitMs, what) as StepDoc;
     }
   }
 

@@ -33,10 +33,17 @@ export class P4pServer {
     this.prefix = String(peer.ready.prefix);
   }
 
-  /** Starts the server with the catalogue entries `only` on `ports`; resolves once it is READY. */
-  static async start(ports: LoopbackPorts, only: string[]): Promise<P4pServer> {
+  /**
+   * Starts the server with the catalogue entries `only` on `ports`; resolves once it is READY.
+   * @param env EPICS settings on top of {@link epicsEnv}(ports), e.g. another interface list
+   */
+  static async start(
+    ports: LoopbackPorts,
+    only: string[],
+    env: Record<string, string> = {},
+  ): Promise<P4pServer> {
     return new P4pServer(
-      await startPython("p4p_server.py", ["--only", only.join(",")], { env: epicsEnv(ports) }),
+      await startPython("p4p_server.py", ["--only", only.join(",")], { env: { ...epicsEnv(ports), ...env } }),
     );
   }
 

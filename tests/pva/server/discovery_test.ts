@@ -11,16 +11,15 @@ import { encodeMessage } from "../../../protocol/pva/frame.ts";
 import { Command, HEADER_SIZE, isLittleEndian, readHeader } from "../../../protocol/pva/header.ts";
 import {
   readBeacon,
-  readSearchResponse,
   SearchFlag,
-  type SearchRequest,
-  type SearchResponse,
   writeOriginTag,
   writeSearchRequest,
 } from "../../../protocol/pva/messages/discovery.ts";
 import { SearchResponder } from "../../../protocol/pva/server/discovery.ts";
 import { datagram, LOCAL_MULTICAST_GROUP } from "../../../protocol/pva/udp.ts";
 import { beaconDestinations, BeaconEmitter, newGuid } from "../../../protocol/pva/server/beacon.ts";
+import { searchDatagram, UdpPeer } from "../../support/udp_peer.ts";
+import { within } from "../../support/within.ts";
 
 const TCP_PORT = 5999;
 
@@ -40,72 +39,10 @@ function startResponder(names: string[], port = 0, guid = newGuid(), errors: Err
   });
 }
 
-/** A search datagram as a client sends it. */
-function searchDatagram(
-  search: Partial<SearchRequest> & { sequenceId: number },
-  littleEndian = false,
-): Uint8Array {
-  const full: SearchRequest = {
-    flags: 0,
-    replyAddress: null,
-    replyPort: 0,
-    protocols: ["tcp"],
-    channels: [],
-    ...search,
-  };
-  return datagram(encodeMessage(Command.SEARCH, "client", littleEndian, (w) => writeSearchRequest(w, full)));
-}
-
-/** Rejects after `ms` unless `p` settles first. */
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** A client socket on loopback that sends searches and reads replies. */
-class Client {
-  readonly socket = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
-  readonly port = (this.socket.addr as Deno.NetAddr).port;
-
-  /** Sends a search (reply port: this socket) to 127.0.0.1:`port`, or to `hostname`. */
-  async search(
-    port: number,
-    search: Partial<SearchRequest> & { sequenceId: number },
-    littleEndian = false,
-  ): Promise<void> {
-    await this.send(searchDatagram({ replyPort: this.port, ...search }, littleEndian), port);
-  }
-
-  async send(bytes: Uint8Array, port: number, hostname = "127.0.0.1"): Promise<void> {
-    await this.socket.send(bytes, { transport: "udp", hostname, port });
-  }
-
-  /** The next SEARCH_RESPONSE, with its header's byte order. */
-  async reply(ms = 3000): Promise<SearchResponse & { littleEndian: boolean }> {
-    const [bytes] = await within(this.socket.receive(), ms, "a search reply");
-    const header = readHeader(bytes, 0);
-    assert.equal(header.command, Command.SEARCH_RESPONSE);
-    assert.equal(header.payloadSize, bytes.length - HEADER_SIZE);
-    const littleEndian = isLittleEndian(header);
-    return { ...readSearchResponse(new Reader(bytes.subarray(HEADER_SIZE), littleEndian)), littleEndian };
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
-
 Deno.test("responder: claimed names are answered with our GUID, TCP port and their ids", async () => {
   const guid = newGuid();
   const responder = await startResponder(["a:one", "a:two"], 0, guid);
-  const client = new Client();
+  const client = new UdpPeer();
   try {
     await client.search(responder.port, {
       sequenceId: 41,
@@ -139,7 +76,7 @@ Deno.test("responder: claimed names are answered with our GUID, TCP port and the
 
 Deno.test("responder: the must-reply ping gets found=0, other unclaimed searches get nothing", async () => {
   const responder = await startResponder(["a:one"]);
-  const client = new Client();
+  const client = new UdpPeer();
   try {
     await client.search(responder.port, { sequenceId: 1, flags: SearchFlag.MUST_REPLY, protocols: [] });
     const ping = await client.reply();
@@ -177,7 +114,7 @@ Deno.test("responder: two servers share one UDP port; unicast searches reach bot
   const guidB = newGuid();
   const a = await startResponder(["a:pv"], 0, guidA, errors);
   const b = await startResponder(["b:pv"], a.port, guidB, errors);
-  const client = new Client();
+  const client = new UdpPeer();
   const hex = (g: Uint8Array) => g.toHex();
   try {
     assert.equal(b.port, a.port);
@@ -218,7 +155,7 @@ Deno.test("responder: two servers share one UDP port; unicast searches reach bot
 
 Deno.test("responder: an ORIGIN_TAG is honoured only when it arrives through the group", async () => {
   const responder = await startResponder(["a:pv"]);
-  const client = new Client();
+  const client = new UdpPeer();
   const tagged = (sequenceId: number) =>
     datagram(
       encodeMessage(Command.ORIGIN_TAG, "client", false, (w) => writeOriginTag(w, { address: null })),
@@ -252,7 +189,7 @@ Deno.test("responder: a responder bound to 127.0.0.1 forwards and answers unicas
     tcpPort: () => TCP_PORT,
     claims: (name) => name === "lo:pv",
   });
-  const client = new Client();
+  const client = new UdpPeer();
   try {
     await client.search(responder.port, {
       sequenceId: 3,
@@ -286,7 +223,7 @@ function raw(
 Deno.test("responder: malformed datagrams are counted and ignored, the responder keeps answering", async () => {
   const errors: Error[] = [];
   const responder = await startResponder(["a:pv"], 0, newGuid(), errors);
-  const client = new Client();
+  const client = new UdpPeer();
   const valid = (sequenceId: number) =>
     searchDatagram({ sequenceId, replyPort: client.port, channels: [{ id: 1, name: "a:pv" }] });
   const validPayload = valid(0).subarray(HEADER_SIZE);
