@@ -5,7 +5,7 @@
  * @module
  */
 import { ntAttribute, ntEnum, ntNDArray, ntScalar, ntScalarArray, ntTable } from "../../protocol/nt/mod.ts";
-import { configFromEnv, type PvaConfig } from "../../protocol/pva/config.ts";
+import { loopbackConfig as baseLoopback, type PvaConfig } from "../../protocol/pva/config.ts";
 import {
   PvaServer,
   type PvaServerOptions,
@@ -179,16 +179,7 @@ function image(type: "uint8" | "uint16", width: number, height: number, uniqueId
  * @param overrides e.g. the broadcast port of another server to share it
  */
 export function loopbackConfig(overrides: Partial<PvaConfig> = {}): PvaConfig {
-  return configFromEnv({}, {
-    interfaces: ["127.0.0.1"],
-    serverPort: 0,
-    broadcastPort: 0,
-    addrList: ["127.0.0.1"],
-    autoAddrList: false,
-    beaconAddrList: ["127.0.0.1"],
-    autoBeaconAddrList: false,
-    ...overrides,
-  });
+  return baseLoopback({ addrList: ["127.0.0.1"], beaconAddrList: ["127.0.0.1"], ...overrides });
 }
 
 /** A started server with its PVs by name (without the prefix). */

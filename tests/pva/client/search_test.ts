@@ -13,7 +13,8 @@ import { PvaServer } from "../../../protocol/pva/server/mod.ts";
 import { searchDestinations } from "../../../protocol/pva/udp.ts";
 import { freePorts } from "../../interop/peers.ts";
 import { beaconDatagram, type Received, UdpPeer } from "../../support/udp_peer.ts";
-import { counterPv, loopback, nextData } from "../server/harness.ts";
+import { loopbackConfig } from "../../../protocol/pva/config.ts";
+import { counterPv, nextData } from "../server/harness.ts";
 
 const MISSING = "search:missing";
 
@@ -35,17 +36,17 @@ async function nextSearch(peer: UdpPeer, ms: number): Promise<number> {
 /** A client whose searches go to `peer` only; it listens for beacons on `beaconPort`. */
 function clientSearching(peer: UdpPeer, beaconPort = 0): PvaClient {
   return new PvaClient({
-    config: loopback({ addrList: [`127.0.0.1:${peer.port}`], broadcastPort: beaconPort }),
+    config: loopbackConfig({ addrList: [`127.0.0.1:${peer.port}`], broadcastPort: beaconPort }),
   });
 }
 
 Deno.test("channels on one server share one connection", async () => {
-  const server = new PvaServer({ config: loopback() });
+  const server = new PvaServer({ config: loopbackConfig() });
   server.addPV("share:a", counterPv(1));
   server.addPV("share:b", counterPv(2));
   await server.start();
   const client = new PvaClient({
-    config: loopback({ addrList: ["127.0.0.1"], broadcastPort: server.udpPort }),
+    config: loopbackConfig({ addrList: ["127.0.0.1"], broadcastPort: server.udpPort }),
   });
   const subs = [client.monitor("share:a"), client.monitor("share:b")];
   try {
@@ -119,7 +120,7 @@ Deno.test("searches to a broadcast address of this host, loopback's included, go
     "10.9.9.255",
   ];
   const destinations = (autoAddrList: boolean) =>
-    searchDestinations(loopback({ addrList, autoAddrList, broadcastPort: 5076 }), [lo, eth, host32])
+    searchDestinations(loopbackConfig({ addrList, autoAddrList, broadcastPort: 5076 }), [lo, eth, host32])
       .map((d) => `${d.hostname}:${d.port}${d.unicast ? " unicast" : ""}`);
   const listed = [
     "127.255.255.255:5076",

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { configFromEnv, type PvaConfig } from "../../../protocol/pva/config.ts";
+import { loopbackConfig, type PvaConfig } from "../../../protocol/pva/config.ts";
 import { type MonitorEvent, PvaClient, type Subscription } from "../../../protocol/pva/client/mod.ts";
 import {
   PvaServer,
@@ -20,20 +20,6 @@ export const COUNTER_TYPE = struct("counter_t", { value: scalar("int32"), note: 
 
 /** An image-like frame: an id and a byte array. */
 export const FRAME_TYPE = struct("frame_t", { uniqueId: scalar("int32"), value: scalarArray("uint8") });
-
-/** A loopback, TCP-only configuration with no UDP destinations. */
-export function loopback(overrides: Partial<PvaConfig> = {}): PvaConfig {
-  return configFromEnv({}, {
-    interfaces: ["127.0.0.1"],
-    serverPort: 0,
-    broadcastPort: 0,
-    addrList: [],
-    autoAddrList: false,
-    beaconAddrList: [],
-    autoBeaconAddrList: false,
-    ...overrides,
-  });
-}
 
 /** A started server and the PVs it hosts; dispose to stop it. */
 export interface TestServer extends Disposable {
@@ -52,7 +38,7 @@ export async function startServer(
   pvs: Record<string, SharedPV>,
   opts: { config?: Partial<PvaConfig>; server?: Omit<PvaServerOptions, "config"> } = {},
 ): Promise<TestServer> {
-  const server = new PvaServer({ config: loopback(opts.config), tcpOnly: true, ...opts.server });
+  const server = new PvaServer({ config: loopbackConfig(opts.config), tcpOnly: true, ...opts.server });
   for (const [name, pv] of Object.entries(pvs)) server.addPV(name, pv);
   await server.start();
   return { server, port: server.tcpPort, [Symbol.dispose]: () => server.close() };
@@ -60,7 +46,7 @@ export async function startServer(
 
 /** A client that finds PVs by searching `server` over TCP (as a name server). */
 export function clientOf(server: PvaServer): PvaClient {
-  return new PvaClient({ config: loopback({ nameServers: [`127.0.0.1:${server.tcpPort}`] }) });
+  return new PvaClient({ config: loopbackConfig({ nameServers: [`127.0.0.1:${server.tcpPort}`] }) });
 }
 
 /** An open counter PV with handlers and rules from `options`. */

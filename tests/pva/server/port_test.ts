@@ -9,14 +9,15 @@ import { Command } from "../../../protocol/pva/header.ts";
 import { PvaServer } from "../../../protocol/pva/server/mod.ts";
 import { freePorts, requirePeers, runPython } from "../../interop/peers.ts";
 import { UdpPeer } from "../../support/udp_peer.ts";
-import { counterPv, loopback } from "./harness.ts";
+import { loopbackConfig } from "../../../protocol/pva/config.ts";
+import { counterPv } from "./harness.ts";
 
 /** Two servers configured with the same TCP and UDP ports; the second one's beacons go to `beaconPort`. */
 async function twoServers(beaconPort: number) {
   const { tcp, udp } = freePorts();
   const start = async (name: string, value: number, beaconAddrList: string[]) => {
     const server = new PvaServer({
-      config: loopback({ serverPort: tcp, broadcastPort: udp, beaconAddrList }),
+      config: loopbackConfig({ serverPort: tcp, broadcastPort: udp, beaconAddrList }),
     });
     server.addPV(name, counterPv(value));
     await server.start();
