@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { Inbox } from "./inbox.ts";
 import { readStatus, type Status, STATUS_OK } from "../../protocol/pvdata/status.ts";
 import { Reader } from "../../protocol/pvdata/reader.ts";
 import { parseRequest } from "../../protocol/pvdata/pvrequest.ts";
@@ -103,8 +104,7 @@ export class RawPvaClient {
   validation: Status = STATUS_OK;
 
   private readonly socket: PausableSocket;
-  private readonly inbox: Message[] = [];
-  private wake: (() => void) | null = null;
+  private readonly inbox = new Inbox<Message>();
   private echoes = 0;
 
   private constructor(socket: Deno.TcpConn) {
@@ -113,16 +113,13 @@ export class RawPvaClient {
     this.closed = new Promise((resolve) => onClosed = resolve);
     this.conn = new Connection(this.socket as unknown as Deno.Conn, {
       role: "client",
-      onMessage: (m) => {
-        this.inbox.push(m);
-        this.wake?.();
-      },
+      onMessage: (m) => this.inbox.push(m),
       onControl: (m) => {
         if (m.command === ControlCommand.SET_BYTE_ORDER) this.conn.littleEndian = m.littleEndian;
       },
       onClose: (e) => {
         onClosed(e);
-        this.wake?.();
+        this.inbox.end();
       },
     });
   }
@@ -163,22 +160,8 @@ export class RawPvaClient {
   }
 
   /** The next received message; rejects on close or after `timeoutMs`. */
-  async next(timeoutMs = 5000): Promise<Message> {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const m = this.inbox.shift();
-      if (m) return m;
-      if (this.conn.closed) throw new Error("connection closed");
-      const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`no message within ${timeoutMs} ms`);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        timer = setTimeout(resolve, left);
-      });
-      clearTimeout(timer);
-      this.wake = null;
-    }
+  next(timeoutMs = 5000): Promise<Message> {
+    return this.inbox.take(timeoutMs, "message");
   }
 
   /** The next message, which must be `command`. */

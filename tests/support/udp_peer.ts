@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Inbox } from "./inbox.ts";
 import assert from "node:assert/strict";
 import { encodeMessage } from "../../protocol/pva/frame.ts";
 import { Command } from "../../protocol/pva/header.ts";
@@ -106,9 +107,7 @@ export class UdpPeer implements Disposable {
   readonly socket: Deno.DatagramConn;
   /** The port it is bound to. */
   readonly port: number;
-  private readonly inbox: Raw[] = [];
-  private wake: (() => void) | null = null;
-  private closed = false;
+  private readonly inbox = new Inbox<Raw>();
 
   /**
    * Binds the socket and starts reading.
@@ -137,20 +136,8 @@ export class UdpPeer implements Disposable {
 
   /** The next datagram, split into messages (a DecodeError if it is malformed); rejects after `ms`. */
   async receive(ms = 3000): Promise<Received> {
-    const deadline = performance.now() + ms;
-    for (;;) {
-      const raw = this.inbox.shift();
-      if (raw) return { parts: splitDatagram(raw.bytes), from: raw.from, at: raw.at };
-      const left = deadline - performance.now();
-      if (this.closed || left <= 0) throw new Error(`no datagram within ${ms} ms`);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        timer = setTimeout(resolve, left);
-      });
-      clearTimeout(timer);
-      this.wake = null;
-    }
+    const raw = await this.inbox.take(ms, "datagram");
+    return { parts: splitDatagram(raw.bytes), from: raw.from, at: raw.at };
   }
 
   /** The next datagram, which must be one SEARCH_RESPONSE, with its header's byte order. */
@@ -166,15 +153,14 @@ export class UdpPeer implements Disposable {
   async collect(ms: number): Promise<Received[]> {
     await new Promise((resolve) => setTimeout(resolve, ms));
     const out: Received[] = [];
-    while (this.inbox.length > 0) out.push(await this.receive(0));
+    while (this.inbox.size > 0) out.push(await this.receive(0));
     return out;
   }
 
   /** Closes the socket. */
   close(): void {
-    this.closed = true;
     this.socket.close();
-    this.wake?.();
+    this.inbox.end();
   }
 
   /** Closes the socket (`using`). */
@@ -192,7 +178,6 @@ export class UdpPeer implements Disposable {
         return; // closed
       }
       this.inbox.push({ bytes: received[0], from: received[1] as Deno.NetAddr, at: performance.now() });
-      this.wake?.();
     }
   }
 }
