@@ -44,3 +44,33 @@ export class EncodeError extends Error {
     this.name = "EncodeError";
   }
 }
+
+/**
+ * Thrown when loose input (JSON, YAML, command-line text, a caller's put) does not fit the
+ * type it is meant for; `path` names the member so the message can point at it.
+ *
+ * @example
+ * ```ts
+ * import { CoerceError } from "./errors.ts";
+ * const e = new CoerceError("alarm.severity", "1.5 is not a int32 value");
+ * e.message; // "alarm.severity: 1.5 is not a int32 value"
+ * ```
+ */
+export class CoerceError extends EncodeError {
+  /** The dotted member path ("" for the whole value). */
+  readonly path: string;
+  /** What is wrong, without the path. */
+  readonly reason: string;
+
+  /**
+   * Creates the error; the message is `path: reason` (just `reason` for the whole value).
+   * @param path the dotted member path
+   * @param reason what does not fit
+   */
+  constructor(path: string, reason: string) {
+    super(path ? `${path}: ${reason}` : reason);
+    this.name = "CoerceError";
+    this.path = path;
+    this.reason = reason;
+  }
+}

@@ -13,4 +13,5 @@ export * from "./bitset.ts";
 export * from "./typedesc.ts";
 export * from "./value.ts";
 export * from "./partial.ts";
+export * from "./coerce.ts";
 export * from "./pvrequest.ts";

@@ -5,11 +5,11 @@
  * @module
  */
 import { BitSet } from "../../pvdata/bitset.ts";
+import { overlay } from "../../pvdata/coerce.ts";
 import { bitCount } from "../../pvdata/partial.ts";
 import { type Status, STATUS_OK } from "../../pvdata/status.ts";
 import {
   type FieldDesc,
-  memberIndex,
   type StructureDesc,
   type StructValue,
   type Typed,
@@ -130,8 +130,9 @@ export class SharedPV {
 
   /**
    * Posts a change. With `changed`, `value` is the new full value and `changed` marks what
-   * differs; without it, `value` holds just the changed members (nested objects are merged)
-   * and the bits are derived from the keys given.
+   * differs; without it, `value` holds just the changed members, laid over the current value
+   * by pvData's `overlay` (nested objects merge, values are converted to the field types,
+   * unknown members throw) and the bits are derived from the keys given.
    */
   post(value: StructValue, changed?: BitSet): void {
     const prev = this.latest();
@@ -139,7 +140,7 @@ export class SharedPV {
     if (changed) next = new Update(prev.type, value, changed);
     else {
       const bits = new BitSet(bitCount(prev.type));
-      next = new Update(prev.type, overlay(prev.type, prev.value, value, 0, bits, "") as StructValue, bits);
+      next = new Update(prev.type, overlay(prev.type, prev.value, value, bits), bits);
     }
     this.current = next;
     this.stats.posted++;
@@ -204,27 +205,4 @@ export class SharedPV {
     for (const s of [...this.subscribers]) s.onClose();
     this.subscribers.clear();
   }
-}
-
-/** `base` with the members given in `patch` replaced, marking their bits (from `offset`). */
-function overlay(t: FieldDesc, base: Value, patch: Value, offset: number, bits: BitSet, path: string): Value {
-  const isObject = typeof patch === "object" && patch !== null && !Array.isArray(patch) &&
-    !ArrayBuffer.isView(patch);
-  if (t.kind !== "structure" || !isObject) {
-    bits.set(offset);
-    return patch;
-  }
-  const given = patch as StructValue;
-  for (const name of Object.keys(given)) {
-    if (memberIndex(t, name) < 0) throw new TypeError(`no field ${path}${name}`);
-  }
-  const out: StructValue = { ...(base as StructValue) };
-  let child = offset + 1;
-  for (const m of t.fields) {
-    if (m.name in given) {
-      out[m.name] = overlay(m.type, out[m.name], given[m.name], child, bits, `${path}${m.name}.`);
-    }
-    child += bitCount(m.type);
-  }
-  return out;
 }
