@@ -5,16 +5,12 @@
  *
  * @module
  */
+import { expectData, nextEvent } from "../support/monitor_events.ts";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readNTNDArray } from "../../protocol/nt/mod.ts";
 import { configFromEnv } from "../../protocol/pva/config.ts";
-import {
-  type MonitorEvent,
-  PvaClient,
-  PvaRemoteError,
-  type Subscription,
-} from "../../protocol/pva/client/mod.ts";
+import { PvaClient, PvaRemoteError } from "../../protocol/pva/client/mod.ts";
 import {
   ARRAY_CONSTRUCTORS,
   findField,
@@ -110,31 +106,6 @@ export class PeerSession {
     this.client.close();
     await this.server.close();
   }
-}
-
-/** The next event of a subscription, failing after `ms`. */
-export async function nextEvent(sub: Subscription, ms = 8000): Promise<MonitorEvent> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${sub.name}: no monitor event within ${ms} ms`)), ms);
-  });
-  try {
-    const r = await Promise.race([sub.next(), timeout]);
-    assert.ok(!r.done, `${sub.name}: subscription ended`);
-    return r.value;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The next event, which must be data. */
-export async function nextData(
-  sub: Subscription,
-  ms?: number,
-): Promise<Extract<MonitorEvent, { kind: "data" }>> {
-  const ev = await nextEvent(sub, ms);
-  if (ev.kind !== "data") assert.fail(`${sub.name}: expected data, got ${Deno.inspect(ev)}`);
-  return ev;
 }
 
 /** Our get of `name`: the whole type (as `view` sees types) and the value field equal the catalogue's. */
@@ -287,7 +258,7 @@ export async function checkCounter(
   try {
     assert.equal(sub.pipeline, opts.pipeline);
     assert.deepEqual(await nextEvent(sub), { kind: "connected" });
-    const start = (await nextData(sub)).value.value as number;
+    const start = (await expectData(sub)).value.value as number;
     const seen: number[] = [];
     let overruns = 0;
     while (seen.length < opts.count) {
@@ -295,7 +266,7 @@ export async function checkCounter(
       const reply = await s.server.send(`burst ${n}`);
       assert.deepEqual(reply, { ok: "burst", reply: start + seen.length + n });
       for (let i = 0; i < n; i++) {
-        const ev = await nextData(sub);
+        const ev = await expectData(sub);
         seen.push(ev.value.value as number);
         if (!ev.overrun.isEmpty()) overruns++;
       }

@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { readNTNDArray } from "../../protocol/nt/mod.ts";
+import { expectData, nextEvent } from "../support/monitor_events.ts";
 import { requirePeers } from "./peers.ts";
 import {
   checkArrays,
@@ -21,8 +22,6 @@ import {
   checkStructured,
   digest,
   expected,
-  nextData,
-  nextEvent,
   PeerSession,
 } from "./client_checks.ts";
 
@@ -66,7 +65,7 @@ Deno.test(
           const sub = s.client.monitor(s.pv("image:u8"), { queueSize: 2, pipeline: false });
           try {
             assert.deepEqual(await nextEvent(sub), { kind: "connected" });
-            const first = readNTNDArray((await nextData(sub)).value);
+            const first = readNTNDArray((await expectData(sub)).value);
             const want = readNTNDArray(expected("image:u8"));
             const ramp = want.data as Uint8Array;
             assert.deepEqual([first.dims, first.uniqueId], [want.dims, want.uniqueId]);
@@ -77,7 +76,7 @@ Deno.test(
               const frame = ramp.map((x) => x + 17 * k);
               const uniqueId = want.uniqueId + k;
               await s.client.put(s.pv("image:u8"), { uniqueId, value: { name: "ubyteValue", value: frame } });
-              const got = readNTNDArray((await nextData(sub)).value);
+              const got = readNTNDArray((await expectData(sub)).value);
               assert.deepEqual([got.dims, got.uniqueId], [want.dims, uniqueId]);
               assert.equal(digest(got.data), digest(frame), `frame ${k}`);
               assertViewOfMessage(got.data as Uint8Array);
@@ -94,16 +93,16 @@ Deno.test(
           const sub = s.client.monitor(s.pv("counter"), { pipeline: false });
           try {
             assert.deepEqual(await nextEvent(sub), { kind: "connected" });
-            const start = (await nextData(sub)).value.value as number;
+            const start = (await expectData(sub)).value.value as number;
             assert.deepEqual(await s.server.send("burst 2"), { ok: "burst", reply: start + 2 });
-            assert.equal((await nextData(sub)).value.value, start + 1);
-            assert.equal((await nextData(sub)).value.value, start + 2);
+            assert.equal((await expectData(sub)).value.value, start + 1);
+            assert.equal((await expectData(sub)).value.value, start + 2);
             await s.restart(["--only", "counter"]);
             assert.equal((await nextEvent(sub)).kind, "disconnected");
             assert.deepEqual(await nextEvent(sub, 15_000), { kind: "connected" });
             // A new process: the counter starts from the catalogue's value again.
             assert.equal(
-              (await nextData(sub)).value.value,
+              (await expectData(sub)).value.value,
               (expected("counter").value as { value: number }).value,
             );
           } finally {

@@ -1,31 +1,14 @@
 /** PvaClient.monitor against a real p4p server: pipelined bursts and a server restart. */
 import assert from "node:assert/strict";
-import { type MonitorEvent, PvaClient, type Subscription } from "../../../protocol/pva/client/mod.ts";
-import { clientConfig, freePorts, IGNORE_P4P, P4pServer } from "./p4p_peer.ts";
-
-/** The next event, failing after `ms`. */
-async function nextEvent(sub: Subscription, ms = 8000): Promise<MonitorEvent> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no monitor event within ${ms} ms`)), ms);
-  });
-  try {
-    const r = await Promise.race([sub.next(), timeout]);
-    assert.ok(!r.done, "subscription ended");
-    return r.value;
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { type MonitorEvent, PvaClient } from "../../../protocol/pva/client/mod.ts";
+import { nextEvent } from "../../support/monitor_events.ts";
+import { clientConfig, freePorts, IGNORE_P4P, P4pServer, withP4p } from "./p4p_peer.ts";
 
 Deno.test({
   name: "monitor receives 1000 pipelined updates in order, none lost, acking as it consumes",
   ignore: IGNORE_P4P,
-  fn: async () => {
-    const ports = freePorts();
-    const server = await P4pServer.start(ports, ["counter"]);
-    const client = new PvaClient({ config: clientConfig(ports) });
-    try {
+  fn: () =>
+    withP4p(["counter"], async (client, server) => {
       const sub = client.monitor(server.pv("counter"), { queueSize: 16 });
       assert.equal(sub.pipeline, true);
       assert.deepEqual(await nextEvent(sub), { kind: "connected" });
@@ -53,11 +36,7 @@ Deno.test({
       assert.equal(overruns, 0);
       sub.close();
       assert.equal((await sub.next()).done, true);
-    } finally {
-      client.close();
-      await server.stop();
-    }
-  },
+    }),
 });
 
 Deno.test({
@@ -99,11 +78,8 @@ Deno.test({
 Deno.test({
   name: "monitor without pipelining squashes into the last queued update and flags the overrun",
   ignore: IGNORE_P4P,
-  fn: async () => {
-    const ports = freePorts();
-    const server = await P4pServer.start(ports, ["counter"]);
-    const client = new PvaClient({ config: clientConfig(ports) });
-    try {
+  fn: () =>
+    withP4p(["counter"], async (client, server) => {
       const sub = client.monitor(server.pv("counter"), { pipeline: false, queueSize: 2 });
       assert.equal(sub.pipeline, false);
       assert.deepEqual(await nextEvent(sub), { kind: "connected" });
@@ -117,22 +93,15 @@ Deno.test({
       assert.equal(b.value.value, 50);
       assert.ok(!b.overrun.isEmpty(), "squashed update must report an overrun");
       sub.close();
-    } finally {
-      client.close();
-      await server.stop();
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "an idle monitor stays connected past the idle timeout thanks to ECHO",
   ignore: IGNORE_P4P,
-  fn: async () => {
-    const ports = freePorts();
-    const server = await P4pServer.start(ports, ["counter"]);
+  fn: () =>
     // 1.5 s idle timeout: echo every second (pvxs: 3/8 of the timeout, at least 1 s).
-    const client = new PvaClient({ config: clientConfig(ports, { idleTimeout: 1.5 }) });
-    try {
+    withP4p(["counter"], async (client, server) => {
       const sub = client.monitor(server.pv("counter"));
       assert.deepEqual(await nextEvent(sub), { kind: "connected" });
       assert.equal((await nextEvent(sub)).kind, "data");
@@ -143,21 +112,14 @@ Deno.test({
       const ev = await nextEvent(sub);
       assert.equal(ev.kind === "data" && ev.value.value, 1, ev.kind);
       sub.close();
-    } finally {
-      client.close();
-      await server.stop();
-    }
-  },
+    }, { idleTimeout: 1.5 }),
 });
 
 Deno.test({
   name: "aborting a monitor's signal ends it with the signal's reason",
   ignore: IGNORE_P4P,
-  fn: async () => {
-    const ports = freePorts();
-    const server = await P4pServer.start(ports, ["counter"]);
-    const client = new PvaClient({ config: clientConfig(ports) });
-    try {
+  fn: () =>
+    withP4p(["counter"], async (client, server) => {
       const ctl = new AbortController();
       const sub = client.monitor(server.pv("counter"), { signal: ctl.signal });
       assert.deepEqual(await nextEvent(sub), { kind: "connected" });
@@ -165,9 +127,5 @@ Deno.test({
       await assert.rejects(sub.next(), /enough/);
       assert.equal(sub.isClosed, true);
       assert.equal((await sub.next()).done, true);
-    } finally {
-      client.close();
-      await server.stop();
-    }
-  },
+    }),
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { PvaClient, PvaRemoteError, PvaTimeoutError } from "../../../protocol/pva/client/mod.ts";
 import { bitOf } from "../../../protocol/pvdata/partial.ts";
 import { sameType, scalar, struct } from "../../../protocol/pvdata/types.ts";
-import { clientConfig, freePorts, IGNORE_P4P, P4pServer } from "./p4p_peer.ts";
+import { IGNORE_P4P, type P4pServer, withP4p } from "./p4p_peer.ts";
 
 const PVS = [
   "scalar:float64",
@@ -15,16 +15,8 @@ const PVS = [
   "enum",
 ];
 
-async function withServer(body: (client: PvaClient, server: P4pServer) => Promise<void>): Promise<void> {
-  const ports = freePorts();
-  const server = await P4pServer.start(ports, PVS);
-  const client = new PvaClient({ config: clientConfig(ports) });
-  try {
-    await body(client, server);
-  } finally {
-    client.close();
-    await server.stop();
-  }
+function withServer(body: (client: PvaClient, server: P4pServer) => Promise<void>): Promise<void> {
+  return withP4p(PVS, body);
 }
 
 Deno.test({

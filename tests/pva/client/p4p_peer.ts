@@ -10,6 +10,7 @@ import {
   requirePeers,
   startPython,
 } from "../../interop/peers.ts";
+import { PvaClient } from "../../../protocol/pva/client/mod.ts";
 import { configFromEnv, type PvaConfig } from "../../../protocol/pva/config.ts";
 
 export { freePorts };
@@ -60,5 +61,25 @@ export class P4pServer {
   /** Stops the server process. */
   stop(): Promise<void> {
     return this.peer.close();
+  }
+}
+
+/**
+ * Runs `body` with a p4p server hosting `pvs` and a client that finds only it; both are
+ * closed afterwards, whatever happens.
+ */
+export async function withP4p(
+  pvs: string[],
+  body: (client: PvaClient, server: P4pServer) => Promise<void>,
+  overrides: Partial<PvaConfig> = {},
+): Promise<void> {
+  const ports = freePorts();
+  const server = await P4pServer.start(ports, pvs);
+  const client = new PvaClient({ config: clientConfig(ports, overrides) });
+  try {
+    await body(client, server);
+  } finally {
+    client.close();
+    await server.stop();
   }
 }

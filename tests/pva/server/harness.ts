@@ -6,7 +6,7 @@
  * @module
  */
 import { loopbackConfig, type PvaConfig } from "../../../protocol/pva/config.ts";
-import { type MonitorEvent, PvaClient, type Subscription } from "../../../protocol/pva/client/mod.ts";
+import { PvaClient } from "../../../protocol/pva/client/mod.ts";
 import {
   PvaServer,
   type PvaServerOptions,
@@ -63,31 +63,7 @@ export function framePv(): SharedPV {
   return pv;
 }
 
-/** The next event of `sub`, failing after `ms`. */
-export async function nextEvent(sub: Subscription, ms = 5000): Promise<MonitorEvent> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no monitor event within ${ms} ms`)), ms);
-  });
-  try {
-    const r = await Promise.race([sub.next(), timeout]);
-    if (r.done) throw new Error("subscription ended");
-    return r.value;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The value of the next data event of `sub` (skipping connection events). */
-export async function nextData(
-  sub: Subscription,
-  ms = 5000,
-): Promise<Extract<MonitorEvent, { kind: "data" }>> {
-  for (;;) {
-    const ev = await nextEvent(sub, ms);
-    if (ev.kind === "data") return ev;
-  }
-}
+export { nextData, nextEvent } from "../../support/monitor_events.ts";
 
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {

@@ -1,0 +1,39 @@
+/**
+ * Awaiting a client subscription's events in tests with a deadline, so a missing update
+ * fails the test with a message instead of hanging it.
+ * @module
+ */
+import type { MonitorEvent, Subscription } from "../../protocol/pva/client/mod.ts";
+
+/** A data event of a subscription. */
+export type DataEvent = Extract<MonitorEvent, { kind: "data" }>;
+
+/** The next event of `sub`; rejects after `ms` or when the subscription ended. */
+export async function nextEvent(sub: Subscription, ms = 8000): Promise<MonitorEvent> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${sub.name}: no monitor event within ${ms} ms`)), ms);
+  });
+  try {
+    const r = await Promise.race([sub.next(), timeout]);
+    if (r.done) throw new Error(`${sub.name}: subscription ended`);
+    return r.value;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The next data event of `sub`, skipping connection events. */
+export async function nextData(sub: Subscription, ms = 8000): Promise<DataEvent> {
+  for (;;) {
+    const ev = await nextEvent(sub, ms);
+    if (ev.kind === "data") return ev;
+  }
+}
+
+/** The next event of `sub`, which must be data. */
+export async function expectData(sub: Subscription, ms = 8000): Promise<DataEvent> {
+  const ev = await nextEvent(sub, ms);
+  if (ev.kind !== "data") throw new Error(`${sub.name}: expected data, got ${Deno.inspect(ev)}`);
+  return ev;
+}
