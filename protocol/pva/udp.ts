@@ -7,7 +7,9 @@ import { DecodeError } from "../pvdata/errors.ts";
 import { Reader } from "../pvdata/reader.ts";
 import { concatBytes } from "../pvdata/writer.ts";
 import { parseHostPort, type PvaConfig } from "./config.ts";
-import { Flag, type Header, HEADER_SIZE, isLittleEndian, readHeader } from "./header.ts";
+import { encodeMessage } from "./frame.ts";
+import { Command, Flag, type Header, HEADER_SIZE, isLittleEndian, readHeader } from "./header.ts";
+import { SearchFlag, type SearchRequest, writeOriginTag, writeSearchRequest } from "./messages/discovery.ts";
 
 /** The group servers sharing a UDP port forward unicast searches to, on loopback. */
 export const LOCAL_MULTICAST_GROUP = "224.0.0.128";
@@ -136,4 +138,25 @@ export function splitDatagram(data: Uint8Array): DatagramPart[] {
  */
 export function datagram(...messages: Uint8Array[][]): Uint8Array {
   return concatBytes(messages.flat());
+}
+
+/**
+ * A unicast search as it is handed on to the servers of this host through the local group:
+ * an ORIGIN_TAG naming the address it arrived on (null: unknown), then the search with the
+ * unicast flag cleared, so that it is never handed on again.
+ */
+export function forwardedSearch(
+  search: SearchRequest,
+  origin: string | null,
+  littleEndian: boolean,
+): Uint8Array {
+  return datagram(
+    encodeMessage(Command.ORIGIN_TAG, "client", littleEndian, (w) => writeOriginTag(w, { address: origin })),
+    encodeMessage(
+      Command.SEARCH,
+      "client",
+      littleEndian,
+      (w) => writeSearchRequest(w, { ...search, flags: search.flags & ~SearchFlag.UNICAST }),
+    ),
+  );
 }

@@ -3,10 +3,8 @@
  * of to the servers on this host.
  * @module
  */
-import { encodeMessage } from "../frame.ts";
-import { Command } from "../header.ts";
-import { SearchFlag, type SearchRequest, writeOriginTag, writeSearchRequest } from "../messages/mod.ts";
-import { datagram, type Ipv4Interface, LOCAL_MULTICAST_GROUP } from "../udp.ts";
+import { SearchFlag, type SearchRequest } from "../messages/mod.ts";
+import { forwardedSearch, type Ipv4Interface, LOCAL_MULTICAST_GROUP } from "../udp.ts";
 
 /**
  * Resends a unicast search that reached our shared beacon port to the servers of this host
@@ -30,23 +28,10 @@ export class SearchForwarder {
   /** Forwards `search`, which came from `source`, unless it was not sent unicast. */
   forward(search: SearchRequest, source: string, littleEndian: boolean): void {
     if ((search.flags & SearchFlag.UNICAST) === 0) return;
-    const body = encodeMessage(Command.SEARCH, "client", littleEndian, (w) =>
-      writeSearchRequest(w, {
-        ...search,
-        flags: search.flags & ~SearchFlag.UNICAST,
-        replyAddress: search.replyAddress ?? source,
-      }));
+    const replyable = { ...search, replyAddress: search.replyAddress ?? source };
     this.sock ??= Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
     for (const origin of this.origins(source)) {
-      const bytes = datagram(
-        encodeMessage(
-          Command.ORIGIN_TAG,
-          "client",
-          littleEndian,
-          (w) => writeOriginTag(w, { address: origin }),
-        ),
-        body,
-      );
+      const bytes = forwardedSearch(replyable, origin, littleEndian);
       this.sock.send(bytes, { transport: "udp", hostname: LOCAL_MULTICAST_GROUP, port: this.port }).catch(
         () => {
           // Best effort: the searching client retries anyway.

@@ -20,14 +20,19 @@ import { DecodeError } from "../../pvdata/errors.ts";
 import { parseHostPort, type PvaConfig } from "../config.ts";
 import { encodeMessage } from "../frame.ts";
 import { Command, isLittleEndian } from "../header.ts";
-import { datagram, type DatagramPart, ipv4Interfaces, LOCAL_MULTICAST_GROUP, splitDatagram } from "../udp.ts";
+import {
+  datagram,
+  type DatagramPart,
+  forwardedSearch,
+  ipv4Interfaces,
+  LOCAL_MULTICAST_GROUP,
+  splitDatagram,
+} from "../udp.ts";
 import {
   readOriginTag,
   readSearchRequest,
   SearchFlag,
   type SearchRequest,
-  writeOriginTag,
-  writeSearchRequest,
   writeSearchResponse,
 } from "../messages/discovery.ts";
 
@@ -235,19 +240,7 @@ export class SearchResponder {
 
   /** Resends a unicast search (reply address filled in) to the local group, tagged with its interface. */
   async #forward(search: SearchRequest, littleEndian: boolean, at: Endpoint): Promise<void> {
-    const tag = encodeMessage(
-      Command.ORIGIN_TAG,
-      "client",
-      false,
-      (w) => writeOriginTag(w, { address: at.host }),
-    );
-    const forwarded = encodeMessage(
-      Command.SEARCH,
-      "client",
-      littleEndian,
-      (w) => writeSearchRequest(w, { ...search, flags: search.flags & ~SearchFlag.UNICAST }),
-    );
-    await this.#group!.forwarder.send(datagram(tag, forwarded), {
+    await this.#group!.forwarder.send(forwardedSearch(search, at.host, littleEndian), {
       transport: "udp",
       hostname: LOCAL_MULTICAST_GROUP,
       port: this.port,
