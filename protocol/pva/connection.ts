@@ -36,6 +36,8 @@ export interface ConnectionOptions {
   role: Role;
   /** Largest accepted message payload (after reassembly), in bytes. */
   maxMessageBytes?: number;
+  /** Seconds without receiving anything after which the connection is closed (EPICS_PVA_CONN_TMO). */
+  idleTimeout?: number;
   /** Called for each application message, in order. A thrown DecodeError closes the connection. */
   onMessage: (m: Message) => void;
   /** Called for each control message. */
@@ -85,6 +87,7 @@ export class Connection {
   private drainWaiters: (() => void)[] = [];
   /** Reused for merged writes: the write loop awaits each write before the next batch. */
   private scratch: Uint8Array | null = null;
+  private idleTimer: ReturnType<typeof setInterval> | undefined;
 
   /**
    * @param socket a connected TCP socket
@@ -99,6 +102,15 @@ export class Connection {
 
   /** Reads messages until the peer closes or sends something malformed; then closes. */
   async run(): Promise<void> {
+    const timeoutMs = (this.opts.idleTimeout ?? 0) * 1000;
+    if (timeoutMs > 0) {
+      this.idleTimer = setInterval(() => {
+        const silentMs = performance.now() - this.lastReceived;
+        if (silentMs > timeoutMs) {
+          this.close(new Error(`nothing received for ${Math.round(silentMs / 1000)} s`));
+        }
+      }, Math.min(timeoutMs / 2, 5000));
+    }
     let error: Error | undefined;
     try {
       await this.readLoop();
@@ -129,6 +141,7 @@ export class Connection {
   close(error?: Error): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.idleTimer);
     try {
       this.socket.close();
     } catch {

@@ -103,6 +103,7 @@ export class ClientConn {
     this.opts = opts;
     this.wire = new Connection(socket, {
       role: "client",
+      idleTimeout: opts.config.idleTimeout,
       onMessage: (m) => this.dispatch(m),
       onControl: (m) => {
         if (m.command === ControlCommand.SET_BYTE_ORDER) this.wire.littleEndian = m.littleEndian;
@@ -129,7 +130,7 @@ export class ClientConn {
     } finally {
       clearTimeout(limit);
     }
-    conn.timer = setInterval(() => conn.keepAlive(), echoPeriodMs(opts.config.idleTimeout));
+    conn.timer = setInterval(() => conn.send(Command.ECHO, () => {}), echoPeriodMs(opts.config.idleTimeout));
     return conn;
   }
 
@@ -174,15 +175,6 @@ export class ClientConn {
   /** Closes the connection; channels and operations are told why. */
   close(error?: Error): void {
     this.wire.close(error);
-  }
-
-  private keepAlive(): void {
-    const silentMs = performance.now() - this.wire.lastReceived;
-    if (silentMs > this.opts.config.idleTimeout * 1000) {
-      this.close(new PvaError(`${this.key}: nothing received for ${Math.round(silentMs / 1000)} s`));
-      return;
-    }
-    this.send(Command.ECHO, () => {});
   }
 
   private dispatch(m: Message): void {

@@ -78,7 +78,6 @@ export class ServerConnection implements OpLink {
   private readonly channels = new Map<number, ServerChannel>();
   private readonly ops = new Map<number, OpenOp>();
   private nextSid = 1;
-  private idleTimer: ReturnType<typeof setInterval> | undefined;
 
   /**
    * @param socket the accepted socket
@@ -92,9 +91,9 @@ export class ServerConnection implements OpLink {
     const conn = new Connection(socket, {
       role: "server",
       maxMessageBytes: ctx.maxMessageBytes,
+      idleTimeout: ctx.idleTimeout,
       onMessage: (m) => this.dispatch(m),
       onClose: (e) => {
-        clearInterval(this.idleTimer);
         for (const { op } of this.ops.values()) op.destroy();
         this.ops.clear();
         this.channels.clear();
@@ -114,10 +113,6 @@ export class ServerConnection implements OpLink {
       (w) =>
         writeValidationRequest(w, { bufferSize: 0x10000, registrySize: 0x7fff, authMethods: AUTH_METHODS }),
     );
-    const timeoutMs = this.ctx.idleTimeout * 1000;
-    this.idleTimer = setInterval(() => {
-      if (performance.now() - this.conn.lastReceived > timeoutMs) this.conn.close(new Error("idle timeout"));
-    }, Math.min(timeoutMs, 5000));
     return this.conn.run();
   }
 
