@@ -3,7 +3,7 @@
  * @module
  */
 import { Writer } from "../pvdata/writer.ts";
-import { Flag, HEADER_SIZE, PVA_VERSION } from "./header.ts";
+import { Flag, HEADER_SIZE, headerBytes, PVA_VERSION, writeHeader } from "./header.ts";
 
 /** Who sends a message: decides the direction flag. */
 export type Role = "client" | "server";
@@ -25,14 +25,13 @@ export function encodeMessage(
   body: (w: Writer) => void,
 ): Uint8Array[] {
   const w = new Writer(littleEndian, 128);
-  w.u8(0xca);
-  w.u8(PVA_VERSION);
-  w.u8(messageFlags(role, littleEndian));
-  w.u8(command);
-  w.u32(0);
+  // Room for the header, written once the payload's size is known.
+  w.bytes(new Uint8Array(HEADER_SIZE));
   body(w);
-  w.patchU32(4, w.length - HEADER_SIZE);
-  return w.chunks();
+  const chunks = w.chunks();
+  const flags = messageFlags(role, littleEndian);
+  writeHeader(chunks[0], 0, { version: PVA_VERSION, flags, command, payloadSize: w.length - HEADER_SIZE });
+  return chunks;
 }
 
 /** The flags byte of an unsegmented application message. */
@@ -42,11 +41,6 @@ export function messageFlags(role: Role, littleEndian: boolean): number {
 
 /** A control message (8 bytes, no payload). */
 export function encodeControl(command: number, role: Role, littleEndian: boolean, value = 0): Uint8Array {
-  const w = new Writer(littleEndian, HEADER_SIZE);
-  w.u8(0xca);
-  w.u8(PVA_VERSION);
-  w.u8(messageFlags(role, littleEndian) | Flag.CONTROL);
-  w.u8(command);
-  w.u32(value);
-  return w.toBytes();
+  const flags = messageFlags(role, littleEndian) | Flag.CONTROL;
+  return headerBytes({ version: PVA_VERSION, flags, command, payloadSize: value });
 }

@@ -188,15 +188,6 @@ export class Writer {
     this.pos = 0;
   }
 
-  /**
-   * Overwrites a uint32 at absolute position `at` of the output; `at` must lie in the first
-   * chunk (used to fill in a message header's payload size after the payload is written).
-   */
-  patchU32(at: number, v: number): void {
-    const first = this.done.length > 0 ? this.done[0] : this.buf;
-    new DataView(first.buffer, first.byteOffset, first.byteLength).setUint32(at, v, this.littleEndian);
-  }
-
   /** The output as chunks, in order (no copy of shared runs). */
   chunks(): Uint8Array[] {
     return this.pos === 0 ? [...this.done] : [...this.done, this.buf.subarray(0, this.pos)];
