@@ -29,6 +29,7 @@ import {
   writeOpResponseHead,
   writeServerMessage,
 } from "../messages/ops.ts";
+import { searchResponse } from "./discovery.ts";
 import { initGet } from "./get.ts";
 import { initMonitor } from "./monitor.ts";
 import type { OpLink, ServerChannel, ServerOp } from "./op.ts";
@@ -239,19 +240,9 @@ export class ServerConnection implements OpLink {
   }
 
   private onSearch(r: Reader): void {
-    const s = readSearchRequest(r);
-    const ids = s.channels.filter((c) => this.ctx.lookup(c.name)?.isOpen).map((c) => c.id);
-    if (ids.length === 0 && (s.flags & 0x01) === 0) return;
-    this.send(Command.SEARCH_RESPONSE, (w) =>
-      writeSearchResponse(w, {
-        guid: this.ctx.guid,
-        sequenceId: s.sequenceId,
-        serverAddress: null,
-        serverPort: this.ctx.tcpPort,
-        protocol: "tcp",
-        found: ids.length > 0,
-        ids,
-      }));
+    const claims = (name: string) => this.ctx.lookup(name)?.isOpen === true;
+    const response = searchResponse(readSearchRequest(r), this.ctx.guid, this.ctx.tcpPort, claims);
+    if (response) this.send(Command.SEARCH_RESPONSE, (w) => writeSearchResponse(w, response));
   }
 
   private onCreateChannel(r: Reader): void {

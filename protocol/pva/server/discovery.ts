@@ -33,6 +33,7 @@ import {
   readSearchRequest,
   SearchFlag,
   type SearchRequest,
+  type SearchResponse,
   writeSearchResponse,
 } from "../messages/discovery.ts";
 
@@ -88,6 +89,31 @@ async function openLocalGroup(port: number): Promise<LocalGroup> {
     rx.close();
     throw e;
   }
+}
+
+/**
+ * What a server answers to `search` (over UDP or TCP): the ids of the names it claims, or
+ * found = 0 for a discovery ping (must-reply); null when it owes no answer (nothing claimed,
+ * or only transports other than "tcp" asked for).
+ */
+export function searchResponse(
+  search: SearchRequest,
+  guid: Uint8Array,
+  tcpPort: number,
+  claims: (name: string) => boolean,
+): SearchResponse | null {
+  if (search.protocols.length > 0 && !search.protocols.includes("tcp")) return null;
+  const ids = search.channels.filter((c) => claims(c.name)).map((c) => c.id);
+  if (ids.length === 0 && (search.flags & SearchFlag.MUST_REPLY) === 0) return null;
+  return {
+    guid,
+    sequenceId: search.sequenceId,
+    serverAddress: null,
+    serverPort: tcpPort,
+    protocol: "tcp",
+    found: ids.length > 0,
+    ids,
+  };
 }
 
 /**
@@ -251,19 +277,14 @@ export class SearchResponder {
   async #answer(search: SearchRequest, replyHost: string, at: Endpoint): Promise<void> {
     // Port 0 cannot be answered; saying so for every such datagram would let anyone flood onError.
     if (search.replyPort === 0) return;
-    if (search.protocols.length > 0 && !search.protocols.includes("tcp")) return;
-    const ids = search.channels.filter((c) => this.#opts.claims(c.name)).map((c) => c.id);
-    if (ids.length === 0 && (search.flags & SearchFlag.MUST_REPLY) === 0) return;
-    const reply = encodeMessage(Command.SEARCH_RESPONSE, "server", false, (w) =>
-      writeSearchResponse(w, {
-        guid: this.#opts.guid,
-        sequenceId: search.sequenceId,
-        serverAddress: null,
-        serverPort: this.#opts.tcpPort(),
-        protocol: "tcp",
-        found: ids.length > 0,
-        ids,
-      }));
+    const response = searchResponse(search, this.#opts.guid, this.#opts.tcpPort(), this.#opts.claims);
+    if (!response) return;
+    const reply = encodeMessage(
+      Command.SEARCH_RESPONSE,
+      "server",
+      false,
+      (w) => writeSearchResponse(w, response),
+    );
     await at.tx.send(datagram(reply), { transport: "udp", hostname: replyHost, port: search.replyPort });
   }
 }
