@@ -15,6 +15,7 @@ import {
   readSearchResponse,
   type SearchedChannel,
   SearchFlag,
+  type SearchRequest,
   type SearchResponse,
   writeSearchRequest,
 } from "../messages/mod.ts";
@@ -179,31 +180,33 @@ export class Discoverer {
   }
 
   private send(channels: SearchedChannel[]): void {
+    const search = (flags: number, replyPort: number): SearchRequest => ({
+      sequenceId: SEQUENCE_ID,
+      flags,
+      replyAddress: null,
+      replyPort,
+      protocols: ["tcp"],
+      channels,
+    });
+    // One encoding per flag value, not per destination.
+    const udpPort = (this.udp.addr as Deno.NetAddr).port;
+    const encoded = new Map<number, Uint8Array>();
     for (const t of this.targets) {
-      const bytes = datagram(encodeMessage(Command.SEARCH, "client", true, (w) =>
-        writeSearchRequest(w, {
-          sequenceId: SEQUENCE_ID,
-          flags: t.unicast ? SearchFlag.UNICAST : 0,
-          replyAddress: null,
-          replyPort: (this.udp.addr as Deno.NetAddr).port,
-          protocols: ["tcp"],
-          channels,
-        })));
+      const flags = t.unicast ? SearchFlag.UNICAST : 0;
+      let bytes = encoded.get(flags);
+      if (!bytes) {
+        bytes = datagram(
+          encodeMessage(Command.SEARCH, "client", true, (w) => writeSearchRequest(w, search(flags, udpPort))),
+        );
+        encoded.set(flags, bytes);
+      }
       this.udp.send(bytes, { transport: "udp", hostname: t.hostname, port: t.port }).catch(() => {
         // An unreachable destination must not stop the others; the next retry tries again.
       });
     }
     for (const ns of this.nameServers) {
       if (!ns.conn || ns.conn.isClosed) continue;
-      ns.conn.send(Command.SEARCH, (w) =>
-        writeSearchRequest(w, {
-          sequenceId: SEQUENCE_ID,
-          flags: SearchFlag.UNICAST,
-          replyAddress: null,
-          replyPort: 0,
-          protocols: ["tcp"],
-          channels,
-        }));
+      ns.conn.send(Command.SEARCH, (w) => writeSearchRequest(w, search(SearchFlag.UNICAST, 0)));
     }
   }
 
