@@ -38,3 +38,14 @@ export {
   parseHostPort,
   type PvaConfig,
 } from "./protocol/pva/config.ts";
+export {
+  createLogger,
+  defaultLogger,
+  LOG_LEVELS,
+  type LogFields,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  parseLogLevel,
+  silentLogger,
+} from "./protocol/log.ts";
