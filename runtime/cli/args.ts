@@ -42,7 +42,8 @@ export interface ParsedArgs {
 
 /**
  * Parses `argv` against `specs`. PvaPy's multi-letter short forms are accepted as they are
- * typed (`-ic NAME`); `--name=value` works too.
+ * typed (`-ic NAME`); `--name=value` works too, and so does a negative number given as a
+ * value (`-rqs -1`), as argparse allows.
  * @throws UsageError naming the unknown option or the option missing its value
  * @example
  * ```ts
@@ -57,7 +58,14 @@ export function parseToolArgs(
   argv: readonly string[],
 ): ParsedArgs {
   const byShort = new Map(specs.filter((s) => s.short).map((s) => [`-${s.short}`, s.long]));
-  const args = argv.map((a) => byShort.has(a) ? `--${byShort.get(a)}` : a);
+  const takesValue = new Set(specs.filter((s) => s.type === "string").map((s) => `--${s.long}`));
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = byShort.has(argv[i]) ? `--${byShort.get(argv[i])}` : argv[i];
+    // As argparse does, a negative number after an option that takes a value is that value.
+    if (takesValue.has(a) && /^-\d/.test(argv[i + 1] ?? "")) args.push(`${a}=${argv[++i]}`);
+    else args.push(a);
+  }
   const options = Object.fromEntries(specs.map((s) => [s.long, { type: s.type }]));
   try {
     const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });

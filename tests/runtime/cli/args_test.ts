@@ -48,3 +48,9 @@ Deno.test("helpText: every option with its short form and default, and the examp
   assert.match(text, /-dc, --disable-curses +no screen/);
   assert.match(text, /Examples:\n {2}consumer -ic pv/);
 });
+
+Deno.test("parseToolArgs: a negative number after an option is its value, as argparse takes it", () => {
+  const { values } = parseToolArgs("t", SPECS, ["-rqs", "-1", "--input-channel", "-5"]);
+  assert.equal(values["receiver-queue-size"], "-1");
+  assert.equal(values["input-channel"], "-5");
+});
