@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { loopbackConfig } from "../../../protocol/pva/config.ts";
+import { PvaClient } from "../../../protocol/pva/client/client.ts";
+import { PvaServer } from "../../../protocol/pva/server/server.ts";
+import { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
+import { ntNDArray, ntNDArrayType, readNTNDArray } from "../../../protocol/nt/mod.ts";
+import { ntScalar } from "../../../protocol/nt/scalar.ts";
+import { silentLogger } from "../../../protocol/log.ts";
+import type { StructureDesc, StructValue } from "../../../protocol/pvdata/types.ts";
+import { hostedOutput, remoteOutput } from "../../../runtime/consumer/output.ts";
+
+async function withPair(body: (server: PvaServer, client: PvaClient) => Promise<void>): Promise<void> {
+  const server = new PvaServer({ config: loopbackConfig() });
+  await server.start();
+  const client = new PvaClient({ config: loopbackConfig({ nameServers: [`127.0.0.1:${server.tcpPort}`] }) });
+  try {
+    await body(server, client);
+  } finally {
+    client.close();
+    server.close();
+  }
+}
+
+function frame(id: number) {
+  const f = ntNDArray({
+    data: new Uint16Array([id, id + 1, id + 2, id + 3, id + 4, id + 5]),
+    dims: [3, 2],
+    uniqueId: id,
+  });
+  return { type: f.type as StructureDesc, value: f.value as StructValue };
+}
+
+Deno.test("hosted output (pvas): typed by the first output, read-only to clients, counts what it published", async () => {
+  await withPair(async (server, client) => {
+    const out = hostedOutput(server, "c1:output", { logger: silentLogger });
+    await out.publish(frame(1));
+    await out.publish(frame(2));
+    const got = readNTNDArray((await client.get("c1:output")).value);
+    assert.equal(got.uniqueId, 2);
+    assert.deepEqual([...got.data], [2, 3, 4, 5, 6, 7]);
+    await assert.rejects(client.put("c1:output", { uniqueId: 9 }), /read-only/);
+    const other = ntScalar("float64", 1);
+    await out.publish({ type: other.type as StructureDesc, value: other.value as StructValue });
+    assert.deepEqual(out.stats, { nPublished: 2, nErrors: 1 });
+    out.close();
+    assert.equal(server.getPV("c1:output"), undefined);
+  });
+});
+
+Deno.test("remote output (pva, rpc): each output reaches the remote channel; failures are counted", async () => {
+  await withPair(async (server, client) => {
+    const target = new SharedPV();
+    target.open({ type: ntNDArrayType });
+    server.addPV("remote:in", target);
+    const calls: number[] = [];
+    const service = new SharedPV({
+      onRpc: (args) => {
+        calls.push(readNTNDArray(args as never).uniqueId);
+        return ntScalar("int32", 0);
+      },
+    });
+    service.open(ntScalar("int32", 0));
+    server.addPV("remote:rpc", service);
+
+    const put = remoteOutput(client, "remote:in", { mode: "pva", logger: silentLogger });
+    await put.publish(frame(5));
+    const got = readNTNDArray(target.value);
+    assert.equal(got.uniqueId, 5);
+    assert.deepEqual([...got.data], [5, 6, 7, 8, 9, 10]);
+
+    const rpc = remoteOutput(client, "remote:rpc", { mode: "rpc", logger: silentLogger });
+    await rpc.publish(frame(7));
+    assert.deepEqual(calls, [7]);
+
+    const nowhere = remoteOutput(client, "no:such:pv", { mode: "pva", logger: silentLogger, timeoutMs: 300 });
+    await nowhere.publish(frame(8));
+    assert.deepEqual([put.stats, rpc.stats, nowhere.stats], [
+      { nPublished: 1, nErrors: 0 },
+      { nPublished: 1, nErrors: 0 },
+      { nPublished: 0, nErrors: 1 },
+    ]);
+  });
+});
