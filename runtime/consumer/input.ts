@@ -79,8 +79,6 @@ export function hostedInput(
   channel: string,
   { type, sink }: { type: StructureDesc; sink: InputSink },
 ): Input {
-  let finish!: () => void;
-  const done = new Promise<void>((resolve) => finish = resolve);
   const pv = new SharedPV({
     onPut: async (_pv, put) => {
       try {
@@ -92,14 +90,7 @@ export function hostedInput(
     },
   });
   pv.open({ type });
-  server.addPV(channel, pv);
-  return {
-    done,
-    stop() {
-      server.removePV(channel);
-      finish();
-    },
-  };
+  return hostChannel(server, channel, pv);
 }
 
 /**
@@ -107,8 +98,6 @@ export function hostedInput(
  * update. The reply is PvaPy's `{status: int}` (0 accepted), with `errorMessage` on failure.
  */
 export function rpcInput(server: PvaServer, channel: string, { sink }: { sink: InputSink }): Input {
-  let finish!: () => void;
-  const done = new Promise<void>((resolve) => finish = resolve);
   const pv = new SharedPV({
     onRpc: async (args) => {
       if (args.type.kind !== "structure") return int32Status(-1, "the argument must be a structure");
@@ -120,6 +109,13 @@ export function rpcInput(server: PvaServer, channel: string, { sink }: { sink: I
       }
     },
   });
+  return hostChannel(server, channel, pv);
+}
+
+/** Hosts `pv` as an input until stopped. */
+function hostChannel(server: PvaServer, channel: string, pv: SharedPV): Input {
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => finish = resolve);
   server.addPV(channel, pv);
   return {
     done,

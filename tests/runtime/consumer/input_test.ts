@@ -1,28 +1,14 @@
 import assert from "node:assert/strict";
-import { loopbackConfig } from "../../../protocol/pva/config.ts";
-import { PvaClient } from "../../../protocol/pva/client/client.ts";
-import { PvaServer } from "../../../protocol/pva/server/server.ts";
+import { withServerAndClient } from "../support.ts";
 import { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
 import { ntNDArray, ntNDArrayType, readNTNDArray } from "../../../protocol/nt/mod.ts";
 import { hostedInput, type InputItem, monitorInput } from "../../../runtime/consumer/input.ts";
-
-async function withPair(body: (server: PvaServer, client: PvaClient) => Promise<void>): Promise<void> {
-  const server = new PvaServer({ config: loopbackConfig() });
-  await server.start();
-  const client = new PvaClient({ config: loopbackConfig({ nameServers: [`127.0.0.1:${server.tcpPort}`] }) });
-  try {
-    await body(server, client);
-  } finally {
-    client.close();
-    server.close();
-  }
-}
 
 const frame = (id: number) =>
   ntNDArray({ data: new Uint8Array([id, id, id, id]), dims: [2, 2], uniqueId: id });
 
 Deno.test("monitor input: every update reaches the sink in order; a slow sink holds the next one back", async () => {
-  await withPair(async (server, client) => {
+  await withServerAndClient(async (server, client) => {
     const pv = new SharedPV();
     pv.open(frame(0));
     server.addPV("det:image", pv);
@@ -56,7 +42,7 @@ Deno.test("monitor input: every update reaches the sink in order; a slow sink ho
 });
 
 Deno.test("hosted input (pvas): a remote put becomes one item; the put completes after the sink took it", async () => {
-  await withPair(async (server, client) => {
+  await withServerAndClient(async (server, client) => {
     const items: InputItem[] = [];
     const input = hostedInput(server, "c1:input", {
       type: ntNDArrayType,

@@ -1,25 +1,11 @@
 import assert from "node:assert/strict";
-import { loopbackConfig } from "../../../protocol/pva/config.ts";
-import { PvaClient } from "../../../protocol/pva/client/client.ts";
-import { PvaServer } from "../../../protocol/pva/server/server.ts";
+import { withServerAndClient } from "../support.ts";
 import { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
 import { ntNDArray, ntNDArrayType, readNTNDArray } from "../../../protocol/nt/mod.ts";
 import { ntScalar } from "../../../protocol/nt/scalar.ts";
 import { silentLogger } from "../../../protocol/log.ts";
 import type { StructureDesc, StructValue } from "../../../protocol/pvdata/types.ts";
 import { hostedOutput, remoteOutput } from "../../../runtime/consumer/output.ts";
-
-async function withPair(body: (server: PvaServer, client: PvaClient) => Promise<void>): Promise<void> {
-  const server = new PvaServer({ config: loopbackConfig() });
-  await server.start();
-  const client = new PvaClient({ config: loopbackConfig({ nameServers: [`127.0.0.1:${server.tcpPort}`] }) });
-  try {
-    await body(server, client);
-  } finally {
-    client.close();
-    server.close();
-  }
-}
 
 function frame(id: number) {
   const f = ntNDArray({
@@ -31,7 +17,7 @@ function frame(id: number) {
 }
 
 Deno.test("hosted output (pvas): typed by the first output, read-only to clients, counts what it published", async () => {
-  await withPair(async (server, client) => {
+  await withServerAndClient(async (server, client) => {
     const out = hostedOutput(server, "c1:output", { logger: silentLogger });
     await out.publish(frame(1));
     await out.publish(frame(2));
@@ -48,7 +34,7 @@ Deno.test("hosted output (pvas): typed by the first output, read-only to clients
 });
 
 Deno.test("remote output (pva, rpc): each output reaches the remote channel; failures are counted", async () => {
-  await withPair(async (server, client) => {
+  await withServerAndClient(async (server, client) => {
     const target = new SharedPV();
     target.open({ type: ntNDArrayType });
     server.addPV("remote:in", target);
