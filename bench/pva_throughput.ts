@@ -14,7 +14,16 @@ const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 3);
 const WARMUP = 0.5;
 // Monitor queue (pipeline window) of our client; the client acks every half queue.
 const QUEUE_SIZE = Number(Deno.env.get("BENCH_QUEUE") ?? 16);
-const SIZES = [{ label: "16 MiB", bytes: 4096 * 4096 }, { label: "256 KiB", bytes: 512 * 512 }];
+// A short run measures one case, e.g. BENCH_FRAMES="256 KiB" BENCH_CLIENTS=4.
+const SIZES = [{ label: "16 MiB", bytes: 4096 * 4096 }, { label: "256 KiB", bytes: 512 * 512 }]
+  .filter((s) => listed("BENCH_FRAMES", s.label));
+const CLIENTS = [1, 4].filter((n) => listed("BENCH_CLIENTS", String(n)));
+
+/** True when the comma-separated list in environment variable `name` holds `item`, or is unset. */
+function listed(name: string, item: string): boolean {
+  const list = Deno.env.get(name);
+  return list === undefined || list.split(",").map((s) => s.trim()).includes(item);
+}
 
 interface Rate {
   updates: number;
@@ -138,7 +147,7 @@ const python = peerPython();
 const rows: string[][] = [];
 
 for (const { label, bytes } of SIZES) {
-  for (const clients of [1, 4]) {
+  for (const clients of CLIENTS) {
     const raw = await startSource(deno, ["run", "-A", `${here}support/raw_source.ts`, String(bytes)]);
     const rawRate = await together(clients, (c, s) => rawReceiver(raw.port, c, s));
     await raw.stop();
