@@ -51,13 +51,28 @@ export interface SharedPVOptions {
    * Called when the first monitor subscribes (from none), e.g. for a mirror to start its
    * upstream monitor only while someone listens. Runs synchronously inside the subscribe:
    * start asynchronous work without awaiting it here, and do not throw.
+   * @example
+   * ```ts ignore
+   * let upstream: AbortController | null = null;
+   * const pv = new SharedPV({
+   *   onFirstSubscriber: (pv) => void follow(pv, (upstream = new AbortController()).signal),
+   *   onLastSubscriber: () => upstream?.abort(),
+   * });
+   * ```
    */
   onFirstSubscriber?: (pv: SharedPV) => void;
   /** Called when the last monitor ends (to none), including when the PV closes. Same rules as above. */
   onLastSubscriber?: (pv: SharedPV) => void;
 }
 
-/** How {@link SharedPV.post} applies a change. */
+/**
+ * How {@link SharedPV.post} applies a change.
+ * @example
+ * ```ts ignore
+ * // A mirror forwards an upstream update as it came, lost values included.
+ * pv.post(ev.value, { changed: ev.changed, overrun: ev.overrun });
+ * ```
+ */
 export interface PostOptions {
   /**
    * Marks what differs; `value` is then the new full value. Without it, `value` holds just
@@ -71,13 +86,25 @@ export interface PostOptions {
   overrun?: BitSet;
 }
 
-/** How {@link SharedPV.subscribe} attaches a subscriber. */
+/**
+ * How {@link SharedPV.subscribe} attaches a subscriber.
+ * @example
+ * ```ts ignore
+ * pv.subscribe(subscriber, { distributor: parseDistributorOptions("group:g1;trigger:uniqueId") });
+ * ```
+ */
 export interface SubscribeOptions {
   /** Share updates round-robin with the other members of this distributor group. */
   distributor?: DistributorOptions;
 }
 
-/** One monitor subscription of a PV as seen from the server, for status displays. */
+/**
+ * One monitor subscription of a PV as seen from the server, for status displays.
+ * @example
+ * ```ts ignore
+ * const behind = pv.subscribers().filter((s) => s.queued === s.queueSize);
+ * ```
+ */
 export interface SubscriberInfo {
   /** The client. */
   peer: Peer;
