@@ -208,11 +208,9 @@ export class PvaServer {
    */
   private claims(name: string): boolean | Promise<boolean> {
     const hosted = this.pvs.get(name);
-    if (hosted || !this.options.source) return hosted?.acceptsChannels === true;
-    return Promise.resolve(name).then(this.options.source).then(
-      (pv) => pv?.acceptsChannels === true,
-      () => false,
-    );
+    const source = this.options.source;
+    if (hosted || !source) return hosted?.acceptsChannels === true;
+    return (async () => (await source(name))?.acceptsChannels === true)().catch(() => false);
   }
 
   /** Runs `task` and keeps it until it ends, so close() can wait for it. */
