@@ -164,8 +164,8 @@ export class SharedPV {
   /** Counters; monitors add their sends and overruns. */
   readonly stats: PVStats = { posted: 0, sent: 0, overruns: 0 };
   #current: Update | null = null;
-  /** Every subscribed client, with the distributor group choosing its updates (null: all of them). */
-  readonly #subscribers = new Map<Subscriber, DistributorGroup | null>();
+  /** Every subscribed client and the distributor group choosing its updates (null: it gets all). */
+  readonly #subscribers = new Map<Subscriber, string | null>();
   readonly #groups = new Map<string, DistributorGroup>();
   #roomWaiters: (() => void)[] = [];
 
@@ -251,26 +251,24 @@ export class SharedPV {
    */
   subscribe(s: Subscriber, options: SubscribeOptions = {}): void {
     if (this.#subscribers.has(s)) return;
-    let group: DistributorGroup | null = null;
     const d = options.distributor;
     if (d) {
-      group = this.#groups.get(d.group) ?? new DistributorGroup(d.trigger);
+      const group = this.#groups.get(d.group) ?? new DistributorGroup(d.trigger);
       this.#groups.set(d.group, group);
       group.join(s, d);
     }
-    this.#subscribers.set(s, group);
+    this.#subscribers.set(s, d?.group ?? null);
     if (this.#subscribers.size === 1) this.options.onFirstSubscriber?.(this);
   }
 
   /** Removes a subscriber. */
   unsubscribe(s: Subscriber): void {
-    if (!this.#subscribers.has(s)) return;
-    const group = this.#subscribers.get(s);
+    const groupName = this.#subscribers.get(s);
+    if (groupName === undefined) return;
     this.#subscribers.delete(s);
-    if (group) {
-      group.leave(s);
-      for (const [name, g] of this.#groups) if (g === group && g.isEmpty) this.#groups.delete(name);
-    }
+    const group = groupName === null ? undefined : this.#groups.get(groupName);
+    group?.leave(s);
+    if (group?.isEmpty) this.#groups.delete(groupName!);
     if (this.#subscribers.size === 0) this.options.onLastSubscriber?.(this);
     this.roomAvailable();
   }
@@ -319,7 +317,7 @@ export class SharedPV {
   /** Counts `u` and hands it to every subscriber, through their distributor group if any. */
   #publish(u: Update): void {
     this.stats.posted++;
-    for (const [s, group] of this.#subscribers) if (group === null) s.onUpdate(u);
+    for (const [s, groupName] of this.#subscribers) if (groupName === null) s.onUpdate(u);
     for (const g of this.#groups.values()) g.deliver(u);
   }
 
