@@ -14,19 +14,53 @@ const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 3);
 const WARMUP = 0.5;
 // Monitor queue (pipeline window) of our client; the client acks every half queue.
 const QUEUE_SIZE = Number(Deno.env.get("BENCH_QUEUE") ?? 16);
-const SIZES = [{ label: "16 MiB", bytes: 4096 * 4096 }, { label: "256 KiB", bytes: 512 * 512 }];
+// A short run measures one case, e.g. BENCH_FRAMES="256 KiB" BENCH_CLIENTS=4.
+const SIZES = [{ label: "16 MiB", bytes: 4096 * 4096 }, { label: "256 KiB", bytes: 512 * 512 }]
+  .filter((s) => listed("BENCH_FRAMES", s.label));
+const CLIENTS = [1, 4].filter((n) => listed("BENCH_CLIENTS", String(n)));
+
+/** True when the comma-separated list in environment variable `name` holds `item`, or is unset. */
+function listed(name: string, item: string): boolean {
+  const list = Deno.env.get(name);
+  return list === undefined || list.split(",").map((s) => s.trim()).includes(item);
+}
 
 interface Rate {
   updates: number;
   bytes: number;
   seconds: number;
+  /** CPU seconds the source process used in the window (NaN where /proc is not readable). */
+  sourceCpu: number;
 }
 
+/** A running source process. */
+interface Source {
+  port: number;
+  /** CPU seconds (user + system) the process has used so far. */
+  cpuSeconds: () => number;
+  stop: () => Promise<void>;
+}
+
+/**
+ * CPU seconds process `pid` has used, from Linux's /proc (NaN elsewhere). Unlike throughput,
+ * the CPU a source spends per update hardly changes when others load the machine.
+ */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Linux's USER_HZ: /proc reports CPU time in these ticks. */
+const CLOCK_TICKS = 100;
+
 /** Starts a source process and returns its port once it prints READY. */
-async function startSource(
-  cmd: string,
-  args: string[],
-): Promise<{ port: number; stop: () => Promise<void> }> {
+async function startSource(cmd: string, args: string[]): Promise<Source> {
   const child = new Deno.Command(cmd, { args, stdout: "piped", stdin: "piped", stderr: "inherit" }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
@@ -38,6 +72,7 @@ async function startSource(
   const port = Number(/READY (\d+)/.exec(text)![1]);
   return {
     port,
+    cpuSeconds: () => cpuSecondsOf(child.pid),
     stop: async () => {
       reader.cancel().catch(() => {});
       child.stdin.close().catch(() => {});
@@ -51,11 +86,12 @@ async function startSource(
   };
 }
 
-/** Counts what `receive` delivers during the measuring window. */
+/** Counts what `receive` delivers during the measuring window, and what `source` spends on it. */
 async function measure(
   receive: (count: (bytes: number) => void, signal: AbortSignal) => Promise<void>,
+  source: Source,
 ): Promise<Rate> {
-  const rate = { updates: 0, bytes: 0, seconds: SECONDS };
+  const rate = { updates: 0, bytes: 0, seconds: SECONDS, sourceCpu: NaN };
   let on = false;
   const stop = new AbortController();
   const running = receive((bytes) => {
@@ -66,9 +102,11 @@ async function measure(
   await delay(WARMUP * 1000);
   on = true;
   const t0 = performance.now();
+  const cpu0 = source.cpuSeconds();
   await delay(SECONDS * 1000);
   on = false;
   rate.seconds = (performance.now() - t0) / 1000;
+  rate.sourceCpu = source.cpuSeconds() - cpu0;
   stop.abort();
   await running.catch(() => {});
   return rate;
@@ -123,27 +161,32 @@ async function pvaReceiver(port: number, count: (bytes: number) => void, signal:
 
 async function together(
   n: number,
+  source: Source,
   one: (c: (b: number) => void, s: AbortSignal) => Promise<void>,
 ): Promise<Rate> {
-  return await measure((count, signal) =>
-    Promise.all(Array.from({ length: n }, () => one(count, signal))).then(() => {})
+  return await measure(
+    (count, signal) => Promise.all(Array.from({ length: n }, () => one(count, signal))).then(() => {}),
+    source,
   );
 }
 
 const mbps = (r: Rate) => r.bytes / r.seconds / 1e6;
 const ups = (r: Rate) => r.updates / r.seconds;
+/** Source CPU per update delivered to a client, in microseconds. */
+const cpuPerUpdate = (r: Rate) =>
+  Number.isNaN(r.sourceCpu) ? "" : `${(1e6 * r.sourceCpu / r.updates).toFixed(0)} us`;
 const deno = Deno.execPath();
 const here = new URL(".", import.meta.url).pathname;
 const python = peerPython();
 const rows: string[][] = [];
 
 for (const { label, bytes } of SIZES) {
-  for (const clients of [1, 4]) {
+  for (const clients of CLIENTS) {
     const raw = await startSource(deno, ["run", "-A", `${here}support/raw_source.ts`, String(bytes)]);
-    const rawRate = await together(clients, (c, s) => rawReceiver(raw.port, c, s));
+    const rawRate = await together(clients, raw, (c, s) => rawReceiver(raw.port, c, s));
     await raw.stop();
     const ours = await startSource(deno, ["run", "-A", `${here}support/pva_source.ts`, String(bytes)]);
-    const oursRate = await together(clients, (c, s) => pvaReceiver(ours.port, c, s));
+    const oursRate = await together(clients, ours, (c, s) => pvaReceiver(ours.port, c, s));
     let p4pClient = "";
     if (python && clients === 1) {
       const out = await new Deno.Command(python, {
@@ -157,7 +200,7 @@ for (const { label, bytes } of SIZES) {
     let p4pServer = "";
     if (python && clients === 1) {
       const src = await startSource(python, [`${here}py/p4p_source.py`, String(bytes)]);
-      p4pServer = `${mbps(await together(1, (c, s) => pvaReceiver(src.port, c, s))).toFixed(0)} MB/s`;
+      p4pServer = `${mbps(await together(1, src, (c, s) => pvaReceiver(src.port, c, s))).toFixed(0)} MB/s`;
       await src.stop();
     }
     rows.push([
@@ -167,6 +210,8 @@ for (const { label, bytes } of SIZES) {
       `${mbps(oursRate).toFixed(0)} MB/s`,
       `${ups(oursRate).toFixed(0)}/s`,
       `${(100 * mbps(oursRate) / mbps(rawRate)).toFixed(0)}%`,
+      cpuPerUpdate(rawRate),
+      cpuPerUpdate(oursRate),
       p4pClient,
       p4pServer,
     ]);
@@ -180,6 +225,8 @@ const header = [
   "pvastream",
   "updates",
   "of raw",
+  "raw src CPU/update",
+  "our src CPU/update",
   "p4p client<-ours",
   "ours<-p4p server",
 ];

@@ -11,7 +11,7 @@
  */
 import { DecodeError } from "../pvdata/errors.ts";
 import type { TypeCache } from "../pvdata/reader.ts";
-import { concatBytes } from "../pvdata/writer.ts";
+import { concatBytes, SHARE_THRESHOLD } from "../pvdata/writer.ts";
 import { Flag, HEADER_SIZE, isControl, isFromServer, isLittleEndian, readHeader } from "./header.ts";
 import type { Role } from "./frame.ts";
 
@@ -49,7 +49,7 @@ export interface ConnectionOptions {
 const READ_BUFFER = 64 * 1024;
 /** Payloads at least this large are read straight into their own buffer. */
 const DIRECT_READ = 16 * 1024;
-/** Consecutive chunks are merged into one write up to this size. */
+/** Consecutive small chunks are merged into one write up to this size. */
 const COALESCE = 1024 * 1024;
 
 /**
@@ -168,17 +168,23 @@ export class Connection {
   }
 
   /**
-   * The next write: queued chunks merged into one reused buffer while they fit in
-   * {@link COALESCE} bytes, or one larger chunk as it is. Each write is a syscall and, with
-   * TCP_NODELAY, a segment of its own: a header written apart from its frame costs more
-   * than copying a frame of moderate size once.
+   * The next write: a chunk of {@link SHARE_THRESHOLD} bytes or more as it is, or the small
+   * chunks before the next such one merged into one reused buffer up to {@link COALESCE}
+   * bytes. Each write is a syscall and, with TCP_NODELAY, a segment of its own, so small
+   * pieces are worth merging. A large chunk is usually an array shared by every subscriber
+   * of a post (Writer.bytes keeps those by reference): copying it to save its header one
+   * write would copy it once per connection.
    */
   private takeBatch(): Uint8Array {
     const first = this.writeQueue[0];
+    if (first.length >= SHARE_THRESHOLD) return this.writeQueue.shift()!;
     let n = first.length;
     let k = 1;
-    while (k < this.writeQueue.length && n + this.writeQueue[k].length <= COALESCE) {
-      n += this.writeQueue[k++].length;
+    while (k < this.writeQueue.length) {
+      const next = this.writeQueue[k];
+      if (next.length >= SHARE_THRESHOLD || n + next.length > COALESCE) break;
+      n += next.length;
+      k++;
     }
     if (k === 1) return this.writeQueue.shift()!;
     this.scratch ??= new Uint8Array(COALESCE);

@@ -14,7 +14,7 @@ import { parsePvFile, type PvSpec } from "./yaml_pvs.ts";
 /** A put handler that posts what was written with a fresh time stamp, as a soft IOC record does. */
 function stampPuts(pv: SharedPV, put: PutRequest): void {
   const changed = put.changed.clone().set(bitOf(pv.type, "timeStamp"));
-  pv.post({ ...put.value, timeStamp: timeStampNow() }, changed);
+  pv.post({ ...put.value, timeStamp: timeStampNow() }, { changed });
 }
 
 /**

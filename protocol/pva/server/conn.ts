@@ -8,18 +8,19 @@ import { DecodeError } from "../../pvdata/errors.ts";
 import { Reader } from "../../pvdata/reader.ts";
 import { errorStatus, type Status, STATUS_OK, writeStatus } from "../../pvdata/status.ts";
 import { writeType } from "../../pvdata/typedesc.ts";
-import { findField } from "../../pvdata/types.ts";
+import { findField, sameType } from "../../pvdata/types.ts";
 import type { Writer } from "../../pvdata/writer.ts";
 import { Connection, type Message } from "../connection.ts";
 import { encodeControl, encodeMessage } from "../frame.ts";
 import { Command, ControlCommand, Subcmd } from "../header.ts";
 import {
+  type ChannelRequest,
   readCreateChannelRequest,
   readDestroyChannel,
   writeCreateChannelResponse,
   writeDestroyChannel,
 } from "../messages/channel.ts";
-import { readSearchRequest, writeSearchResponse } from "../messages/discovery.ts";
+import { readSearchRequest, type SearchRequest, writeSearchResponse } from "../messages/discovery.ts";
 import { type Peer, readValidationResponse, writeValidationRequest } from "../messages/handshake.ts";
 import {
   readGetFieldRequest,
@@ -40,10 +41,28 @@ import type { SharedPV } from "./shared_pv.ts";
 /** Authentication methods we offer, lowest priority first (as pvxs does). */
 export const AUTH_METHODS = ["anonymous", "ca"];
 
+/**
+ * A connected client as the server sees it ({@link ServerConnection.describe}).
+ * @example
+ * ```ts ignore
+ * const byUser = Object.groupBy(server.peers(), (p) => `${p.user}@${p.host}`);
+ * ```
+ */
+export interface PeerInfo extends Peer {
+  /** The client's TCP port. */
+  port: number;
+  /** Names of the channels it has open, one entry per channel. */
+  channels: string[];
+}
+
 /** What a connection needs from its server. */
 export interface ServerContext {
-  /** The PV hosted under `name`, if any. */
-  lookup(name: string): SharedPV | undefined;
+  /** The PV served under `name` (hosted, or from the dynamic source), if any. */
+  lookup(name: string): SharedPV | undefined | Promise<SharedPV | undefined>;
+  /** Whether a search for `name` is answered (never rejects). */
+  claims(name: string): boolean | Promise<boolean>;
+  /** Called once the client has validated (its identity is known). */
+  onValidated?(c: ServerConnection): void;
   /** GUID and TCP port for search replies over TCP. */
   guid: Uint8Array;
   tcpPort: number;
@@ -71,14 +90,13 @@ interface OpenOp {
 
 /** A client's connection to our server. */
 export class ServerConnection implements OpLink {
-  /** The client's identity (anonymous until validated). */
-  peer: Peer;
-  /** The underlying message connection. */
-  readonly conn: Connection;
-  private readonly ctx: ServerContext;
-  private readonly channels = new Map<number, ServerChannel>();
-  private readonly ops = new Map<number, OpenOp>();
-  private nextSid = 1;
+  #peer: Peer;
+  readonly #port: number;
+  readonly #conn: Connection;
+  readonly #ctx: ServerContext;
+  readonly #channels = new Map<number, ServerChannel>();
+  readonly #ops = new Map<number, OpenOp>();
+  #nextSid = 1;
 
   /**
    * @param socket the accepted socket
@@ -86,57 +104,86 @@ export class ServerConnection implements OpLink {
    * @param onClose called once when the connection ends
    */
   constructor(socket: Deno.Conn, ctx: ServerContext, onClose: (c: ServerConnection, e?: Error) => void) {
-    this.ctx = ctx;
+    this.#ctx = ctx;
     const remote = socket.remoteAddr as Deno.NetAddr;
-    this.peer = { method: "anonymous", user: "", host: remote.hostname, address: remote.hostname };
-    const conn = new Connection(socket, {
+    this.#peer = { method: "anonymous", user: "", host: remote.hostname, address: remote.hostname };
+    this.#port = remote.port;
+    this.#conn = new Connection(socket, {
       role: "server",
       maxMessageBytes: ctx.maxMessageBytes,
       idleTimeout: ctx.idleTimeout,
-      onMessage: (m) => this.dispatch(m),
+      onMessage: (m) => this.#dispatch(m),
       onClose: (e) => {
-        for (const { op } of this.ops.values()) op.destroy();
-        this.ops.clear();
-        this.channels.clear();
+        for (const { op } of this.#ops.values()) op.destroy();
+        this.#ops.clear();
+        this.#channels.clear();
         onClose(this, e);
       },
     });
-    conn.littleEndian = ctx.littleEndian ?? true;
-    this.conn = conn;
+    this.#conn.littleEndian = ctx.littleEndian ?? true;
   }
 
   /** Sends the greeting and serves the connection until it closes. */
   run(): Promise<void> {
-    const le = this.conn.littleEndian;
-    this.conn.send([encodeControl(ControlCommand.SET_BYTE_ORDER, "server", le)]);
-    this.send(
+    const le = this.#conn.littleEndian;
+    this.#conn.send([encodeControl(ControlCommand.SET_BYTE_ORDER, "server", le)]);
+    this.#send(
       Command.CONNECTION_VALIDATION,
       (w) =>
         writeValidationRequest(w, { bufferSize: 0x10000, registrySize: 0x7fff, authMethods: AUTH_METHODS }),
     );
-    return this.conn.run();
+    return this.#conn.run();
   }
 
   /** Closes the connection. */
   close(): void {
-    this.conn.close();
+    this.#conn.close();
+  }
+
+  /** The client, its port and its open channels. */
+  describe(): PeerInfo {
+    return { ...this.#peer, port: this.#port, channels: [...this.#channels.values()].map((c) => c.name) };
+  }
+
+  /**
+   * Moves the channels served by `from` to `to`. Operations carry on when the type is the
+   * same (a running monitor resubscribes and receives `to`'s value in full); otherwise the
+   * channel is destroyed, and the client reconnects and learns the new type.
+   */
+  movePV(from: SharedPV, to: SharedPV): void {
+    const movable = to.acceptsChannels && (!from.isOpen || to.isOpen && sameType(from.type, to.type));
+    for (const ch of [...this.#channels.values()]) {
+      if (ch.pv !== from) continue;
+      if (!movable) {
+        this.#destroyChannel(ch);
+        this.#send(Command.DESTROY_CHANNEL, (w) => writeDestroyChannel(w, { sid: ch.sid, cid: ch.cid }));
+        continue;
+      }
+      ch.pv = to;
+      for (const open of this.#ops.values()) if (open.sid === ch.sid) open.op.moved?.(from);
+    }
   }
 
   // ---- OpLink ----
 
+  /** The client's identity (anonymous until validated). */
+  get peer(): Peer {
+    return this.#peer;
+  }
+
   /** Byte order of our messages. */
   get littleEndian(): boolean {
-    return this.conn.littleEndian;
+    return this.#conn.littleEndian;
   }
 
   /** Socket backlog in bytes. */
   get pendingBytes(): number {
-    return this.conn.pendingBytes;
+    return this.#conn.pendingBytes;
   }
 
   /** Resolves once the socket backlog is written. */
   drained(): Promise<void> {
-    return this.conn.drained();
+    return this.#conn.drained();
   }
 
   /** Sends an operation reply. */
@@ -147,7 +194,7 @@ export class ServerConnection implements OpLink {
     status: Status,
     body?: (w: Writer) => void,
   ): Promise<void> {
-    return this.send(command, (w) => {
+    return this.#send(command, (w) => {
       writeOpResponseHead(w, command, { ioid, subcmd, status });
       body?.(w);
     });
@@ -161,7 +208,7 @@ export class ServerConnection implements OpLink {
     status: Status,
     body: Uint8Array[],
   ): Promise<void> {
-    return this.send(command, (w) => {
+    return this.#send(command, (w) => {
       writeOpResponseHead(w, command, { ioid, subcmd, status });
       for (const c of body) w.bytes(c, true);
     });
@@ -169,44 +216,48 @@ export class ServerConnection implements OpLink {
 
   /** Sends a MESSAGE about an operation. */
   message(m: ServerMessage): void {
-    this.send(Command.MESSAGE, (w) => writeServerMessage(w, m));
+    this.#send(Command.MESSAGE, (w) => writeServerMessage(w, m));
   }
 
   /** Forgets an operation. */
   forget(ioid: number): void {
-    this.ops.delete(ioid);
+    this.#ops.delete(ioid);
   }
 
   // ---- Receiving ----
 
-  private send(command: number, body: (w: Writer) => void): Promise<void> {
-    return this.conn.send(encodeMessage(command, "server", this.conn.littleEndian, body));
+  #send(command: number, body: (w: Writer) => void): Promise<void> {
+    return this.#conn.send(encodeMessage(command, "server", this.#conn.littleEndian, body));
   }
 
-  private dispatch(m: Message): void {
-    const r = new Reader(m.payload, m.littleEndian, { typeCache: this.conn.rxTypes });
+  #dispatch(m: Message): void {
+    const r = new Reader(m.payload, m.littleEndian, { typeCache: this.#conn.rxTypes });
     switch (m.command) {
       case Command.CONNECTION_VALIDATION:
-        return this.onValidation(r);
+        return this.#onValidation(r);
       case Command.ECHO:
-        this.send(Command.ECHO, (w) => w.bytes(m.payload));
+        this.#send(Command.ECHO, (w) => w.bytes(m.payload));
         return;
+      // Names may be looked up asynchronously (the dynamic source); the request is decoded
+      // first, so malformed bytes still fail here, and anything later closes this connection only.
       case Command.SEARCH:
-        return this.onSearch(r);
+        this.#onSearch(readSearchRequest(r)).catch((e) => this.#conn.close(e));
+        return;
       case Command.CREATE_CHANNEL:
-        return this.onCreateChannel(r);
+        this.#onCreateChannel(readCreateChannelRequest(r)).catch((e) => this.#conn.close(e));
+        return;
       case Command.DESTROY_CHANNEL:
-        return this.onDestroyChannel(r);
+        return this.#onDestroyChannel(r);
       case Command.GET_FIELD:
-        return this.onGetField(r);
+        return this.#onGetField(r);
       case Command.DESTROY_REQUEST:
       case Command.CANCEL_REQUEST: {
         const { ioid } = readRequestRef(r);
-        const open = this.ops.get(ioid);
+        const open = this.#ops.get(ioid);
         if (m.command === Command.CANCEL_REQUEST) open?.op.cancel?.();
         else if (open) {
           open.op.destroy();
-          this.ops.delete(ioid);
+          this.#ops.delete(ioid);
         }
         return;
       }
@@ -217,74 +268,85 @@ export class ServerConnection implements OpLink {
       case Command.PUT_GET:
       case Command.PROCESS:
       case Command.ARRAY:
-        return this.onOperation(m.command, r);
+        return this.#onOperation(m.command, r);
         // Anything else (AUTHNZ, unknown commands) is ignored, as pvxs does.
     }
   }
 
-  private onValidation(r: Reader): void {
+  #onValidation(r: Reader): void {
     const v = readValidationResponse(r);
     let status: Status = STATUS_OK;
     if (!AUTH_METHODS.includes(v.method)) {
       status = errorStatus(`authentication method "${v.method}" not offered`);
     } else if (v.method === "ca" && v.credentials) {
       const c = v.credentials.value as { user?: unknown; host?: unknown };
-      this.peer = {
-        ...this.peer,
+      this.#peer = {
+        ...this.#peer,
         method: "ca",
         user: typeof c.user === "string" ? c.user : "",
-        host: typeof c.host === "string" && c.host !== "" ? c.host : this.peer.host,
+        host: typeof c.host === "string" && c.host !== "" ? c.host : this.#peer.host,
       };
     }
-    this.send(Command.CONNECTION_VALIDATED, (w) => writeStatus(w, status));
+    this.#send(Command.CONNECTION_VALIDATED, (w) => writeStatus(w, status));
+    this.#ctx.onValidated?.(this);
   }
 
-  private onSearch(r: Reader): void {
-    const claims = (name: string) => this.ctx.lookup(name)?.isOpen === true;
-    const response = searchResponse(readSearchRequest(r), this.ctx.guid, this.ctx.tcpPort, claims);
-    if (response) this.send(Command.SEARCH_RESPONSE, (w) => writeSearchResponse(w, response));
+  async #onSearch(search: SearchRequest): Promise<void> {
+    const response = await searchResponse(search, this.#ctx.guid, this.#ctx.tcpPort, this.#ctx.claims);
+    if (response) this.#send(Command.SEARCH_RESPONSE, (w) => writeSearchResponse(w, response));
   }
 
-  private onCreateChannel(r: Reader): void {
-    for (const { cid, name } of readCreateChannelRequest(r)) {
+  async #onCreateChannel(requests: ChannelRequest[]): Promise<void> {
+    for (const { cid, name } of requests) {
       if (name === "") break;
-      const pv = this.ctx.lookup(name);
-      if (!pv?.isOpen) {
-        this.send(
-          Command.CREATE_CHANNEL,
-          (w) =>
-            writeCreateChannelResponse(w, { cid, sid: 0, status: errorStatus(`no such channel: ${name}`) }),
-        );
+      let status = errorStatus(`no such channel: ${name}`);
+      let pv: SharedPV | undefined;
+      try {
+        pv = await this.#ctx.lookup(name);
+      } catch (e) {
+        status = errorStatus(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (!pv?.acceptsChannels) {
+        this.#send(Command.CREATE_CHANNEL, (w) => writeCreateChannelResponse(w, { cid, sid: 0, status }));
         continue;
       }
-      const sid = this.nextSid++;
-      this.channels.set(sid, { sid, cid, name, pv, link: this });
-      this.send(
+      const sid = this.#nextSid++;
+      this.#channels.set(sid, { sid, cid, name, pv, link: this });
+      this.#send(
         Command.CREATE_CHANNEL,
         (w) => writeCreateChannelResponse(w, { cid, sid, status: STATUS_OK }),
       );
     }
   }
 
-  private onDestroyChannel(r: Reader): void {
+  #onDestroyChannel(r: Reader): void {
     const { sid, cid } = readDestroyChannel(r);
-    if (!this.channels.delete(sid)) return;
-    for (const [ioid, open] of this.ops) {
-      if (open.sid !== sid) continue;
-      open.op.destroy();
-      this.ops.delete(ioid);
-    }
-    this.send(Command.DESTROY_CHANNEL, (w) => writeDestroyChannel(w, { sid, cid }));
+    const ch = this.#channels.get(sid);
+    if (!ch) return;
+    this.#destroyChannel(ch);
+    this.#send(Command.DESTROY_CHANNEL, (w) => writeDestroyChannel(w, { sid, cid }));
   }
 
-  private onGetField(r: Reader): void {
+  /** Forgets a channel and ends its operations. */
+  #destroyChannel(ch: ServerChannel): void {
+    this.#channels.delete(ch.sid);
+    for (const [ioid, open] of this.#ops) {
+      if (open.sid !== ch.sid) continue;
+      open.op.destroy();
+      this.#ops.delete(ioid);
+    }
+  }
+
+  #onGetField(r: Reader): void {
     const { sid, ioid, subField } = readGetFieldRequest(r);
-    const ch = this.channels.get(sid);
+    const ch = this.#channels.get(sid);
     if (!ch) return;
-    const type = subField === "" ? ch.pv.type : findField(ch.pv.type, subField);
-    this.send(Command.GET_FIELD, (w) => {
+    // An RPC-only PV has no type to describe.
+    const pvType = ch.pv.isOpen ? ch.pv.type : undefined;
+    const type = subField === "" || pvType === undefined ? pvType : findField(pvType, subField);
+    this.#send(Command.GET_FIELD, (w) => {
       w.u32(ioid);
-      if (type === undefined) writeStatus(w, errorStatus(`no field ${subField} in ${ch.name}`));
+      if (type === undefined) writeStatus(w, errorStatus(`no field ${subField || "type"} in ${ch.name}`));
       else {
         writeStatus(w, STATUS_OK);
         writeType(w, type);
@@ -292,19 +354,19 @@ export class ServerConnection implements OpLink {
     });
   }
 
-  private onOperation(command: number, r: Reader): void {
+  #onOperation(command: number, r: Reader): void {
     const { sid, ioid, subcmd } = readOpRequestHead(r);
-    const ch = this.channels.get(sid);
+    const ch = this.#channels.get(sid);
     if (!ch) return;
     if ((subcmd & Subcmd.INIT) === 0) {
-      const open = this.ops.get(ioid);
+      const open = this.#ops.get(ioid);
       if (open && open.sid === sid) {
         // Async handlers (put, rpc) fail later: bad input still closes just this connection.
-        Promise.resolve(open.op.onRequest(subcmd, r)).catch((e) => this.conn.close(e));
+        Promise.resolve(open.op.onRequest(subcmd, r)).catch((e) => this.#conn.close(e));
       }
       return;
     }
-    if (this.ops.has(ioid)) throw new DecodeError(0, `INIT for ioid ${ioid}, which is in use`);
+    if (this.#ops.has(ioid)) throw new DecodeError(0, `INIT for ioid ${ioid}, which is in use`);
     const init = OP_INITS[command];
     if (!init) {
       this.reply(command, ioid, subcmd, errorStatus(`operation ${command} is not supported`));
@@ -318,6 +380,6 @@ export class ServerConnection implements OpLink {
       this.reply(command, ioid, subcmd, errorStatus(e instanceof Error ? e.message : String(e)));
       return;
     }
-    if (op) this.ops.set(ioid, { sid, op });
+    if (op) this.#ops.set(ioid, { sid, op });
   }
 }

@@ -48,8 +48,8 @@ export interface SearchResponderOptions {
   guid: Uint8Array;
   /** The server's actual TCP port, advertised in replies. */
   tcpPort: () => number;
-  /** Whether this server hosts the PV `name`. */
-  claims: (name: string) => boolean;
+  /** Whether this server hosts the PV `name` (it may have to ask a dynamic source first). */
+  claims: (name: string) => boolean | Promise<boolean>;
   /** Told about failures that are not the sender's fault (a failed send, a throwing `claims`). */
   onError?: (e: Error) => void;
 }
@@ -96,14 +96,15 @@ async function openLocalGroup(port: number): Promise<LocalGroup> {
  * found = 0 for a discovery ping (must-reply); null when it owes no answer (nothing claimed,
  * or only transports other than "tcp" asked for).
  */
-export function searchResponse(
+export async function searchResponse(
   search: SearchRequest,
   guid: Uint8Array,
   tcpPort: number,
-  claims: (name: string) => boolean,
-): SearchResponse | null {
+  claims: (name: string) => boolean | Promise<boolean>,
+): Promise<SearchResponse | null> {
   if (search.protocols.length > 0 && !search.protocols.includes("tcp")) return null;
-  const ids = search.channels.filter((c) => claims(c.name)).map((c) => c.id);
+  const claimed = await Promise.all(search.channels.map((c) => claims(c.name)));
+  const ids = search.channels.filter((_, i) => claimed[i]).map((c) => c.id);
   if (ids.length === 0 && (search.flags & SearchFlag.MUST_REPLY) === 0) return null;
   return {
     guid,
@@ -277,7 +278,7 @@ export class SearchResponder {
   async #answer(search: SearchRequest, replyHost: string, at: Endpoint): Promise<void> {
     // Port 0 cannot be answered; saying so for every such datagram would let anyone flood onError.
     if (search.replyPort === 0) return;
-    const response = searchResponse(search, this.#opts.guid, this.#opts.tcpPort(), this.#opts.claims);
+    const response = await searchResponse(search, this.#opts.guid, this.#opts.tcpPort(), this.#opts.claims);
     if (!response) return;
     const reply = encodeMessage(
       Command.SEARCH_RESPONSE,

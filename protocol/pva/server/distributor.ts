@@ -12,7 +12,7 @@
  */
 import { findField } from "../../pvdata/types.ts";
 import type { StructValue, Value } from "../../pvdata/types.ts";
-import type { SharedPV, Subscriber } from "./shared_pv.ts";
+import type { Subscriber } from "./shared_pv.ts";
 import type { Update } from "./update.ts";
 
 /** Parsed distributor options. */
@@ -75,62 +75,68 @@ interface MemberSet {
   next: number;
 }
 
-/** One group of a PV: decides who receives each update. */
-class Group implements Subscriber {
-  private readonly sets: MemberSet[] = [];
-  private turn = 0;
-  private sentInTurn = 0;
-  private lastTrigger: string | undefined;
-  private standalone = 0;
+/**
+ * One distributor group of a PV: decides which of its members receive each update. The PV
+ * owns its groups and keeps every member as a subscriber of its own, so counting, room and
+ * closing see the real clients; the group only chooses who is told about an update.
+ */
+export class DistributorGroup {
+  readonly #trigger: string;
+  readonly #sets: MemberSet[] = [];
+  #turn = 0;
+  #sentInTurn = 0;
+  #lastTrigger: string | undefined;
+  #standalone = 0;
 
-  constructor(private readonly trigger: string, private readonly onEmpty: () => void) {}
+  /** @param trigger dotted path of the field whose repeats go to nobody */
+  constructor(trigger: string) {
+    this.#trigger = trigger;
+  }
 
+  /** True once the last member has left. */
+  get isEmpty(): boolean {
+    return this.#sets.length === 0;
+  }
+
+  /** Adds `member` to its set (or a set of its own), taking part from the next update. */
   join(member: Subscriber, opts: DistributorOptions): void {
-    const name = opts.set ?? `\0${this.standalone++}`;
-    let set = this.sets.find((s) => s.name === name);
+    const name = opts.set ?? `\0${this.#standalone++}`;
+    let set = this.#sets.find((s) => s.name === name);
     if (!set) {
       set = { name, members: [], mode: opts.mode, updates: opts.updates, next: 0 };
-      this.sets.push(set);
+      this.#sets.push(set);
     }
     set.members.push(member);
   }
 
+  /** Removes `member`; the turn order of the remaining sets is kept. */
   leave(member: Subscriber): void {
-    const i = this.sets.findIndex((s) => s.members.includes(member));
+    const i = this.#sets.findIndex((s) => s.members.includes(member));
     if (i < 0) return;
-    const set = this.sets[i];
+    const set = this.#sets[i];
     set.members.splice(set.members.indexOf(member), 1);
     if (set.next >= set.members.length) set.next = 0;
-    if (set.members.length === 0) {
-      this.sets.splice(i, 1);
-      if (i < this.turn) this.turn--;
-      else if (i === this.turn) this.sentInTurn = 0;
-      if (this.turn >= this.sets.length) this.turn = 0;
-    }
-    if (this.sets.length === 0) this.onEmpty();
+    if (set.members.length > 0) return;
+    this.#sets.splice(i, 1);
+    if (i < this.#turn) this.#turn--;
+    else if (i === this.#turn) this.#sentInTurn = 0;
+    if (this.#turn >= this.#sets.length) this.#turn = 0;
   }
 
-  onUpdate(u: Update): void {
-    const key = triggerKey(u.value, this.trigger, u);
-    if (key !== undefined && key === this.lastTrigger) return;
-    this.lastTrigger = key;
-    const set = this.sets[this.turn];
+  /** Hands `u` to the members whose turn it is. */
+  deliver(u: Update): void {
+    const key = triggerKey(u.value, this.#trigger, u);
+    if (key !== undefined && key === this.#lastTrigger) return;
+    this.#lastTrigger = key;
+    const set = this.#sets[this.#turn];
     if (!set) return;
     if (set.mode === "all") { for (const m of set.members) m.onUpdate(u); }
     else set.members[set.next].onUpdate(u);
-    if (++this.sentInTurn >= set.updates) {
-      this.sentInTurn = 0;
+    if (++this.#sentInTurn >= set.updates) {
+      this.#sentInTurn = 0;
       if (set.mode === "one") set.next = (set.next + 1) % set.members.length;
-      this.turn = (this.turn + 1) % this.sets.length;
+      this.#turn = (this.#turn + 1) % this.#sets.length;
     }
-  }
-
-  onClose(): void {
-    for (const s of this.sets) for (const m of s.members) m.onClose();
-  }
-
-  hasRoom(): boolean {
-    return this.sets.every((s) => s.members.every((m) => m.hasRoom()));
   }
 }
 
@@ -140,28 +146,4 @@ function triggerKey(value: StructValue, path: string, u: Update): string | undef
   let v: Value = value;
   for (const p of path.split(".")) v = (v as StructValue)[p];
   return JSON.stringify(v, (_k, x) => typeof x === "bigint" ? x.toString() : x);
-}
-
-const groupsByPv = new WeakMap<SharedPV, Map<string, Group>>();
-
-/**
- * Makes `member` receive its share of `pv`'s updates under the given options.
- * Returns the function that ends its membership.
- */
-export function joinDistributor(pv: SharedPV, member: Subscriber, opts: DistributorOptions): () => void {
-  let groups = groupsByPv.get(pv);
-  if (!groups) groupsByPv.set(pv, groups = new Map());
-  let group = groups.get(opts.group);
-  if (!group) {
-    const created: Group = new Group(opts.trigger, () => {
-      pv.unsubscribe(created);
-      groups!.delete(opts.group);
-    });
-    group = created;
-    groups.set(opts.group, group);
-    pv.subscribe(group);
-  }
-  group.join(member, opts);
-  const joined = group;
-  return () => joined.leave(member);
 }

@@ -16,9 +16,9 @@ import { STATUS_OK } from "../../pvdata/status.ts";
 import { writeType } from "../../pvdata/typedesc.ts";
 import { Writer } from "../../pvdata/writer.ts";
 import { Command, Subcmd } from "../header.ts";
-import { joinDistributor, parseDistributorOptions } from "./distributor.ts";
+import { parseDistributorOptions } from "./distributor.ts";
 import { accessStatus, readPvRequest, selectionOf, type ServerChannel, type ServerOp } from "./op.ts";
-import type { Subscriber } from "./shared_pv.ts";
+import type { SharedPV, Subscriber } from "./shared_pv.ts";
 import { Update } from "./update.ts";
 
 /** Socket backlog (bytes) above which a monitor holds further updates in its queue. */
@@ -51,26 +51,29 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
   ch.link.reply(Command.MONITOR, ioid, subcmd, STATUS_OK, (w) => writeType(w, ch.pv.type));
 
   const queue: Entry[] = [];
-  const stats = ch.pv.stats;
+  const counts = { sent: 0, overruns: 0 };
   let running = false;
   let started = false;
   let waitingForSocket = false;
-  let leave: (() => void) | null = null;
+  const subscribeOptions = { distributor: distributorOptions ?? undefined };
 
   const enqueue = (update: Update, full: boolean) => {
     const last = queue[queue.length - 1];
     if (queue.length < queueSize || !last) {
-      queue.push({ update, full, overrun: null });
+      queue.push({ update, full, overrun: update.overrun?.clone() ?? null });
       return;
     }
     // Queue full: fold into the last entry; fields changed in both are overrun.
-    stats.overruns++;
+    counts.overruns++;
+    ch.pv.stats.overruns++;
     const both = overlapBits(update.type, last.update.changed, update.changed);
     const changed = last.update.changed.clone().or(update.changed);
+    const overrun = (last.overrun ?? new BitSet()).or(both);
+    if (update.overrun) overrun.or(update.overrun);
     queue[queue.length - 1] = {
       update: new Update(update.type, update.value, changed),
       full: last.full,
-      overrun: (last.overrun ?? new BitSet()).or(both),
+      overrun,
     };
   };
 
@@ -88,7 +91,8 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
       }
       const e = queue.shift()!;
       if (pipeline) window--;
-      stats.sent++;
+      counts.sent++;
+      ch.pv.stats.sent++;
       const overrun = new Writer(ch.link.littleEndian, 16);
       (e.overrun ?? new BitSet()).write(overrun);
       const body = [...e.update.body(selection, ch.link.littleEndian, e.full), ...overrun.chunks()];
@@ -107,6 +111,15 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
       op.destroy();
     },
     hasRoom: () => !running || queue.length < queueSize,
+    describe: () => ({
+      peer: ch.link.peer,
+      channel: ch.name,
+      queued: queue.length,
+      queueSize,
+      ...counts,
+      running,
+      group: distributorOptions?.group ?? null,
+    }),
   };
 
   const op: ServerOp = {
@@ -117,8 +130,7 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
         if (running && !started) {
           started = true;
           enqueue(ch.pv.latest(), true);
-          if (distributorOptions) leave = joinDistributor(ch.pv, subscriber, distributorOptions);
-          else ch.pv.subscribe(subscriber);
+          ch.pv.subscribe(subscriber, subscribeOptions);
         }
       }
       if ((sub & Subcmd.DESTROY) !== 0) {
@@ -131,9 +143,15 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
     destroy() {
       running = false;
       queue.length = 0;
-      if (leave) leave();
-      else ch.pv.unsubscribe(subscriber);
-      leave = null;
+      ch.pv.unsubscribe(subscriber);
+    },
+    moved(from: SharedPV) {
+      if (!started) return;
+      from.unsubscribe(subscriber);
+      // The new PV's value, in full: the client cannot tell what differs from the old one.
+      enqueue(ch.pv.latest(), true);
+      ch.pv.subscribe(subscriber, subscribeOptions);
+      pump();
     },
   };
   return op;

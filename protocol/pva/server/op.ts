@@ -19,7 +19,8 @@ export interface ServerChannel {
   readonly sid: number;
   readonly cid: number;
   readonly name: string;
-  readonly pv: SharedPV;
+  /** The PV behind the name; `PvaServer.replacePV` may move the channel to another PV of the same type. */
+  pv: SharedPV;
   readonly link: OpLink;
 }
 
@@ -63,6 +64,8 @@ export interface ServerOp {
   destroy(): void;
   /** CANCEL_REQUEST: stop what is in progress, stay usable. */
   cancel?(): void;
+  /** The channel now serves another PV of the same type (`ch.pv`), moved from `from`. */
+  moved?(from: SharedPV): void;
 }
 
 /** Reads the pvRequest that follows an INIT subcommand. */

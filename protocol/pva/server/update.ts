@@ -27,6 +27,8 @@ export class Update {
   readonly value: StructValue;
   /** Fields that changed (bit 0 for "everything"). */
   readonly changed: BitSet;
+  /** Fields whose intermediate values were lost before this update reached us (upstream overrun). */
+  readonly overrun: BitSet | null;
   private readonly bodies = new Map<string, Uint8Array[]>();
 
   /**
@@ -34,11 +36,13 @@ export class Update {
    * @param type the PV's type
    * @param value the full value
    * @param changed what changed
+   * @param overrun what was lost upstream, if anything
    */
-  constructor(type: StructureDesc, value: StructValue, changed: BitSet) {
+  constructor(type: StructureDesc, value: StructValue, changed: BitSet, overrun: BitSet | null = null) {
     this.type = type;
     this.value = value;
     this.changed = changed;
+    this.overrun = overrun;
   }
 
   /**

@@ -1,12 +1,28 @@
 import assert from "node:assert/strict";
-import { joinDistributor, parseDistributorOptions } from "../../../protocol/pva/server/distributor.ts";
+import {
+  type DistributorOptions,
+  parseDistributorOptions,
+} from "../../../protocol/pva/server/distributor.ts";
 import { SharedPV, type Subscriber } from "../../../protocol/pva/server/shared_pv.ts";
 import { scalar, struct } from "../../../protocol/pvdata/types.ts";
 
 const TYPE = struct("epics:nt/NTNDArray:1.0", { uniqueId: scalar("int32"), v: scalar("float64") });
 
 function member(log: number[]): Subscriber {
-  return { onUpdate: (u) => log.push(u.value.uniqueId as number), onClose() {}, hasRoom: () => true };
+  return {
+    onUpdate: (u) => log.push(u.value.uniqueId as number),
+    onClose() {},
+    hasRoom: () => true,
+    describe: () => {
+      throw new Error("not asked in these tests");
+    },
+  };
+}
+
+/** Subscribes `s` to `pv` in a distributor group; returns the function that unsubscribes it. */
+function joinDistributor(pv: SharedPV, s: Subscriber, distributor: DistributorOptions): () => void {
+  pv.subscribe(s, { distributor });
+  return () => pv.unsubscribe(s);
 }
 
 function openPv(): SharedPV {
@@ -66,10 +82,18 @@ Deno.test("distributor: sets in mode all, groups independent, leaving adapts at 
   assert.deepEqual(other, [1, 2, 3, 4, 5, 6]);
 });
 
-Deno.test("distributor: the last member leaving unsubscribes the group from the PV", () => {
+Deno.test("distributor: every member counts as a subscriber; the group goes with its last member", () => {
   const pv = openPv();
-  const leave = joinDistributor(pv, member([]), parseDistributorOptions(""));
-  assert.equal(pv.subscriberCount, 1);
-  leave();
+  const opts = parseDistributorOptions("trigger:uniqueId");
+  const a: number[] = [];
+  const leaveA = joinDistributor(pv, member(a), opts);
+  const leaveB = joinDistributor(pv, member([]), opts);
+  assert.equal(pv.subscriberCount, 2);
+  leaveA();
+  leaveB();
   assert.equal(pv.subscriberCount, 0);
+  // A new member starts a fresh group: it receives the next update, whatever the old turn was.
+  joinDistributor(pv, member(a), opts);
+  pv.post({ uniqueId: 7 });
+  assert.deepEqual(a, [7]);
 });

@@ -7,44 +7,18 @@ import assert from "node:assert/strict";
 import type { Message } from "../../../protocol/pva/connection.ts";
 import { Command, Subcmd } from "../../../protocol/pva/header.ts";
 import { type Selection, Update } from "../../../protocol/pva/server/update.ts";
-import { BitSet } from "../../../protocol/pvdata/bitset.ts";
-import { bitOf, readChanged } from "../../../protocol/pvdata/partial.ts";
-import { readNonNullType } from "../../../protocol/pvdata/typedesc.ts";
-import type { FieldDesc, StructValue } from "../../../protocol/pvdata/types.ts";
-import { defaultValue } from "../../../protocol/pvdata/value.ts";
-import { type OpReply, RawPvaClient } from "../../support/raw_pva.ts";
-import { clientOf, COUNTER_TYPE, counterPv, framePv, nextData, sleep, startServer } from "./harness.ts";
-
-/** A monitor update as the raw client reads it: the merged value and the overrun bits. */
-function readUpdate(
-  reply: OpReply,
-  type: FieldDesc,
-  prev: StructValue,
-): { value: StructValue; overrun: BitSet } {
-  const { value } = readChanged(reply.r, type, prev);
-  return { value: value as StructValue, overrun: BitSet.read(reply.r) };
-}
-
-/** A raw client with a started monitor on `name`; returns after the first (full) update. */
-async function rawMonitor(
-  port: number,
-  name: string,
-  request: string,
-  window?: number,
-): Promise<{ raw: RawPvaClient; sid: number; type: FieldDesc; first: StructValue }> {
-  const raw = await RawPvaClient.connect(port);
-  const { sid } = await raw.createChannel(name);
-  const init = await raw.init(Command.MONITOR, sid, 1, {
-    request,
-    subcmd: window === undefined ? Subcmd.INIT : Subcmd.INIT | Subcmd.PIPELINE_ACK,
-    after: window === undefined ? undefined : (w) => w.u32(window),
-  });
-  assert.equal(init.head.status.type, "ok");
-  const type = readNonNullType(init.r, "monitor type");
-  await raw.request(Command.MONITOR, sid, 1, Subcmd.START);
-  const first = readUpdate(await raw.reply(Command.MONITOR), type, defaultValue(type) as StructValue);
-  return { raw, sid, type, first: first.value };
-}
+import { bitOf } from "../../../protocol/pvdata/partial.ts";
+import {
+  clientOf,
+  COUNTER_TYPE,
+  counterPv,
+  framePv,
+  nextData,
+  rawMonitor,
+  readUpdate,
+  sleep,
+  startServer,
+} from "./harness.ts";
 
 Deno.test("a client that stops reading never blocks the publisher or other clients, and sees overruns", async () => {
   const pv = framePv();

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { loopbackConfig, type PvaConfig } from "../../../protocol/pva/config.ts";
 import { PvaClient } from "../../../protocol/pva/client/mod.ts";
 import {
@@ -13,7 +14,19 @@ import {
   SharedPV,
   type SharedPVOptions,
 } from "../../../protocol/pva/server/mod.ts";
-import { scalar, scalarArray, struct } from "../../../protocol/pvdata/types.ts";
+import { Command, Subcmd } from "../../../protocol/pva/header.ts";
+import { BitSet } from "../../../protocol/pvdata/bitset.ts";
+import { readChanged } from "../../../protocol/pvdata/partial.ts";
+import { readNonNullType } from "../../../protocol/pvdata/typedesc.ts";
+import {
+  type FieldDesc,
+  scalar,
+  scalarArray,
+  struct,
+  type StructValue,
+} from "../../../protocol/pvdata/types.ts";
+import { defaultValue } from "../../../protocol/pvdata/value.ts";
+import { type OpReply, RawPvaClient } from "../../support/raw_pva.ts";
 
 /** A counter: what most tests post and read. */
 export const COUNTER_TYPE = struct("counter_t", { value: scalar("int32"), note: scalar("string") });
@@ -61,6 +74,37 @@ export function framePv(): SharedPV {
   const pv = new SharedPV();
   pv.open({ type: FRAME_TYPE, value: { uniqueId: 0 } });
   return pv;
+}
+
+/** A monitor update as the raw client reads it: the merged value and the overrun bits. */
+export function readUpdate(
+  reply: OpReply,
+  type: FieldDesc,
+  prev: StructValue,
+): { value: StructValue; overrun: BitSet } {
+  const { value } = readChanged(reply.r, type, prev);
+  return { value: value as StructValue, overrun: BitSet.read(reply.r) };
+}
+
+/** A raw client with a started monitor on `name`; returns after the first (full) update. */
+export async function rawMonitor(
+  port: number,
+  name: string,
+  request: string,
+  window?: number,
+): Promise<{ raw: RawPvaClient; sid: number; type: FieldDesc; first: StructValue }> {
+  const raw = await RawPvaClient.connect(port);
+  const { sid } = await raw.createChannel(name);
+  const init = await raw.init(Command.MONITOR, sid, 1, {
+    request,
+    subcmd: window === undefined ? Subcmd.INIT : Subcmd.INIT | Subcmd.PIPELINE_ACK,
+    after: window === undefined ? undefined : (w) => w.u32(window),
+  });
+  assert.equal(init.head.status.type, "ok");
+  const type = readNonNullType(init.r, "monitor type");
+  await raw.request(Command.MONITOR, sid, 1, Subcmd.START);
+  const first = readUpdate(await raw.reply(Command.MONITOR), type, defaultValue(type) as StructValue);
+  return { raw, sid, type, first: first.value };
 }
 
 export { nextData, nextEvent } from "../../support/monitor_events.ts";
