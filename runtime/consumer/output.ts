@@ -61,7 +61,7 @@ export function hostedOutput(
         stats.nErrors++;
         logger.error("output type differs from the output channel's", { channel: name });
         return Promise.resolve();
-      } else pv.post(out.value, BitSet.of(0));
+      } else pv.post(out.value, { changed: BitSet.of(0) });
       stats.nPublished++;
       return Promise.resolve();
     },

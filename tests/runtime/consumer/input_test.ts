@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { withServerAndClient } from "../support.ts";
 import { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
 import { ntNDArray, ntNDArrayType, readNTNDArray } from "../../../protocol/nt/mod.ts";
-import { hostedInput, type InputItem, monitorInput } from "../../../runtime/consumer/input.ts";
+import { hostedInput, type InputItem, monitorInput, rpcInput } from "../../../runtime/consumer/input.ts";
 
 const frame = (id: number) =>
   ntNDArray({ data: new Uint8Array([id, id, id, id]), dims: [2, 2], uniqueId: id });
@@ -32,7 +32,7 @@ Deno.test("monitor input: every update reaches the sink in order; a slow sink ho
     assert.equal(connected, 1);
     for (let id = 1; id <= 50; id++) {
       await pv.waitForRoom();
-      pv.post(frame(id).value, undefined);
+      pv.post(frame(id).value);
     }
     while (ids.at(-1) !== 50) await new Promise((r) => setTimeout(r, 5));
     input.stop();
@@ -56,5 +56,23 @@ Deno.test("hosted input (pvas): a remote put becomes one item; the put completes
     input.stop();
     await input.done;
     assert.equal(server.getPV("c1:input"), undefined);
+  });
+});
+
+Deno.test("rpc input: each call's argument becomes one item; the reply is PvaPy's {status}", async () => {
+  await withServerAndClient(async (server, client) => {
+    const items: InputItem[] = [];
+    const input = rpcInput(server, "c1:rpc", {
+      sink: (item) => {
+        if (readNTNDArray(item.value).uniqueId === 13) throw new Error("unlucky frame");
+        items.push(item);
+      },
+    });
+    const ok = await client.rpc("c1:rpc", frame(12));
+    assert.deepEqual(ok.value, { status: 0 });
+    const refused = await client.rpc("c1:rpc", frame(13));
+    assert.deepEqual(refused.value, { status: -1, errorMessage: "unlucky frame" });
+    assert.deepEqual(items.map((i) => readNTNDArray(i.value).uniqueId), [12]);
+    input.stop();
   });
 });

@@ -4,8 +4,8 @@ import { runChildren } from "../../../runtime/consumer/multi.ts";
 
 const deno = Deno.execPath();
 const child = (id: number, code: string) => ({ id, command: deno, args: ["eval", code] });
-const FOREVER =
-  `console.log("up"); Deno.addSignalListener("SIGTERM", () => { console.log("told to stop"); Deno.exit(0); });
+const FOREVER = `Deno.addSignalListener("SIGTERM", () => { console.log("told to stop"); Deno.exit(0); });
+console.log("up");
 setInterval(() => {}, 1000);`;
 
 Deno.test("children: output is prefixed by id; one child ending well stops the others", async () => {
