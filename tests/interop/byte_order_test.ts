@@ -7,9 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { PvaClient } from "../../protocol/pva/client/mod.ts";
-import type { Message } from "../../protocol/pva/connection.ts";
+import { Connection, type ConnectionOptions, type Message } from "../../protocol/pva/connection.ts";
 import { Command, ControlCommand, HEADER_SIZE } from "../../protocol/pva/header.ts";
-import { ServerConnection } from "../../protocol/pva/server/conn.ts";
 import { findField, type Value } from "../../protocol/pvdata/types.ts";
 import { clientConfig } from "../pva/client/p4p_peer.ts";
 import { nextData } from "../pva/server/harness.ts";
@@ -45,16 +44,26 @@ function bigEndianServer(int8?: number): Promise<Hosted> {
   return host(Object.fromEntries(HOSTED.map((n) => [n, all[n]])), loopbackConfig(), { byteOrder: "big" });
 }
 
-/** Every message our servers receive while in place, for checking the byte order clients send in. */
+/**
+ * Every message our servers receive while in place, for checking the byte order clients send
+ * in: server-side connections have their message callback wrapped as they start running.
+ */
 function spyReceived(): Disposable & { received: Message[] } {
-  const proto = ServerConnection.prototype as unknown as { dispatch(m: Message): void };
-  const original = proto.dispatch;
+  const proto = Connection.prototype as unknown as { run(): Promise<void> };
+  const original = proto.run;
   const received: Message[] = [];
-  proto.dispatch = function (this: ServerConnection, m: Message) {
-    received.push(m);
-    original.call(this, m);
+  proto.run = function (this: Connection) {
+    const opts = (this as unknown as { opts: ConnectionOptions }).opts;
+    if (opts.role === "server") {
+      const deliver = opts.onMessage;
+      opts.onMessage = (m) => {
+        received.push(m);
+        deliver(m);
+      };
+    }
+    return original.call(this);
   };
-  return { received, [Symbol.dispose]: () => proto.dispatch = original };
+  return { received, [Symbol.dispose]: () => proto.run = original };
 }
 
 /** Asserts that clients sent puts, all in big-endian order. */
