@@ -11,6 +11,7 @@ import { writeType } from "../../pvdata/typedesc.ts";
 import { findField } from "../../pvdata/types.ts";
 import type { Writer } from "../../pvdata/writer.ts";
 import { Connection, type Message } from "../connection.ts";
+import type { PvaLimits } from "../limits.ts";
 import { encodeControl, encodeMessage } from "../frame.ts";
 import { Command, ControlCommand, Subcmd } from "../header.ts";
 import {
@@ -49,8 +50,8 @@ export interface ServerContext {
   tcpPort: number;
   /** Seconds of silence before the connection is dropped. */
   idleTimeout: number;
-  /** Largest message accepted. */
-  maxMessageBytes?: number;
+  /** What one client may cost us. */
+  limits: PvaLimits;
   /** Byte order of what we send (announced by SetByteOrder); little-endian by default. */
   littleEndian?: boolean;
 }
@@ -63,6 +64,18 @@ const OP_INITS: Record<number, OpInit> = {
   [Command.MONITOR]: initMonitor,
   [Command.RPC]: initRpc,
 };
+
+/**
+ * What a client may send before its CONNECTION_VALIDATION: nothing that creates state on
+ * our side. pvxs serves channels only on validated connections; a peer that skips the
+ * handshake is not a pvAccess client, so we close rather than ignore (ignoring would let
+ * it hold the connection and keep sending).
+ */
+const BEFORE_VALIDATION: ReadonlySet<number> = new Set([
+  Command.CONNECTION_VALIDATION,
+  Command.ECHO,
+  Command.SEARCH,
+]);
 
 interface OpenOp {
   sid: number;
@@ -91,7 +104,7 @@ export class ServerConnection implements OpLink {
     this.peer = { method: "anonymous", user: "", host: remote.hostname, address: remote.hostname };
     const conn = new Connection(socket, {
       role: "server",
-      maxMessageBytes: ctx.maxMessageBytes,
+      limits: ctx.limits,
       idleTimeout: ctx.idleTimeout,
       onMessage: (m) => this.dispatch(m),
       onClose: (e) => {
@@ -183,7 +196,15 @@ export class ServerConnection implements OpLink {
     return this.conn.send(encodeMessage(command, "server", this.conn.littleEndian, body));
   }
 
+  /** The limits operations apply (monitor queues). */
+  get limits(): PvaLimits {
+    return this.ctx.limits;
+  }
+
   private dispatch(m: Message): void {
+    if (!this.conn.validated && !BEFORE_VALIDATION.has(m.command)) {
+      throw new DecodeError(0, `command 0x${m.command.toString(16)} before connection validation`);
+    }
     const r = new Reader(m.payload, m.littleEndian, { typeCache: this.conn.rxTypes });
     switch (m.command) {
       case Command.CONNECTION_VALIDATION:
@@ -236,6 +257,8 @@ export class ServerConnection implements OpLink {
         host: typeof c.host === "string" && c.host !== "" ? c.host : this.peer.host,
       };
     }
+    // Like pvxs, a refused method still leaves the connection usable (without credentials).
+    this.conn.markValidated();
     this.send(Command.CONNECTION_VALIDATED, (w) => writeStatus(w, status));
   }
 

@@ -1,10 +1,15 @@
 /**
  * PvaServer: hosts SharedPVs over pvAccess. It listens on TCP (falling back to a free port
  * when the configured one is taken, and advertising the real one), answers UDP searches
- * (shared port, local forwarding) and sends beacons.
+ * (shared port, local forwarding) and sends beacons. Connections are admitted within
+ * `config.limits` (total and per address); a failing accept (out of file descriptors) is
+ * logged and retried with a back-off while the connections already held are served.
  * @module
  */
+import { defaultLogger, type Logger } from "../../log.ts";
 import { configFromEnv, type PvaConfig } from "../config.ts";
+import { PvaLimitError } from "../limits.ts";
+import { DecodeError } from "../../pvdata/errors.ts";
 import { BeaconEmitter, newGuid } from "./beacon.ts";
 import { SearchResponder } from "./discovery.ts";
 import { ServerConnection } from "./conn.ts";
@@ -12,12 +17,12 @@ import type { SharedPV } from "./shared_pv.ts";
 
 /** Options of a {@link PvaServer}. */
 export interface PvaServerOptions {
-  /** Network settings; defaults to the EPICS_PVA* environment. */
+  /** Network settings and limits; defaults to the EPICS_PVA* and PVASTREAM_* environment. */
   config?: PvaConfig;
   /** Skip UDP search and beacons (TCP-only, e.g. behind a name server). */
   tcpOnly?: boolean;
-  /** Largest message accepted from a client, in bytes. */
-  maxMessageBytes?: number;
+  /** Where the server reports refused connections and peers it disconnects; {@link defaultLogger} by default. */
+  logger?: Logger;
   /** Byte order of our TCP messages; clients follow it. Little-endian by default. */
   byteOrder?: "little" | "big";
 }
@@ -49,6 +54,11 @@ export class PvaServer {
   private responder: SearchResponder | null = null;
   private beacons: BeaconEmitter | null = null;
   private port = 0;
+  readonly #logger: Logger;
+  /** Connections held per peer IP address. */
+  readonly #perAddress = new Map<string, number>();
+  /** Accept back-off timers, cleared on close. */
+  readonly #backoffs = new Set<() => void>();
 
   /**
    * Creates a stopped server; call {@link PvaServer.start} to listen.
@@ -57,6 +67,7 @@ export class PvaServer {
   constructor(options: PvaServerOptions = {}) {
     this.options = options;
     this.config = options.config ?? configFromEnv();
+    this.#logger = options.logger ?? defaultLogger;
   }
 
   /** The TCP port actually listened on (0 before start). */
@@ -115,6 +126,7 @@ export class PvaServer {
     for (const l of this.listeners) l.close();
     this.listeners = [];
     for (const c of this.connections) c.close();
+    for (const wake of this.#backoffs) wake();
     this.responder?.close();
     this.beacons?.close();
     this.responder = this.beacons = null;
@@ -131,23 +143,84 @@ export class PvaServer {
     }
   }
 
-  /** Serves each accepted socket until the listener closes. */
+  /**
+   * Serves each accepted socket until the listener closes. Other accept errors (EMFILE when
+   * out of file descriptors) are logged and retried after a back-off growing to 1 s: the
+   * connections already held keep being served, and freed descriptors are used again.
+   */
   private async acceptLoop(listener: Deno.TcpListener): Promise<void> {
-    try {
-      for await (const socket of listener) {
-        const conn = new ServerConnection(socket, {
-          lookup: (name) => this.pvs.get(name),
-          guid: this.guid,
-          tcpPort: this.port,
-          idleTimeout: this.config.idleTimeout,
-          maxMessageBytes: this.options.maxMessageBytes,
-          littleEndian: this.options.byteOrder !== "big",
-        }, (c) => this.connections.delete(c));
-        this.connections.add(conn);
-        conn.run();
+    let backoffMs = 0;
+    while (this.listeners.includes(listener)) {
+      let socket: Deno.TcpConn;
+      try {
+        socket = await listener.accept();
+      } catch (e) {
+        if (e instanceof Deno.errors.BadResource || !this.listeners.includes(listener)) return;
+        backoffMs = Math.min(Math.max(backoffMs * 2, 50), 1000);
+        this.#logger.error(`accept failed on TCP port ${this.port}, retrying in ${backoffMs} ms`, {
+          error: e instanceof Error ? e.message : String(e),
+        });
+        await this.#backoff(backoffMs);
+        continue;
       }
-    } catch (e) {
-      if (!(e instanceof Deno.errors.BadResource)) throw e;
+      backoffMs = 0;
+      this.#admit(socket);
     }
+  }
+
+  /** Waits `ms`, or less if the server closes meanwhile. */
+  #backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.#backoffs.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#backoffs.add(wake);
+    });
+  }
+
+  /** Serves `socket`, or closes it at once when the server or its address holds too many connections. */
+  #admit(socket: Deno.TcpConn): void {
+    const remote = socket.remoteAddr as Deno.NetAddr;
+    const peer = `${remote.hostname}:${remote.port}`;
+    const { maxConnections, maxConnectionsPerPeer } = this.config.limits;
+    const fromAddress = this.#perAddress.get(remote.hostname) ?? 0;
+    const refusal = this.connections.size >= maxConnections
+      ? new PvaLimitError("maxConnections", `the server holds ${this.connections.size} connections`)
+      : fromAddress >= maxConnectionsPerPeer
+      ? new PvaLimitError("maxConnectionsPerPeer", `${remote.hostname} holds ${fromAddress} connections`)
+      : null;
+    if (refusal) {
+      this.#logger.warn(`refused connection from ${peer}: ${refusal.message}`, { peer });
+      socket.close();
+      return;
+    }
+    this.#perAddress.set(remote.hostname, fromAddress + 1);
+    const conn = new ServerConnection(socket, {
+      lookup: (name) => this.pvs.get(name),
+      guid: this.guid,
+      tcpPort: this.port,
+      idleTimeout: this.config.idleTimeout,
+      limits: this.config.limits,
+      littleEndian: this.options.byteOrder !== "big",
+    }, (c, e) => {
+      this.connections.delete(c);
+      const left = (this.#perAddress.get(remote.hostname) ?? 1) - 1;
+      if (left > 0) this.#perAddress.set(remote.hostname, left);
+      else this.#perAddress.delete(remote.hostname);
+      this.#logClose(peer, e);
+    });
+    this.connections.add(conn);
+    conn.run();
+  }
+
+  /** Peers that broke a limit or the protocol are warnings; anything else is routine. */
+  #logClose(peer: string, error?: Error): void {
+    if (error === undefined) this.#logger.debug(`connection from ${peer} closed`, { peer });
+    else if (error instanceof PvaLimitError || error instanceof DecodeError) {
+      this.#logger.warn(`closed connection from ${peer}: ${error.message}`, { peer });
+    } else this.#logger.info(`connection from ${peer} closed: ${error.message}`, { peer });
   }
 }
