@@ -88,6 +88,7 @@ export class PvaLimitError extends Error {
   readonly limit: keyof PvaLimits;
 
   /**
+   * An error naming the limit a peer exceeded.
    * @param limit the limit exceeded
    * @param message what the peer did
    */

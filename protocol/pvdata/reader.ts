@@ -36,6 +36,7 @@ export type TypeCache = Map<number, FieldDesc>;
 /** A {@link BoundedTypeCache} refused an entry. */
 export class TypeCacheFullError extends RangeError {
   /**
+   * An error for one refused entry.
    * @param message which entry and the limit
    */
   constructor(message: string) {
@@ -63,7 +64,10 @@ export class BoundedTypeCache extends Map<number, FieldDesc> {
   #fields = 0;
   #sizes = new Map<number, number>();
 
-  /** @param maxFields most field descriptions held across entries */
+  /**
+   * An empty cache.
+   * @param maxFields most field descriptions held across entries
+   */
   constructor(maxFields: number) {
     super();
     this.maxFields = maxFields;
