@@ -113,3 +113,20 @@ Deno.test("the client refuses messages above its own maxMessageBytes and carries
     client.close();
   }
 });
+
+Deno.test("a 6 MiB message read through the growing buffer (1, 4, 6 MiB) arrives intact", async () => {
+  using s = await startServer({ [PV]: counterPv() });
+  const raw = await RawPvaClient.connect(s.port);
+  try {
+    const payload = new Uint8Array(6 << 20);
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 31 + (i >>> 20)) & 0xff;
+    await raw.send(Command.ECHO, (w) => w.bytes(payload, true));
+    const echoed = (await raw.expect(Command.ECHO, 10_000)).bytes;
+    assert.equal(echoed.length, payload.length);
+    let differ = 0;
+    for (let i = 0; i < payload.length; i++) differ += echoed[i] === payload[i] ? 0 : 1;
+    assert.equal(differ, 0, "echoed bytes that differ");
+  } finally {
+    raw.close();
+  }
+});
