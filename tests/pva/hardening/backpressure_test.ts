@@ -8,8 +8,9 @@ import { Command, Subcmd } from "../../../protocol/pva/header.ts";
 import { MAX_CACHED_BODIES, Update } from "../../../protocol/pva/server/update.ts";
 import { BitSet } from "../../../protocol/pvdata/bitset.ts";
 import { RawPvaClient } from "../../support/raw_pva.ts";
-import { COUNTER_TYPE, counterPv, sleep, startServer } from "../server/harness.ts";
-import { assertServed, capturingLogger } from "./attacker.ts";
+import { writeOpRequestHead } from "../../../protocol/pva/messages/mod.ts";
+import { COUNTER_TYPE, counterPv, framePv, sleep, startServer } from "../server/harness.ts";
+import { assertServed, capturingLogger, messageBytes } from "./attacker.ts";
 
 const PV = "t:counter";
 
@@ -38,6 +39,34 @@ Deno.test("a peer that sends ECHOs and never reads is no longer read from; it is
       assert.equal((await raw.expect(Command.ECHO)).bytes.length, payload.length);
     }
     assert.equal(raw.isClosed, false);
+  } finally {
+    raw.close();
+  }
+});
+
+Deno.test("100,000 GETs of a 1 MiB PV from a peer that never reads stop being read after maxQueuedBytes", async () => {
+  const frame = framePv();
+  frame.post({ value: new Uint8Array(1 << 20) });
+  using s = await startServer({ "t:frame": frame, [PV]: counterPv(2) }, {
+    server: { logger: capturingLogger().logger },
+  });
+  const raw = await RawPvaClient.connect(s.port);
+  try {
+    const { sid } = await raw.createChannel("t:frame");
+    await raw.init(Command.GET, sid, 1);
+    raw.pauseReading();
+    const get = messageBytes(Command.GET, (w) => writeOpRequestHead(w, { sid, ioid: 1, subcmd: Subcmd.GET }));
+    const count = 100_000;
+    const flood = new Uint8Array(get.length * count);
+    for (let i = 0; i < count; i++) flood.set(get, i * get.length);
+    const before = Deno.memoryUsage();
+    await raw.write(flood);
+    await sleep(2000);
+    await assertServed(s.server, PV, 2);
+    const after = Deno.memoryUsage();
+    // Unbounded, the replies waiting here took about 50 MB of heap and external memory.
+    const grown = after.heapUsed + after.external - before.heapUsed - before.external;
+    assert.ok(grown < 16 << 20, `memory grew by ${grown >> 20} MiB while the peer did not read`);
   } finally {
     raw.close();
   }
