@@ -164,7 +164,17 @@ export class PvaServer {
         continue;
       }
       backoffMs = 0;
-      this.#admit(socket);
+      try {
+        this.#admit(socket);
+      } catch (e) {
+        // A peer that resets at once can make socket options fail: lose that socket, not the loop.
+        this.#logger.info(`could not serve a new connection: ${e instanceof Error ? e.message : String(e)}`);
+        try {
+          socket.close();
+        } catch {
+          // Already closed.
+        }
+      }
     }
   }
 
@@ -197,7 +207,6 @@ export class PvaServer {
       socket.close();
       return;
     }
-    this.#perAddress.set(remote.hostname, fromAddress + 1);
     const conn = new ServerConnection(socket, {
       lookup: (name) => this.pvs.get(name),
       guid: this.guid,
@@ -212,6 +221,7 @@ export class PvaServer {
       else this.#perAddress.delete(remote.hostname);
       this.#logClose(peer, e);
     });
+    this.#perAddress.set(remote.hostname, fromAddress + 1);
     this.connections.add(conn);
     conn.run();
   }
