@@ -4,7 +4,6 @@
  * channels (by cid) and operations (by ioid).
  * @module
  */
-import { defaultLogger, type Logger } from "../../log.ts";
 import { Reader } from "../../pvdata/reader.ts";
 import { readStatus, type Status } from "../../pvdata/status.ts";
 import type { Writer } from "../../pvdata/writer.ts";
@@ -53,8 +52,6 @@ export interface ClientConnOptions {
   onSearchResponse?: (conn: ClientConn, response: SearchResponse) => void;
   /** Called once when the connection has closed. */
   onClose?: (conn: ClientConn) => void;
-  /** Where server notices (refused validation, MESSAGE) go; {@link defaultLogger} by default. */
-  logger?: Logger;
 }
 
 /** Operation replies routed by ioid. */
@@ -93,7 +90,6 @@ export class ClientConn {
   readonly wire: Connection;
 
   private readonly opts: ClientConnOptions;
-  readonly #logger: Logger;
   private readonly channels = new Map<number, ConnChannel>();
   private readonly ops = new Map<number, ConnOp>();
   private nextIoid = 1;
@@ -105,7 +101,6 @@ export class ClientConn {
     this.port = port;
     this.key = `${host}:${port}`;
     this.opts = opts;
-    this.#logger = opts.logger ?? defaultLogger;
     this.wire = new Connection(socket, {
       role: "client",
       idleTimeout: opts.config.idleTimeout,
@@ -199,9 +194,7 @@ export class ClientConn {
       case Command.CONNECTION_VALIDATED: {
         const status = readStatus(r);
         // Like pvxs, carry on without credentials when the server refuses them.
-        if (status.type !== "ok") {
-          this.#logger.warn(`${this.key}: connection validation: ${status.message}`, { server: this.key });
-        }
+        if (status.type !== "ok") console.warn(`${this.key}: connection validation: ${status.message}`);
         this.wire.markValidated();
         this.validated.resolve();
         return;
@@ -225,7 +218,7 @@ export class ClientConn {
       }
       case Command.MESSAGE: {
         const msg = readServerMessage(r);
-        this.#logger.warn(`${this.key}: ${msg.type}: ${msg.message}`, { server: this.key });
+        console.warn(`${this.key}: ${msg.type}: ${msg.message}`);
         return;
       }
     }

@@ -4,17 +4,15 @@
  * a well-behaved server meanwhile.
  */
 import assert from "node:assert/strict";
-import { ClientConn } from "../../../protocol/pva/client/conn.ts";
 import { PvaClient } from "../../../protocol/pva/client/mod.ts";
 import { loopbackConfig } from "../../../protocol/pva/config.ts";
 import { encodeControl, encodeMessage } from "../../../protocol/pva/frame.ts";
 import { Command, ControlCommand, Flag } from "../../../protocol/pva/header.ts";
 import { writeValidationRequest } from "../../../protocol/pva/messages/mod.ts";
-import { errorStatus, STATUS_OK, writeStatus } from "../../../protocol/pvdata/status.ts";
+import { STATUS_OK, writeStatus } from "../../../protocol/pvdata/status.ts";
 import type { Writer } from "../../../protocol/pvdata/writer.ts";
 import { within } from "../../support/within.ts";
 import { counterPv, startServer } from "../server/harness.ts";
-import { assertLogged, capturingLogger } from "./attacker.ts";
 
 const PV = "t:counter";
 
@@ -108,23 +106,3 @@ for (const [what, attack] of ATTACKS) {
     }
   });
 }
-
-Deno.test("a client connection logs a refused validation through its logger, not the console", async () => {
-  const hostile = hostileServer((socket) =>
-    write(
-      socket,
-      fromServer(Command.CONNECTION_VALIDATED, (w) => writeStatus(w, errorStatus("no such user"))),
-    )
-  );
-  const log = capturingLogger();
-  const conn = await ClientConn.open("127.0.0.1", hostile.port, {
-    config: loopbackConfig(),
-    logger: log.logger,
-  });
-  try {
-    assertLogged(log.lines, "WARN", "connection validation: no such user", `127.0.0.1:${hostile.port}`);
-  } finally {
-    conn.close();
-    await hostile.close();
-  }
-});
