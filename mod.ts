@@ -37,7 +37,16 @@ export {
   loopbackConfig,
   parseHostPort,
   type PvaConfig,
+  type PvaConfigOverrides,
 } from "./protocol/pva/config.ts";
+export {
+  DEFAULT_PVA_LIMITS,
+  limitEnvName,
+  limitsFromEnv,
+  parseLimit,
+  PvaLimitError,
+  type PvaLimits,
+} from "./protocol/pva/limits.ts";
 export {
   createLogger,
   defaultLogger,

@@ -39,7 +39,8 @@ async function main(argv: string[]): Promise<number> {
       io.out(inv.help);
       return 0;
     }
-    const config = configFromEnv();
+    const limits = inv.maxMessageBytes === undefined ? {} : { maxMessageBytes: inv.maxMessageBytes };
+    const config = configFromEnv(undefined, { limits });
     if (inv.command === "serve") return await serveFile(inv.args[0], config, io, stopSignal());
     return await runClientCommand(config, { ...inv, command: inv.command }, io, stopSignal());
   } catch (e) {

@@ -3,6 +3,7 @@
  * and passed explicitly, so nothing deep inside reads the environment.
  * @module
  */
+import { DEFAULT_PVA_LIMITS, limitsFromEnv, type PvaLimits } from "./limits.ts";
 
 /** Network settings shared by the client and server. */
 export interface PvaConfig {
@@ -24,7 +25,12 @@ export interface PvaConfig {
   nameServers: string[];
   /** Seconds of silence before a connection is dropped (EPICS_PVA_CONN_TMO × 4/3; 40). */
   idleTimeout: number;
+  /** What one peer may cost us (PVASTREAM_* variables, see docs/limits.md). */
+  limits: PvaLimits;
 }
+
+/** Configuration overrides; limits may be given in part (the rest keep their values). */
+export type PvaConfigOverrides = Partial<Omit<PvaConfig, "limits">> & { limits?: Partial<PvaLimits> };
 
 /** Defaults when no variable is set. */
 export const DEFAULT_CONFIG: Readonly<PvaConfig> = {
@@ -37,6 +43,7 @@ export const DEFAULT_CONFIG: Readonly<PvaConfig> = {
   interfaces: ["0.0.0.0"],
   nameServers: [],
   idleTimeout: 40,
+  limits: DEFAULT_PVA_LIMITS,
 };
 
 /**
@@ -50,7 +57,8 @@ export const DEFAULT_CONFIG: Readonly<PvaConfig> = {
  * c.interfaces; // ["127.0.0.1"]
  * ```
  */
-export function loopbackConfig(overrides: Partial<PvaConfig> = {}): PvaConfig {
+export function loopbackConfig(overrides: PvaConfigOverrides = {}): PvaConfig {
+  const { limits, ...rest } = overrides;
   return {
     ...DEFAULT_CONFIG,
     interfaces: ["127.0.0.1"],
@@ -60,7 +68,8 @@ export function loopbackConfig(overrides: Partial<PvaConfig> = {}): PvaConfig {
     autoAddrList: false,
     beaconAddrList: [],
     autoBeaconAddrList: false,
-    ...overrides,
+    ...rest,
+    limits: { ...DEFAULT_PVA_LIMITS, ...limits },
   };
 }
 
@@ -74,7 +83,8 @@ export function processEnv(): Record<string, string> {
 }
 
 /**
- * Builds a configuration from environment variables; `overrides` win.
+ * Builds a configuration from environment variables (EPICS_PVA*, and PVASTREAM_* for the
+ * limits); `overrides` win.
  * @example
  * ```ts
  * import { configFromEnv } from "./config.ts";
@@ -84,8 +94,9 @@ export function processEnv(): Record<string, string> {
  */
 export function configFromEnv(
   env: Record<string, string> = processEnv(),
-  overrides: Partial<PvaConfig> = {},
+  overrides: PvaConfigOverrides = {},
 ): PvaConfig {
+  const { limits, ...rest } = overrides;
   const pick = (...names: string[]) =>
     names.map((n) => env[n]?.trim()).find((v) => v !== undefined && v !== "");
   const list = (v: string | undefined) => (v ?? "").split(/\s+/).filter((s) => s !== "");
@@ -116,7 +127,8 @@ export function configFromEnv(
     interfaces: interfaces.length > 0 ? interfaces : ["0.0.0.0"],
     nameServers: list(pick("EPICS_PVA_NAME_SERVERS")),
     idleTimeout: Number.isFinite(tmo) && tmo > 0 ? tmo * 4 / 3 : 40,
-    ...overrides,
+    ...rest,
+    limits: { ...limitsFromEnv(env), ...limits },
   };
 }
 

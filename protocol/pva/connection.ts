@@ -1,19 +1,21 @@
 /**
  * What client and server TCP connections share: reading messages off the socket (with
  * segment reassembly), a write queue that never interleaves messages, liveness tracking
- * and the per-direction type caches.
+ * and the per-direction type caches, all within the {@link PvaLimits} of one peer.
  *
  * Each delivered payload is its own memory: small messages are copied out of the read
- * buffer, large ones are read straight into a buffer of their exact size. Decoded arrays
- * can therefore be views onto the payload and be kept or transferred without another copy.
+ * buffer, large ones are read straight into a buffer of their own, grown as the bytes
+ * arrive (a header alone never makes us allocate what it declares). Decoded arrays can
+ * therefore be views onto the payload and be kept or transferred without another copy.
  *
  * @module
  */
 import { DecodeError } from "../pvdata/errors.ts";
-import type { TypeCache } from "../pvdata/reader.ts";
+import { BoundedTypeCache } from "../pvdata/reader.ts";
 import { concatBytes, SHARE_THRESHOLD } from "../pvdata/writer.ts";
 import { Flag, HEADER_SIZE, isControl, isFromServer, isLittleEndian, readHeader } from "./header.ts";
 import type { Role } from "./frame.ts";
+import { DEFAULT_PVA_LIMITS, PvaLimitError, type PvaLimits } from "./limits.ts";
 
 /** A received application message. */
 export interface Message {
@@ -34,8 +36,8 @@ export interface ControlMessage {
 export interface ConnectionOptions {
   /** Our side: decides the direction flag we expect on received messages. */
   role: Role;
-  /** Largest accepted message payload (after reassembly), in bytes. */
-  maxMessageBytes?: number;
+  /** What the peer may cost us; {@link DEFAULT_PVA_LIMITS} when absent. */
+  limits?: PvaLimits;
   /** Seconds without receiving anything after which the connection is closed (EPICS_PVA_CONN_TMO). */
   idleTimeout?: number;
   /** Called for each application message, in order. A thrown DecodeError closes the connection. */
@@ -51,6 +53,8 @@ const READ_BUFFER = 64 * 1024;
 const DIRECT_READ = 16 * 1024;
 /** Consecutive small chunks are merged into one write up to this size. */
 const COALESCE = 1024 * 1024;
+/** First size of a large payload's buffer; it grows fourfold as bytes arrive. */
+const FIRST_GROWTH = 1024 * 1024;
 
 /**
  * One pvAccess TCP connection, either side.
@@ -67,8 +71,8 @@ const COALESCE = 1024 * 1024;
 export class Connection {
   /** The socket. */
   readonly socket: Deno.Conn;
-  /** Receive-side type cache (types the peer defined with 0xFD). */
-  readonly rxTypes: TypeCache = new Map();
+  /** Receive-side type cache (types the peer defined with 0xFD), bounded by maxTypeCacheFields. */
+  readonly rxTypes: BoundedTypeCache;
   /** Byte order we send in. */
   littleEndian = true;
   /** Protocol version the peer announced in its last message. */
@@ -81,7 +85,12 @@ export class Connection {
   closed = false;
 
   private readonly opts: ConnectionOptions;
-  private readonly maxMessage: number;
+  readonly #limits: PvaLimits;
+  #validated = false;
+  /** performance.now() when the first byte of the message being received arrived, else null. */
+  #messageSince: number | null = null;
+  /** True while reads wait for the peer to drain our replies. */
+  #readsPaused = false;
   private writeQueue: Uint8Array[] = [];
   private writing: Promise<void> | null = null;
   private drainWaiters: (() => void)[] = [];
@@ -96,21 +105,34 @@ export class Connection {
   constructor(socket: Deno.Conn, opts: ConnectionOptions) {
     this.socket = socket;
     this.opts = opts;
-    this.maxMessage = opts.maxMessageBytes ?? 1 << 30;
+    this.#limits = opts.limits ?? DEFAULT_PVA_LIMITS;
+    this.rxTypes = new BoundedTypeCache(this.#limits.maxTypeCacheFields);
     if ("setNoDelay" in socket) (socket as Deno.TcpConn).setNoDelay(true);
+  }
+
+  /** True once the owner has seen connection validation complete. */
+  get validated(): boolean {
+    return this.#validated;
+  }
+
+  /** Connection validation is complete: messages up to maxMessageBytes are accepted from now on. */
+  markValidated(): void {
+    this.#validated = true;
   }
 
   /** Reads messages until the peer closes or sends something malformed; then closes. */
   async run(): Promise<void> {
-    const timeoutMs = (this.opts.idleTimeout ?? 0) * 1000;
-    if (timeoutMs > 0) {
-      this.idleTimer = setInterval(() => {
-        const silentMs = performance.now() - this.lastReceived;
-        if (silentMs > timeoutMs) {
-          this.close(new Error(`nothing received for ${Math.round(silentMs / 1000)} s`));
-        }
-      }, Math.min(timeoutMs / 2, 5000));
-    }
+    const idleMs = (this.opts.idleTimeout ?? 0) * 1000;
+    const messageMs = this.#limits.messageTimeout * 1000;
+    this.idleTimer = setInterval(() => {
+      const now = performance.now();
+      const silentMs = now - this.lastReceived;
+      if (idleMs > 0 && silentMs > idleMs) {
+        this.close(new Error(`nothing received for ${Math.round(silentMs / 1000)} s`));
+      } else if (this.#messageSince !== null && now - this.#messageSince > messageMs) {
+        this.close(new PvaLimitError("messageTimeout", `message not complete after ${messageMs / 1000} s`));
+      }
+    }, Math.min(...[idleMs, messageMs].filter((ms) => ms > 0).map((ms) => ms / 2), 5000));
     let error: Error | undefined;
     try {
       await this.readLoop();
@@ -158,6 +180,8 @@ export class Connection {
         let off = 0;
         while (off < batch.length) off += await this.socket.write(off === 0 ? batch : batch.subarray(off));
         this.pendingBytes -= batch.length;
+        // A peer draining our replies is alive, though we are not reading its bytes meanwhile.
+        if (this.#readsPaused) this.lastReceived = performance.now();
         if (this.writeQueue.length === 0) { for (const w of this.drainWaiters.splice(0)) w(); }
       }
     } catch (e) {
@@ -200,6 +224,10 @@ export class Connection {
     const buf = new Uint8Array(READ_BUFFER);
     let start = 0;
     let end = 0;
+    const received = (n: number) => {
+      this.lastReceived = performance.now();
+      if (n > 0) this.#messageSince ??= this.lastReceived;
+    };
     // Reads until at least `n` bytes are buffered from `start`; false at end of stream.
     const fill = async (n: number): Promise<boolean> => {
       if (start + n > buf.length) {
@@ -211,17 +239,24 @@ export class Connection {
         const got = await this.socket.read(buf.subarray(end));
         if (got === null) return false;
         end += got;
-        this.lastReceived = performance.now();
+        received(got);
       }
       return true;
     };
     let segments: Uint8Array[] | null = null;
     let segmentCommand = -1;
+    let segmentBytes = 0;
     while (!this.closed) {
+      if (segments === null) {
+        this.#messageSince = null;
+        await this.#waitForPeerToRead();
+        if (end > start) this.#messageSince = performance.now();
+      }
       if (!await fill(HEADER_SIZE)) return;
+      const at = start;
       const h = readHeader(buf, start);
       if (isFromServer(h) !== (this.opts.role === "client")) {
-        throw new DecodeError(start, "message direction flag does not match the connection side");
+        throw new DecodeError(at, "message direction flag does not match the connection side");
       }
       this.peerVersion = h.version;
       start += HEADER_SIZE;
@@ -229,47 +264,47 @@ export class Connection {
         this.opts.onControl?.({ command: h.command, value: h.payloadSize, littleEndian: isLittleEndian(h) });
         continue;
       }
-      if (h.payloadSize > this.maxMessage) {
-        throw new DecodeError(
-          start - HEADER_SIZE,
-          `message of ${h.payloadSize} bytes exceeds ${this.maxMessage}`,
+      const seg = h.flags & Flag.SEGMENT_MASK;
+      if (seg === 0 && segments !== null) {
+        throw new DecodeError(at, "unsegmented message inside a segmented one");
+      }
+      if (
+        seg !== 0 &&
+        ((seg === Flag.SEGMENT_FIRST) !== (segments === null) || (segments && h.command !== segmentCommand))
+      ) {
+        throw new DecodeError(at, "segment out of sequence");
+      }
+      // Each middle segment must carry bytes: otherwise a peer could send them forever for free.
+      if (seg === Flag.SEGMENT_MIDDLE && h.payloadSize === 0) {
+        throw new DecodeError(at, "empty middle segment");
+      }
+      this.#checkSize(segmentBytes + h.payloadSize, seg !== 0);
+      if (segments !== null && segments.length >= this.#limits.maxSegments) {
+        throw new PvaLimitError(
+          "maxSegments",
+          `more than ${this.#limits.maxSegments} segments in one message`,
         );
       }
       let payload: Uint8Array;
       if (h.payloadSize >= DIRECT_READ && h.payloadSize > end - start) {
-        payload = new Uint8Array(h.payloadSize);
-        const have = end - start;
-        payload.set(buf.subarray(start, end));
+        const large = await this.#readLarge(h.payloadSize, buf.subarray(start, end), received);
+        if (large === null) return;
+        payload = large;
         start = end = 0;
-        for (let off = have; off < payload.length;) {
-          const got = await this.socket.read(payload.subarray(off));
-          if (got === null) return;
-          off += got;
-          this.lastReceived = performance.now();
-        }
       } else {
         if (!await fill(h.payloadSize)) return;
         payload = buf.slice(start, start + h.payloadSize);
         start += h.payloadSize;
       }
-      const seg = h.flags & Flag.SEGMENT_MASK;
       if (seg !== 0) {
-        if (
-          (seg === Flag.SEGMENT_FIRST) !== (segments === null) || (segments && h.command !== segmentCommand)
-        ) {
-          throw new DecodeError(start, "segment out of sequence");
-        }
         segments ??= [];
         segmentCommand = h.command;
         segments.push(payload);
-        if (segments.reduce((n, s) => n + s.length, 0) > this.maxMessage) {
-          throw new DecodeError(start, `segmented message exceeds ${this.maxMessage} bytes`);
-        }
+        segmentBytes += payload.length;
         if (seg !== Flag.SEGMENT_LAST) continue;
         payload = concatBytes(segments);
         segments = null;
-      } else if (segments !== null) {
-        throw new DecodeError(start, "unsegmented message inside a segmented one");
+        segmentBytes = 0;
       }
       this.opts.onMessage({
         command: h.command,
@@ -277,6 +312,55 @@ export class Connection {
         littleEndian: isLittleEndian(h),
         payload,
       });
+    }
+  }
+
+  /** Refuses a message (or the segments so far) larger than the peer may send. */
+  #checkSize(bytes: number, segmented: boolean): void {
+    const limit = this.#validated ? "maxMessageBytes" : "maxUnvalidatedMessageBytes";
+    const max = this.#limits[limit];
+    if (bytes > max) {
+      throw new PvaLimitError(
+        limit,
+        `${segmented ? "segmented " : ""}message of ${bytes} bytes exceeds ${max}`,
+      );
+    }
+  }
+
+  /**
+   * Reads a payload of `size` bytes, `have` of which are buffered already, into a buffer of
+   * its own that grows fourfold as bytes arrive: a peer that declares a large message and
+   * stalls costs at most a few times what it has sent. Resolves to null at end of stream.
+   */
+  async #readLarge(
+    size: number,
+    have: Uint8Array,
+    received: (n: number) => void,
+  ): Promise<Uint8Array | null> {
+    let out = new Uint8Array(Math.min(size, Math.max(FIRST_GROWTH, have.length * 4)));
+    out.set(have);
+    let off = have.length;
+    while (off < size) {
+      // transfer() may grow the allocation in place; measured no slower than one exact allocation.
+      if (off === out.length) {
+        out = new Uint8Array(out.buffer.transfer(out.length * 8 >= size ? size : out.length * 4));
+      }
+      const got = await this.socket.read(out.subarray(off));
+      if (got === null) return null;
+      off += got;
+      received(got);
+    }
+    return out;
+  }
+
+  /** Back-pressure: while too many of our replies wait for the peer, read nothing more from it. */
+  async #waitForPeerToRead(): Promise<void> {
+    if (this.pendingBytes <= this.#limits.maxQueuedBytes) return;
+    this.#readsPaused = true;
+    try {
+      while (this.pendingBytes > this.#limits.maxQueuedBytes && !this.closed) await this.drained();
+    } finally {
+      this.#readsPaused = false;
     }
   }
 }

@@ -33,6 +33,106 @@ export const DEFAULT_LIMITS: Readonly<DecodeLimits> = {
 /** A per-connection, per-direction introspection cache: key → type. */
 export type TypeCache = Map<number, FieldDesc>;
 
+/** A {@link BoundedTypeCache} refused an entry. */
+export class TypeCacheFullError extends RangeError {
+  /**
+   * An error for one refused entry.
+   * @param message which entry and the limit
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "TypeCacheFullError";
+  }
+}
+
+/**
+ * A type cache holding at most `maxFields` field descriptions in all its entries, counting
+ * each member of each entry: a peer can define 65,536 keys, each a structure of 65,535
+ * members, and nothing else bounds what it makes us keep.
+ *
+ * @example
+ * ```ts
+ * import { BoundedTypeCache } from "./reader.ts";
+ * const cache = new BoundedTypeCache(2);
+ * cache.set(1, { kind: "scalar", type: "int32" });
+ * cache.fieldCount; // 1
+ * ```
+ */
+export class BoundedTypeCache extends Map<number, FieldDesc> {
+  /** Most field descriptions held. */
+  readonly maxFields: number;
+  #fields = 0;
+  #sizes = new Map<number, number>();
+
+  /**
+   * An empty cache.
+   * @param maxFields most field descriptions held across entries
+   */
+  constructor(maxFields: number) {
+    super();
+    this.maxFields = maxFields;
+  }
+
+  /** Field descriptions held now. */
+  get fieldCount(): number {
+    return this.#fields;
+  }
+
+  /**
+   * Stores `type` under `key`, replacing what was there.
+   * @throws {TypeCacheFullError} when the cache would hold more than `maxFields` descriptions
+   */
+  override set(key: number, type: FieldDesc): this {
+    const replaced = this.#sizes.get(key) ?? 0;
+    const room = this.maxFields - this.#fields + replaced;
+    const n = countFields(type, room + 1);
+    if (n > room) {
+      throw new TypeCacheFullError(
+        `type cache key ${key} would hold more than ${this.maxFields} field descriptions in all`,
+      );
+    }
+    this.#fields += n - replaced;
+    this.#sizes.set(key, n);
+    return super.set(key, type);
+  }
+
+  /** Removes one entry. */
+  override delete(key: number): boolean {
+    this.#fields -= this.#sizes.get(key) ?? 0;
+    this.#sizes.delete(key);
+    return super.delete(key);
+  }
+
+  /** Removes every entry. */
+  override clear(): void {
+    this.#fields = 0;
+    this.#sizes.clear();
+    super.clear();
+  }
+}
+
+/**
+ * Field descriptions in `type`, itself included, counted up to `stop`: types built from
+ * cache references share subtrees, so a naive count could run exponentially long. Every
+ * description waiting in `todo` counts at least one, so the walk ends once that reaches `stop`.
+ */
+function countFields(type: FieldDesc, stop: number): number {
+  let n = 0;
+  const todo: FieldDesc[] = [type];
+  while (todo.length > 0) {
+    const t = todo.pop()!;
+    n++;
+    const members = t.kind === "structure" || t.kind === "union"
+      ? t.fields.map((m) => m.type)
+      : t.kind === "structureArray" || t.kind === "unionArray"
+      ? [t.element]
+      : [];
+    if (n + todo.length + members.length >= stop) return stop;
+    todo.push(...members);
+  }
+  return n;
+}
+
 /** Options for a {@link Reader}. */
 export interface ReaderOptions {
   /** Size limits; defaults to {@link DEFAULT_LIMITS}. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Reader } from "./reader.ts";
+import { type Reader, TypeCacheFullError } from "./reader.ts";
 import type { Writer } from "./writer.ts";
 import { EncodeError } from "./errors.ts";
 import type { FieldDesc, Member, ScalarType, StructureDesc, UnionDesc } from "./types.ts";
@@ -118,7 +118,12 @@ export function readType(r: Reader): FieldDesc | null {
         r.fail(`type cache key ${key} defined by code 0x${next.toString(16)}`);
       }
       const t = readNonNullType(r, `type cache key ${key}`);
-      r.typeCache.set(key, t);
+      try {
+        r.typeCache.set(key, t);
+      } catch (e) {
+        if (e instanceof TypeCacheFullError) r.fail(e.message);
+        throw e;
+      }
       return t;
     }
   }

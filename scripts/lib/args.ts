@@ -22,7 +22,7 @@ export class UsageError extends Error {
 /** The subcommands. */
 export type CommandName = "get" | "put" | "monitor" | "info" | "rpc" | "list" | "serve";
 
-type OptionName = "timeout" | "json" | "request" | "count";
+type OptionName = "timeout" | "json" | "request" | "count" | "max-message-bytes";
 
 interface CommandSpec {
   args: string;
@@ -41,6 +41,11 @@ const OPTIONS: Record<OptionName, { short?: string; type: "string" | "boolean"; 
   timeout: { short: "w", type: "string", help: "-w, --timeout SEC   seconds to wait" },
   count: { short: "n", type: "string", help: "-n, --count N       stop after N updates" },
   json: { type: "boolean", help: "    --json          one JSON document per line" },
+  "max-message-bytes": {
+    type: "string",
+    help: "    --max-message-bytes N  largest message accepted from a validated client\n" +
+      "                        (default PVASTREAM_MAX_MESSAGE_BYTES, else 1 GiB; see docs/limits.md)",
+  },
 };
 
 const COMMANDS: Record<CommandName, CommandSpec> = {
@@ -81,7 +86,7 @@ const COMMANDS: Record<CommandName, CommandSpec> = {
   serve: {
     args: "FILE.yaml",
     about: "Hosts the PVs a YAML file describes until SIGINT/SIGTERM (see scripts/lib/yaml_pvs.ts).",
-    options: [],
+    options: ["max-message-bytes"],
     min: 1,
     max: 1,
   },
@@ -101,6 +106,8 @@ export interface CommandLine {
   request?: string;
   /** -n, when given. */
   count?: number;
+  /** --max-message-bytes (serve), when given. */
+  maxMessageBytes?: number;
 }
 
 /** A parsed command line: a subcommand to run, or help to print. */
@@ -191,6 +198,7 @@ export function parseCommandLine(argv: string[]): Invocation {
   }
   const timeout = values.timeout as string | undefined;
   const count = values.count as string | undefined;
+  const maxMessageBytes = values["max-message-bytes"] as string | undefined;
   return {
     command,
     args: parsed.positionals,
@@ -199,5 +207,8 @@ export function parseCommandLine(argv: string[]): Invocation {
     json: values.json === true,
     ...(request !== undefined ? { request } : {}),
     ...(count !== undefined ? { count: positiveNumber(command, "-n", count, true) } : {}),
+    ...(maxMessageBytes !== undefined
+      ? { maxMessageBytes: positiveNumber(command, "--max-message-bytes", maxMessageBytes, true) }
+      : {}),
   };
 }

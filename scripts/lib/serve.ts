@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { createLogger } from "../../protocol/log.ts";
 import { timeStampNow } from "../../protocol/nt/time.ts";
 import type { PvaConfig } from "../../protocol/pva/config.ts";
 import { type PutRequest, PvaServer, SharedPV } from "../../protocol/pva/server/mod.ts";
@@ -37,7 +38,8 @@ export function sharedPVs(specs: PvSpec[]): Map<string, SharedPV> {
 }
 
 /**
- * Serves the PVs of `file` until `stop` aborts; prints one line when ready.
+ * Serves the PVs of `file` until `stop` aborts; prints one line when ready. Limits come
+ * from `config.limits`; refused peers and failures are logged (warnings and up) on stderr.
  * @throws {PvFileError} when the file does not describe PVs
  */
 export async function serveFile(
@@ -47,7 +49,7 @@ export async function serveFile(
   stop: AbortSignal,
 ): Promise<number> {
   const pvs = sharedPVs(parsePvFile(await Deno.readTextFile(file), file));
-  const server = new PvaServer({ config });
+  const server = new PvaServer({ config, logger: createLogger({ name: "pva serve" }) });
   for (const [name, pv] of pvs) server.addPV(name, pv);
   await server.start();
   const udp = server.udpPort ? `, searches on UDP port ${server.udpPort}` : "";

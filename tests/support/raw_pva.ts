@@ -141,6 +141,7 @@ export class RawPvaClient {
         credentials: user === undefined ? null : caCredentials(user, host),
       }));
     raw.validation = readStatus(await raw.expect(Command.CONNECTION_VALIDATED, timeoutMs));
+    raw.conn.markValidated();
     return raw;
   }
 

@@ -104,6 +104,7 @@ export class ClientConn {
     this.wire = new Connection(socket, {
       role: "client",
       idleTimeout: opts.config.idleTimeout,
+      limits: opts.config.limits,
       onMessage: (m) => this.dispatch(m),
       onControl: (m) => {
         if (m.command === ControlCommand.SET_BYTE_ORDER) this.wire.littleEndian = m.littleEndian;
@@ -194,6 +195,7 @@ export class ClientConn {
         const status = readStatus(r);
         // Like pvxs, carry on without credentials when the server refuses them.
         if (status.type !== "ok") console.warn(`${this.key}: connection validation: ${status.message}`);
+        this.wire.markValidated();
         this.validated.resolve();
         return;
       }

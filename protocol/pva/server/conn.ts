@@ -11,6 +11,7 @@ import { writeType } from "../../pvdata/typedesc.ts";
 import { findField, sameType } from "../../pvdata/types.ts";
 import type { Writer } from "../../pvdata/writer.ts";
 import { Connection, type Message } from "../connection.ts";
+import type { PvaLimits } from "../limits.ts";
 import { encodeControl, encodeMessage } from "../frame.ts";
 import { Command, ControlCommand, Subcmd } from "../header.ts";
 import {
@@ -68,8 +69,8 @@ export interface ServerContext {
   tcpPort: number;
   /** Seconds of silence before the connection is dropped. */
   idleTimeout: number;
-  /** Largest message accepted. */
-  maxMessageBytes?: number;
+  /** What one client may cost us. */
+  limits: PvaLimits;
   /** Byte order of what we send (announced by SetByteOrder); little-endian by default. */
   littleEndian?: boolean;
 }
@@ -82,6 +83,18 @@ const OP_INITS: Record<number, OpInit> = {
   [Command.MONITOR]: initMonitor,
   [Command.RPC]: initRpc,
 };
+
+/**
+ * What a client may send before its CONNECTION_VALIDATION: nothing that creates state on
+ * our side. pvxs serves channels only on validated connections; a peer that skips the
+ * handshake is not a pvAccess client, so we close rather than ignore (ignoring would let
+ * it hold the connection and keep sending).
+ */
+const BEFORE_VALIDATION: ReadonlySet<number> = new Set([
+  Command.CONNECTION_VALIDATION,
+  Command.ECHO,
+  Command.SEARCH,
+]);
 
 interface OpenOp {
   sid: number;
@@ -110,7 +123,7 @@ export class ServerConnection implements OpLink {
     this.#port = remote.port;
     this.#conn = new Connection(socket, {
       role: "server",
-      maxMessageBytes: ctx.maxMessageBytes,
+      limits: ctx.limits,
       idleTimeout: ctx.idleTimeout,
       onMessage: (m) => this.#dispatch(m),
       onClose: (e) => {
@@ -230,7 +243,15 @@ export class ServerConnection implements OpLink {
     return this.#conn.send(encodeMessage(command, "server", this.#conn.littleEndian, body));
   }
 
+  /** The limits operations apply (monitor queues). */
+  get limits(): PvaLimits {
+    return this.#ctx.limits;
+  }
+
   #dispatch(m: Message): void {
+    if (!this.#conn.validated && !BEFORE_VALIDATION.has(m.command)) {
+      throw new DecodeError(0, `command 0x${m.command.toString(16)} before connection validation`);
+    }
     const r = new Reader(m.payload, m.littleEndian, { typeCache: this.#conn.rxTypes });
     switch (m.command) {
       case Command.CONNECTION_VALIDATION:
@@ -287,6 +308,8 @@ export class ServerConnection implements OpLink {
         host: typeof c.host === "string" && c.host !== "" ? c.host : this.#peer.host,
       };
     }
+    // Like pvxs, a refused method still leaves the connection usable (without credentials).
+    this.#conn.markValidated();
     this.#send(Command.CONNECTION_VALIDATED, (w) => writeStatus(w, status));
     this.#ctx.onValidated?.(this);
   }

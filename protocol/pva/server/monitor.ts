@@ -37,7 +37,8 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
   const pipelined = (subcmd & Subcmd.PIPELINE_ACK) !== 0;
   let window = pipelined ? r.u32() : 0;
   const opts = requestOptions(request);
-  const queueSize = Math.max(1, optionNumber(opts, "queueSize", 4));
+  // Capped: each queued entry may hold a whole posted value alive for a client that never reads.
+  const queueSize = Math.min(ch.link.limits.maxMonitorQueue, Math.max(1, optionNumber(opts, "queueSize", 4)));
   const pipeline = pipelined && optionBool(opts, "pipeline", false);
   const plugin = fieldOptions(request, "_");
   const distributor = plugin.distributor ?? plugin.pydistributor;

@@ -9,6 +9,7 @@ import type { Reader } from "../../pvdata/reader.ts";
 import { type Status, STATUS_OK } from "../../pvdata/status.ts";
 import { readTypedValue } from "../../pvdata/value.ts";
 import type { Writer } from "../../pvdata/writer.ts";
+import type { PvaLimits } from "../limits.ts";
 import type { Peer } from "../messages/handshake.ts";
 import type { ServerMessage } from "../messages/ops.ts";
 import type { AccessOp, SharedPV } from "./shared_pv.ts";
@@ -32,6 +33,8 @@ export interface OpLink {
   readonly littleEndian: boolean;
   /** Bytes queued on the socket and not yet written (for back-pressure). */
   readonly pendingBytes: number;
+  /** What the client may cost us (monitor queue sizes). */
+  readonly limits: PvaLimits;
   /** Sends an operation reply: ioid, subcmd, Status (where the form has one), then `body`. */
   reply(
     command: number,

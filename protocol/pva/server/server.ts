@@ -1,10 +1,15 @@
 /**
  * PvaServer: hosts SharedPVs over pvAccess. It listens on TCP (falling back to a free port
  * when the configured one is taken, and advertising the real one), answers UDP searches
- * (shared port, local forwarding) and sends beacons.
+ * (shared port, local forwarding) and sends beacons. Connections are admitted within
+ * `config.limits` (total and per address); a failing accept (out of file descriptors) is
+ * logged and retried with a back-off while the connections already held are served.
  * @module
  */
+import { defaultLogger, type Logger } from "../../log.ts";
 import { configFromEnv, type PvaConfig } from "../config.ts";
+import { PvaLimitError } from "../limits.ts";
+import { DecodeError } from "../../pvdata/errors.ts";
 import { BeaconEmitter, newGuid } from "./beacon.ts";
 import { SearchResponder } from "./discovery.ts";
 import { type PeerInfo, ServerConnection } from "./conn.ts";
@@ -34,12 +39,12 @@ export type PVSource = (name: string) => SharedPV | undefined | Promise<SharedPV
 
 /** Options of a {@link PvaServer}. */
 export interface PvaServerOptions {
-  /** Network settings; defaults to the EPICS_PVA* environment. */
+  /** Network settings and limits; defaults to the EPICS_PVA* and PVASTREAM_* environment. */
   config?: PvaConfig;
   /** Skip UDP search and beacons (TCP-only, e.g. behind a name server). */
   tcpOnly?: boolean;
-  /** Largest message accepted from a client, in bytes. */
-  maxMessageBytes?: number;
+  /** Where the server reports refused connections and peers it disconnects; {@link defaultLogger} by default. */
+  logger?: Logger;
   /** Byte order of our TCP messages; clients follow it. Little-endian by default. */
   byteOrder?: "little" | "big";
   /** Serves names that are not hosted with {@link PvaServer.addPV}. */
@@ -87,6 +92,11 @@ export class PvaServer {
   private responder: SearchResponder | null = null;
   private beacons: BeaconEmitter | null = null;
   private port = 0;
+  readonly #logger: Logger;
+  /** Connections held per peer IP address. */
+  readonly #perAddress = new Map<string, number>();
+  /** Accept back-off timers, cleared on close. */
+  readonly #backoffs = new Set<() => void>();
 
   /**
    * Creates a stopped server; call {@link PvaServer.start} to listen.
@@ -95,6 +105,7 @@ export class PvaServer {
   constructor(options: PvaServerOptions = {}) {
     this.options = options;
     this.config = options.config ?? configFromEnv();
+    this.#logger = options.logger ?? defaultLogger;
   }
 
   /** The TCP port actually listened on (0 before start). */
@@ -191,6 +202,7 @@ export class PvaServer {
     for (const l of this.listeners) l.close();
     this.listeners = [];
     for (const c of this.connections) c.close();
+    for (const wake of this.#backoffs) wake();
     this.responder?.close();
     this.beacons?.close();
     this.responder = this.beacons = null;
@@ -230,32 +242,101 @@ export class PvaServer {
     }
   }
 
-  /** Serves each accepted socket until the listener closes. */
+  /**
+   * Serves each accepted socket until the listener closes. Other accept errors (EMFILE when
+   * out of file descriptors) are logged and retried after a back-off growing to 1 s: the
+   * connections already held keep being served, and freed descriptors are used again.
+   */
   private async acceptLoop(listener: Deno.TcpListener): Promise<void> {
-    try {
-      for await (const socket of listener) {
-        const conn = new ServerConnection(socket, {
-          lookup: (name) => this.lookup(name),
-          claims: (name) => this.claims(name),
-          onValidated: (c) => {
-            if (this.validated.has(c)) return;
-            this.validated.add(c);
-            this.options.onConnect?.(c.describe());
-          },
-          guid: this.guid,
-          tcpPort: this.port,
-          idleTimeout: this.config.idleTimeout,
-          maxMessageBytes: this.options.maxMessageBytes,
-          littleEndian: this.options.byteOrder !== "big",
-        }, (c, e) => {
-          this.connections.delete(c);
-          if (this.validated.has(c)) this.options.onDisconnect?.(c.describe(), e);
+    let backoffMs = 0;
+    while (this.listeners.includes(listener)) {
+      let socket: Deno.TcpConn;
+      try {
+        socket = await listener.accept();
+      } catch (e) {
+        if (e instanceof Deno.errors.BadResource || !this.listeners.includes(listener)) return;
+        backoffMs = Math.min(Math.max(backoffMs * 2, 50), 1000);
+        this.#logger.error(`accept failed on TCP port ${this.port}, retrying in ${backoffMs} ms`, {
+          error: e instanceof Error ? e.message : String(e),
         });
-        this.connections.add(conn);
-        this.track(conn.run());
+        await this.#backoff(backoffMs);
+        continue;
       }
-    } catch (e) {
-      if (!(e instanceof Deno.errors.BadResource)) throw e;
+      backoffMs = 0;
+      try {
+        this.#admit(socket);
+      } catch (e) {
+        // A peer that resets at once can make socket options fail: lose that socket, not the loop.
+        this.#logger.info(`could not serve a new connection: ${e instanceof Error ? e.message : String(e)}`);
+        try {
+          socket.close();
+        } catch {
+          // Already closed.
+        }
+      }
     }
+  }
+
+  /** Waits `ms`, or less if the server closes meanwhile. */
+  #backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.#backoffs.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#backoffs.add(wake);
+    });
+  }
+
+  /** Serves `socket`, or closes it at once when the server or its address holds too many connections. */
+  #admit(socket: Deno.TcpConn): void {
+    const remote = socket.remoteAddr as Deno.NetAddr;
+    const peer = `${remote.hostname}:${remote.port}`;
+    const { maxConnections, maxConnectionsPerPeer } = this.config.limits;
+    const fromAddress = this.#perAddress.get(remote.hostname) ?? 0;
+    const refusal = this.connections.size >= maxConnections
+      ? new PvaLimitError("maxConnections", `the server holds ${this.connections.size} connections`)
+      : fromAddress >= maxConnectionsPerPeer
+      ? new PvaLimitError("maxConnectionsPerPeer", `${remote.hostname} holds ${fromAddress} connections`)
+      : null;
+    if (refusal) {
+      this.#logger.warn(`refused connection from ${peer}: ${refusal.message}`, { peer });
+      socket.close();
+      return;
+    }
+    const conn = new ServerConnection(socket, {
+      lookup: (name) => this.lookup(name),
+      claims: (name) => this.claims(name),
+      onValidated: (c) => {
+        if (this.validated.has(c)) return;
+        this.validated.add(c);
+        this.options.onConnect?.(c.describe());
+      },
+      guid: this.guid,
+      tcpPort: this.port,
+      idleTimeout: this.config.idleTimeout,
+      limits: this.config.limits,
+      littleEndian: this.options.byteOrder !== "big",
+    }, (c, e) => {
+      this.connections.delete(c);
+      const left = (this.#perAddress.get(remote.hostname) ?? 1) - 1;
+      if (left > 0) this.#perAddress.set(remote.hostname, left);
+      else this.#perAddress.delete(remote.hostname);
+      this.#logClose(peer, e);
+      if (this.validated.has(c)) this.options.onDisconnect?.(c.describe(), e);
+    });
+    this.#perAddress.set(remote.hostname, fromAddress + 1);
+    this.connections.add(conn);
+    this.track(conn.run());
+  }
+
+  /** Peers that broke a limit or the protocol are warnings; anything else is routine. */
+  #logClose(peer: string, error?: Error): void {
+    if (error === undefined) this.#logger.debug(`connection from ${peer} closed`, { peer });
+    else if (error instanceof PvaLimitError || error instanceof DecodeError) {
+      this.#logger.warn(`closed connection from ${peer}: ${error.message}`, { peer });
+    } else this.#logger.info(`connection from ${peer} closed: ${error.message}`, { peer });
   }
 }

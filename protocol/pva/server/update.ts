@@ -1,6 +1,7 @@
 /**
  * One posted change of a PV, encoded at most once per (field selection, byte order) and
- * shared by every subscriber that sees it the same way: post once, send to many.
+ * shared by every subscriber that sees it the same way: post once, send to many. At most
+ * {@link MAX_CACHED_BODIES} encodings are kept per update.
  * @module
  */
 import { BitSet } from "../../pvdata/bitset.ts";
@@ -15,6 +16,12 @@ export interface Selection {
   /** Stable text key of the mask, used to share encodings. */
   key: string;
 }
+
+/**
+ * Most encodings one update keeps. Every GET with a new field selection would otherwise add
+ * one until the next post; beyond this, the oldest is dropped (and encoded again if asked).
+ */
+export const MAX_CACHED_BODIES = 64;
 
 /** The selection of every field. */
 export const SELECT_ALL: Selection = { mask: null, key: "*" };
@@ -57,6 +64,7 @@ export class Update {
       const w = new Writer(littleEndian);
       writeChanged(w, this.type, this.value, this.bitsFor(selection, full));
       chunks = w.chunks();
+      if (this.bodies.size >= MAX_CACHED_BODIES) this.bodies.delete(this.bodies.keys().next().value!);
       this.bodies.set(key, chunks);
     }
     return chunks;

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { loopbackConfig, type PvaConfig } from "../../../protocol/pva/config.ts";
+import { loopbackConfig, type PvaConfigOverrides } from "../../../protocol/pva/config.ts";
 import { PvaClient } from "../../../protocol/pva/client/mod.ts";
 import {
   PvaServer,
@@ -49,7 +49,7 @@ export interface TestServer extends Disposable {
  */
 export async function startServer(
   pvs: Record<string, SharedPV>,
-  opts: { config?: Partial<PvaConfig>; server?: Omit<PvaServerOptions, "config"> } = {},
+  opts: { config?: PvaConfigOverrides; server?: Omit<PvaServerOptions, "config"> } = {},
 ): Promise<TestServer> {
   const server = new PvaServer({ config: loopbackConfig(opts.config), tcpOnly: true, ...opts.server });
   for (const [name, pv] of Object.entries(pvs)) server.addPV(name, pv);

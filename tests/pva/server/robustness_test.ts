@@ -93,7 +93,7 @@ const MALFORMED: [string, (raw: RawPvaClient) => Promise<unknown>][] = [
 
 Deno.test("malformed input closes that connection only; other clients and new connections carry on", async () => {
   const counter = counterPv();
-  using s = await startServer({ [PV]: counter }, { server: { maxMessageBytes: 64 * 1024 } });
+  using s = await startServer({ [PV]: counter }, { config: { limits: { maxMessageBytes: 64 * 1024 } } });
   const client = clientOf(s.server);
   try {
     const sub = client.monitor(PV);
