@@ -44,8 +44,10 @@ export function decodeDbr(
 ): CaValue {
   const layout = dbrLayout(type);
   if (layout === undefined) throw new DecodeError(0, `unknown DBR type ${type}`);
+  // One string may come shorter than its 40-byte field: CA clients write DBR_STRING so.
+  const shortString = layout.element === 0 && count === 1 && payload.length > layout.valueOffset;
   const need = layout.valueOffset + count * layout.elementSize;
-  if (payload.length < need) {
+  if (payload.length < need && !shortString) {
     throw new DecodeError(
       0,
       `DBR type ${type} with ${count} elements needs ${need} bytes, payload has ${payload.length}`,
@@ -121,7 +123,7 @@ function readNumber(element: DbrElement, v: DataView, at: number): number {
 }
 
 function readString(v: DataView, at: number, size: number): string {
-  return readNulTerminated(new Uint8Array(v.buffer, v.byteOffset + at, size));
+  return readNulTerminated(new Uint8Array(v.buffer, v.byteOffset + at, Math.min(size, v.byteLength - at)));
 }
 
 /** The fields GR and CTRL forms put between the alarm and the values. */
