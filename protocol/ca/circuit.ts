@@ -55,8 +55,12 @@ export interface CircuitOptions {
 /** Room for the DBR fields in front of the largest array (a CTRL_ENUM's are the longest). */
 const DBR_HEAD_ROOM = 512;
 const READ_BUFFER = 64 * 1024;
-/** Seconds an ECHO may go unanswered before the circuit is given up. */
-const ECHO_TIMEOUT_S = 5;
+/**
+ * Seconds an ECHO or a CREATE_CHAN may go unanswered before the circuit is given up. RSRV
+ * answers both at once; a circuit that does not is dead, or out of step after a corrupted
+ * length field, which no later byte can reveal.
+ */
+const REPLY_TIMEOUT_S = 5;
 
 /**
  * One TCP circuit to a CA server.
@@ -82,6 +86,8 @@ export class CaCircuit {
   #writing: Promise<void> = Promise.resolve();
   #lastReceived = performance.now();
   #echoSentAt: number | null = null;
+  /** performance.now() at which each unanswered CREATE_CHAN went out, by cid. */
+  #creating = new Map<number, number>();
   #timer: ReturnType<typeof setInterval>;
 
   private constructor(socket: Deno.TcpConn, host: string, port: number, opts: CircuitOptions) {
@@ -123,11 +129,13 @@ export class CaCircuit {
   addChannel(cid: number, name: string, channel: CircuitChannel): void {
     if (this.#closed) return channel.lost("circuit closed");
     this.#channels.set(cid, channel);
+    this.#creating.set(cid, performance.now());
     this.send(createChannelMessage(cid, name));
   }
 
   /** Forgets a channel; with the server's `sid`, tells the server too (CLEAR_CHANNEL). */
   removeChannel(cid: number, sid?: number): void {
+    this.#creating.delete(cid);
     if (!this.#channels.delete(cid)) return;
     if (sid !== undefined) this.send(clearChannelMessage(sid, cid));
   }
@@ -244,8 +252,10 @@ export class CaCircuit {
       case CaCommand.ACCESS_RIGHTS:
         return this.#channels.get(h.parameter1)?.rightsChanged(h.parameter2);
       case CaCommand.CREATE_CHAN:
+        this.#creating.delete(h.parameter1);
         return this.#channels.get(h.parameter1)?.created(h.parameter2, h.dataType, h.dataCount);
       case CaCommand.CREATE_CH_FAIL: {
+        this.#creating.delete(h.parameter1);
         const ch = this.#channels.get(h.parameter1);
         this.#channels.delete(h.parameter1);
         return ch?.createFailed("the server refused to create the channel");
@@ -269,6 +279,7 @@ export class CaCircuit {
   #onError(report: ErrorReport): void {
     const r = report.request;
     if (r.command === CaCommand.CREATE_CHAN) {
+      this.#creating.delete(r.parameter1);
       const ch = this.#channels.get(r.parameter1);
       this.#channels.delete(r.parameter1);
       return ch?.createFailed(report.message || `status ${report.status}`);
@@ -283,11 +294,14 @@ export class CaCircuit {
     });
   }
 
-  /** After a quiet spell, ECHO; no answer within a few seconds closes the circuit. */
+  /** After a quiet spell, ECHO; no answer to it or to a CREATE_CHAN in time closes the circuit. */
   #checkAlive(): void {
     const now = performance.now();
-    if (this.#echoSentAt !== null) {
-      if (now - this.#echoSentAt > ECHO_TIMEOUT_S * 1000) this.close("no answer to ECHO");
+    const oldestCreate = Math.min(...this.#creating.values());
+    if (now - oldestCreate > REPLY_TIMEOUT_S * 1000) {
+      this.close(`no answer to CREATE_CHAN within ${REPLY_TIMEOUT_S} s`);
+    } else if (this.#echoSentAt !== null) {
+      if (now - this.#echoSentAt > REPLY_TIMEOUT_S * 1000) this.close("no answer to ECHO");
     } else if (now - this.#lastReceived > this.#opts.config.connectionTimeout * 1000) {
       this.#echoSentAt = now;
       this.send(echoMessage());
