@@ -80,8 +80,11 @@ export const LAST_DBR_TYPE = 34;
 
 /** The layout of one DBR type. */
 export interface DbrLayout {
+  /** The DBR type number. */
   type: number;
+  /** What it carries besides the values. */
   form: DbrForm;
+  /** Its element type. */
   element: DbrElement;
   /** Offset of the first value. */
   valueOffset: number;
@@ -143,20 +146,27 @@ export type CaValueData =
 
 /** Alarm of STS and later forms: CA's alarm condition (status) and severity (0..3). */
 export interface CaAlarm {
+  /** 0 none, 1 minor, 2 major, 3 invalid. */
   severity: number;
+  /** The alarm condition (epicsAlarmCondition: 0 none, 17 UDF, ...). */
   status: number;
 }
 
 /** Timestamp of TIME forms, converted to the POSIX epoch like pvAccess's time_t. */
 export interface CaTimeStamp {
+  /** Seconds since 1970-01-01 UTC (the EPICS seconds plus {@link EPICS_EPOCH_OFFSET}). */
   secondsPastEpoch: number;
+  /** Nanoseconds within the second. */
   nanoseconds: number;
 }
 
 /** Display limits, units and precision (GR and CTRL forms of numbers). */
 export interface CaDisplay {
+  /** Lower display limit (LOPR). */
   limitLow: number;
+  /** Upper display limit (HOPR). */
   limitHigh: number;
+  /** Engineering units (EGU). */
   units: string;
   /** Digits after the decimal point (FLOAT and DOUBLE only). */
   precision?: number;
@@ -164,15 +174,21 @@ export interface CaDisplay {
 
 /** Alarm and warning limits (GR and CTRL forms of numbers). */
 export interface CaValueAlarm {
+  /** LOLO; NaN while its severity is none (EPICS 7). */
   lowAlarmLimit: number;
+  /** LOW. */
   lowWarningLimit: number;
+  /** HIGH. */
   highWarningLimit: number;
+  /** HIHI. */
   highAlarmLimit: number;
 }
 
 /** Drive limits (CTRL forms of numbers). */
 export interface CaControl {
+  /** Lower drive limit (DRVL). */
   limitLow: number;
+  /** Upper drive limit (DRVH). */
   limitHigh: number;
 }
 
@@ -182,11 +198,17 @@ export interface CaValue {
   dbrType: number;
   /** Number of elements. */
   count: number;
+  /** A number or string for one element of a scalar channel, else an array. */
   value: CaValueData;
+  /** STS and later forms. */
   alarm?: CaAlarm;
+  /** TIME forms. */
   timeStamp?: CaTimeStamp;
+  /** GR and CTRL forms of numbers. */
   display?: CaDisplay;
+  /** GR and CTRL forms of numbers. */
   valueAlarm?: CaValueAlarm;
+  /** CTRL forms of numbers. */
   control?: CaControl;
   /** The state strings of an enum (GR and CTRL forms). */
   choices?: string[];

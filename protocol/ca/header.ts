@@ -57,12 +57,17 @@ export const ECA_NORMAL = 1;
 
 /** A decoded header; the meaning of the four numbers depends on the command. */
 export interface CaHeader {
+  /** A {@link CaCommand} code. */
   command: number;
   /** Payload length in bytes (a multiple of 8 from conforming peers). */
   payloadSize: number;
+  /** Usually a DBR type; the server port in a search reply, the priority in VERSION. */
   dataType: number;
+  /** Usually an element count; the minor version in VERSION and SEARCH. */
   dataCount: number;
+  /** Usually the channel id (cid or sid) or a status code. */
   parameter1: number;
+  /** Usually the operation id (ioid, subscription id) or the channel id. */
   parameter2: number;
 }
 
