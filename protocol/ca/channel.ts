@@ -9,8 +9,8 @@ import { CaError } from "./errors.ts";
 
 /** What a channel needs from its client. */
 export interface ChannelContext {
-  /** Starts (or restarts) searching for the channel. */
-  search(ch: CaChannel): void;
+  /** Starts (or restarts) searching for the channel, the first search after `delayMs` (default soon). */
+  search(ch: CaChannel, delayMs?: number): void;
   /** Stops searching for it. */
   unsearch(ch: CaChannel): void;
   /** The shared circuit to a server. */
@@ -24,6 +24,12 @@ export interface ChannelListener {
   connected(ch: CaChannel): void;
   disconnected(reason: string): void;
 }
+
+/**
+ * Delay before searching again for a channel that its server refused, or whose server could
+ * not be reached: the search would find the same server at once and fail again.
+ */
+const REFUSED_RETRY_MS = 1000;
 
 /** Where a channel is in its life. */
 export type CaChannelState = "searching" | "connecting" | "connected" | "closed";
@@ -121,7 +127,7 @@ export class CaChannel implements CircuitChannel {
       if (this.#state !== "connecting") return;
       this.#circuit = circuit;
       circuit.addChannel(this.cid, this.name, this);
-    }, () => this.#searchAgain());
+    }, () => this.#searchAgain(REFUSED_RETRY_MS));
   }
 
   /** CircuitChannel: the server created the channel. */
@@ -137,7 +143,7 @@ export class CaChannel implements CircuitChannel {
 
   /** CircuitChannel: the server refused it; search again (another server may have it). */
   createFailed(_reason: string): void {
-    this.#searchAgain();
+    this.#searchAgain(REFUSED_RETRY_MS);
   }
 
   /** CircuitChannel: new access rights. */
@@ -164,11 +170,11 @@ export class CaChannel implements CircuitChannel {
     for (const w of this.#waiters.splice(0)) w();
   }
 
-  #searchAgain(): void {
+  #searchAgain(delayMs?: number): void {
     if (this.#state === "closed") return;
     this.#circuit?.removeChannel(this.cid);
     this.#circuit = null;
     this.#state = "searching";
-    this.#ctx.search(this);
+    this.#ctx.search(this, delayMs);
   }
 }

@@ -57,7 +57,7 @@ export class CaClient {
     },
   };
   #context: ChannelContext = {
-    search: (ch) => this.#discoverer.add(ch.cid, ch.name),
+    search: (ch, delayMs) => this.#discoverer.add(ch.cid, ch.name, delayMs),
     unsearch: (ch) => this.#discoverer.remove(ch.cid),
     connect: (host, port) => this.#connect(host, port),
     forget: (ch) => {

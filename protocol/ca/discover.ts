@@ -20,7 +20,7 @@ export interface FoundChannel {
   port: number;
 }
 
-/** Delay before a new channel's first search, so channels created together share a datagram. */
+/** Default delay before a channel's first search. */
 const FIRST_SEARCH_MS = 10;
 /** The retry delay starts here and doubles up to {@link MAX_RETRY_MS}. */
 const FIRST_RETRY_MS = 100;
@@ -79,11 +79,14 @@ export class CaDiscoverer {
     this.#receive();
   }
 
-  /** Starts searching for a channel (first search in about 10 ms, sooner retries after a loss). */
-  add(cid: number, name: string): void {
+  /**
+   * Starts searching for a channel: the first search after `delayMs` (default about 10 ms, so
+   * that channels created together share a datagram), then retries 0.1 s, 0.2 s ... 5 s apart.
+   */
+  add(cid: number, name: string, delayMs: number = FIRST_SEARCH_MS): void {
     if (this.#closed) return;
-    this.#pending.set(cid, { cid, name, attempts: 0, due: performance.now() + FIRST_SEARCH_MS });
-    this.#schedule(FIRST_SEARCH_MS);
+    this.#pending.set(cid, { cid, name, attempts: 0, due: performance.now() + delayMs });
+    this.#schedule(delayMs);
   }
 
   /** Stops searching for a channel. */

@@ -37,7 +37,8 @@ export async function caGet(pool: ChannelPool, name: string, opts: CaGetOptions 
 }
 
 function read(ch: CaChannel, form: CaRequestForm, signal: AbortSignal): Promise<CaValue> {
-  const circuit = ch.circuit!;
+  const circuit = ch.circuit;
+  if (circuit === null) return Promise.reject(new CaDisconnectedError(`get ${ch.name}: channel lost`));
   return new Promise<CaValue>((resolve, reject) => {
     const finish = (settle: () => void) => {
       circuit.removeOp(ioid);

@@ -152,6 +152,8 @@ export class CaSubscription implements AsyncIterableIterator<CaMonitorEvent> {
   }
 
   #disconnected(reason: string): void {
+    // The server dropped the channel, or the circuit: nothing to cancel there.
+    this.#op?.detach();
     this.#op = null;
     if (!this.#ended) this.#push({ kind: "disconnected", reason });
   }
@@ -223,6 +225,11 @@ class EventOp {
       },
     });
     this.#circuit.send(eventAddMessage(ch.sid, this.#subid, opts.type, opts.count, opts.mask));
+  }
+
+  /** Forgets the subscription without telling the server, which no longer has it. */
+  detach(): void {
+    this.#circuit.removeOp(this.#subid);
   }
 
   /** Cancels the subscription on the server. */

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import assert from "node:assert/strict";
 import { CaClient } from "../../protocol/ca/client.ts";
 import { caLoopbackConfig } from "../../protocol/ca/config.ts";
-import { CaError } from "../../protocol/ca/errors.ts";
+import { CaError, CaTimeoutError } from "../../protocol/ca/errors.ts";
 import { CaCommand, encodeMessage } from "../../protocol/ca/header.ts";
 import type { CaMonitorEvent, CaSubscription } from "../../protocol/ca/monitor.ts";
 import { createLogger } from "../../protocol/log.ts";
@@ -73,9 +73,10 @@ const MALFORMED: { name: string; bytes: (req: ValueRequest) => Uint8Array }[] = 
 for (const bad of MALFORMED) {
   Deno.test(`ca robustness: ${bad.name} closes only its circuit`, async () => {
     let sabotage = false;
-    await using good = new FakeCaServer(["good:x"]);
-    await using evil = new FakeCaServer(["evil:x"], (req) => {
-      void req.send(sabotage ? bad.bytes(req) : timeDoubleReply(req, 1.5));
+    await using good = new FakeCaServer({ names: ["good:x"] });
+    await using evil = new FakeCaServer({
+      names: ["evil:x"],
+      onRequest: (req) => void req.send(sabotage ? bad.bytes(req) : timeDoubleReply(req, 1.5)),
     });
     const log: string[] = [];
     const client = clientFor([good, evil], log);
@@ -110,17 +111,20 @@ for (const bad of MALFORMED) {
 }
 
 Deno.test("ca robustness: a declared payload over the limit closes the circuit before it arrives", async () => {
-  await using server = new FakeCaServer(["big:x"], (req) => {
-    // The extended header of a 100 MB reply, and nothing after it.
-    const h = encodeMessage({
-      command: req.command,
-      dataType: 20,
-      dataCount: 12_500_000,
-      parameter1: 1,
-      parameter2: req.ioid,
-    });
-    new DataView(h.buffer).setUint32(16, 100_000_016);
-    void req.send(h);
+  await using server = new FakeCaServer({
+    names: ["big:x"],
+    onRequest: (req) => {
+      // The extended header of a 100 MB reply, and nothing after it.
+      const h = encodeMessage({
+        command: req.command,
+        dataType: 20,
+        dataCount: 12_500_000,
+        parameter1: 1,
+        parameter2: req.ioid,
+      });
+      new DataView(h.buffer).setUint32(16, 100_000_016);
+      void req.send(h);
+    },
   });
   const client = clientFor([server]);
   try {
@@ -138,10 +142,10 @@ Deno.test("ca robustness: a declared payload over the limit closes the circuit b
 
 Deno.test("ca robustness: randomly corrupted replies end in a value or a closed circuit", async () => {
   let corrupt: (bytes: Uint8Array) => Uint8Array = (b) => b;
-  await using server = new FakeCaServer(
-    ["fuzz:x"],
-    (req) => void req.send(corrupt(timeDoubleReply(req, 3.25))),
-  );
+  await using server = new FakeCaServer({
+    names: ["fuzz:x"],
+    onRequest: (req) => void req.send(corrupt(timeDoubleReply(req, 3.25))),
+  });
   const client = clientFor([server]);
   try {
     await fc.assert(
@@ -167,6 +171,35 @@ Deno.test("ca robustness: randomly corrupted replies end in a value or a closed 
     // closed once its CREATE_CHAN goes unanswered for 5 s.
     corrupt = (b) => b;
     assert.equal((await client.get("fuzz:x", { timeout: 9000 })).value, 3.25);
+  } finally {
+    client.close();
+  }
+});
+
+Deno.test("ca robustness: a channel the server drops comes back on the same circuit", async () => {
+  await using server = new FakeCaServer({ names: ["drop:x"] });
+  const client = clientFor([server]);
+  try {
+    const sub = client.monitor("drop:x");
+    await nextOf(sub, "data");
+    await server.dropChannel(server.subscriptions[0]);
+    assert.match((await nextOf(sub, "disconnected") as { reason: string }).reason, /dropped/);
+    await nextOf(sub, "connected");
+    await nextOf(sub, "data");
+    assert.equal(server.accepted, 1);
+    assert.equal(server.createRequests.get("drop:x"), 2);
+  } finally {
+    client.close();
+  }
+});
+
+Deno.test("ca robustness: a refused channel is retried about once a second, not in a loop", async () => {
+  await using server = new FakeCaServer({ names: ["no:x"], refuse: ["no:x"] });
+  const client = clientFor([server]);
+  try {
+    await assert.rejects(client.get("no:x", { timeout: 1500 }), CaTimeoutError);
+    const tries = server.createRequests.get("no:x") ?? 0;
+    assert.ok(tries >= 1 && tries <= 3, `${tries} CREATE_CHAN requests in 1.5 s`);
   } finally {
     client.close();
   }

@@ -22,6 +22,8 @@ import {
 export interface ValueRequest {
   command: number;
   name: string;
+  /** The server's id of the channel. */
+  sid: number;
   ioid: number;
   /** Sends bytes on this circuit. */
   send(bytes: Uint8Array): Promise<void>;
@@ -45,10 +47,17 @@ export function timeDoubleReply(req: Pick<ValueRequest, "command" | "ioid">, val
   }, payload);
 }
 
-/**
- * A fake server hosting `names`. `onRequest` answers each READ_NOTIFY and EVENT_ADD (default:
- * one TIME_DOUBLE reply of 1.5). Close with `await using` or `close()`.
- */
+/** What a {@link FakeCaServer} hosts and how it answers. */
+export interface FakeCaServerOptions {
+  /** The channel names it answers searches for. */
+  names: string[];
+  /** Of those, the names whose CREATE_CHAN it refuses (CREATE_CH_FAIL). */
+  refuse?: string[];
+  /** Answers a read or subscription (default: one TIME_DOUBLE reply of 1.5). */
+  onRequest?: (req: ValueRequest) => void;
+}
+
+/** A fake server; close it with `await using` or `close()`. */
 export class FakeCaServer implements AsyncDisposable {
   /** UDP port searches go to. */
   readonly searchPort: number;
@@ -60,8 +69,11 @@ export class FakeCaServer implements AsyncDisposable {
   closedByClient = 0;
   /** The live subscriptions (EVENT_ADD) of every circuit. */
   readonly subscriptions: ValueRequest[] = [];
+  /** CREATE_CHAN requests received, by name. */
+  readonly createRequests = new Map<string, number>();
 
   #names: Set<string>;
+  #refuse: Set<string>;
   #onRequest: (req: ValueRequest) => void;
   #udp: Deno.DatagramConn;
   #tcp: Deno.TcpListener;
@@ -70,12 +82,12 @@ export class FakeCaServer implements AsyncDisposable {
 
   /**
    * Starts serving on 127.0.0.1.
-   * @param names the channel names it answers for
-   * @param onRequest answers a read or subscription
+   * @param opts names, refused names, how to answer
    */
-  constructor(names: string[], onRequest?: (req: ValueRequest) => void) {
-    this.#names = new Set(names);
-    this.#onRequest = onRequest ?? ((req) => void req.send(timeDoubleReply(req, 1.5)));
+  constructor(opts: FakeCaServerOptions) {
+    this.#names = new Set(opts.names);
+    this.#refuse = new Set(opts.refuse ?? []);
+    this.#onRequest = opts.onRequest ?? ((req) => void req.send(timeDoubleReply(req, 1.5)));
     this.#udp = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
     this.#tcp = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     this.searchPort = (this.#udp.addr as Deno.NetAddr).port;
@@ -89,6 +101,13 @@ export class FakeCaServer implements AsyncDisposable {
     this.#tcp.close();
     for (const c of this.#conns) c.close();
     await Promise.allSettled(this.#tasks);
+  }
+
+  /** Tells the client that the channel of `req` is gone (SERVER_DISCONN), as an IOC deleting a PV does. */
+  dropChannel(req: ValueRequest): Promise<void> {
+    return req.send(
+      encodeMessage({ ...NONE, command: CaCommand.SERVER_DISCONN, parameter1: req.sid - SID_BASE }),
+    );
   }
 
   /** Closes the server. */
@@ -160,8 +179,16 @@ export class FakeCaServer implements AsyncDisposable {
         if (h.command === CaCommand.VERSION) {
           await send(encodeMessage({ ...NONE, command: CaCommand.VERSION, dataCount: CA_MINOR_VERSION }));
         } else if (h.command === CaCommand.CREATE_CHAN) {
-          const sid = 100 + h.parameter1;
-          names.set(sid, readNulTerminated(payload));
+          const name = readNulTerminated(payload);
+          this.createRequests.set(name, (this.createRequests.get(name) ?? 0) + 1);
+          if (this.#refuse.has(name)) {
+            await send(
+              encodeMessage({ ...NONE, command: CaCommand.CREATE_CH_FAIL, parameter1: h.parameter1 }),
+            );
+            continue;
+          }
+          const sid = SID_BASE + h.parameter1;
+          names.set(sid, name);
           await send(
             encodeMessage({
               ...NONE,
@@ -178,7 +205,8 @@ export class FakeCaServer implements AsyncDisposable {
             parameter2: sid,
           }));
         } else if (h.command === CaCommand.READ_NOTIFY || h.command === CaCommand.EVENT_ADD) {
-          const req = { command: h.command, name: names.get(h.parameter1) ?? "", ioid: h.parameter2, send };
+          const name = names.get(h.parameter1) ?? "";
+          const req = { command: h.command, name, sid: h.parameter1, ioid: h.parameter2, send };
           if (h.command === CaCommand.EVENT_ADD) this.subscriptions.push(req);
           this.#onRequest(req);
         }
@@ -195,6 +223,8 @@ export class FakeCaServer implements AsyncDisposable {
 }
 
 const NONE = { dataType: 0, dataCount: 0, parameter1: 0, parameter2: 0 };
+/** Server channel ids are the client's plus this. */
+const SID_BASE = 100;
 
 /** The whole messages at the start of `bytes`, with where each ends. */
 function messages(bytes: Uint8Array): { header: CaHeader; payload: Uint8Array; end: number }[] {
