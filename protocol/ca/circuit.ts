@@ -186,7 +186,10 @@ export class CaCircuit {
       if (e instanceof DecodeError) {
         reason = `malformed message from ${this.host}:${this.port}: ${e.message}`;
         this.#opts.logger.warn("ca circuit closed", { peer: `${this.host}:${this.port}`, error: e.message });
-      } else if (!this.#closed) reason = `read failed: ${(e as Error).message}`;
+      } else if (!this.#closed) {
+        reason = `read failed: ${(e as Error).message}`;
+        this.#opts.logger.error("ca circuit failed", { peer: `${this.host}:${this.port}`, error: e });
+      }
     }
     this.close(reason);
   }

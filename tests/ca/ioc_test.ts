@@ -4,14 +4,12 @@
  * are compared with the IOC's own view of each record (its `get` command).
  */
 import assert from "node:assert/strict";
-import { CaClient } from "../../protocol/ca/client.ts";
-import { caLoopbackConfig } from "../../protocol/ca/config.ts";
 import { dbrLayout, DbrType } from "../../protocol/ca/dbr.ts";
 import { CaTimeoutError } from "../../protocol/ca/errors.ts";
-import type { CaMonitorEvent, CaSubscription } from "../../protocol/ca/monitor.ts";
-import { silentLogger } from "../../protocol/log.ts";
+import type { CaMonitorEvent } from "../../protocol/ca/monitor.ts";
 import { freePorts, type PeerProcess, requirePeers, startPython } from "../interop/peers.ts";
 import { nextEvent } from "../support/monitor_events.ts";
+import { expectEvent, loopbackClient } from "./helpers.ts";
 
 const ignore = !requirePeers("CA client against pvapy's CaIoc");
 const PREFIX = "ca:test:";
@@ -44,13 +42,6 @@ function startIoc(ports: { port: number; repeater: number }): Promise<PeerProces
   return startPython("ca_ioc.py", [], { env: caEnv(ports.port, ports.repeater), timeoutMs: 20_000 });
 }
 
-function clientFor(port: number): CaClient {
-  return new CaClient({
-    config: caLoopbackConfig({ addrList: [`127.0.0.1:${port}`] }),
-    logger: silentLogger,
-  });
-}
-
 /** The IOC's own value of a record. */
 async function iocValue(ioc: PeerProcess, name: string): Promise<unknown> {
   const reply = await ioc.send(`get ${PREFIX}${name}`) as { reply?: unknown; error?: string };
@@ -61,19 +52,6 @@ async function iocValue(ioc: PeerProcess, name: string): Promise<unknown> {
 async function iocPut(ioc: PeerProcess, name: string, value: unknown): Promise<void> {
   const reply = await ioc.send(`put ${PREFIX}${name} ${JSON.stringify(value)}`) as { error?: string };
   assert.equal(reply.error, undefined);
-}
-
-/** The next event of the kind asked for, failing on any other kind but "connected". */
-async function expectEvent<K extends CaMonitorEvent["kind"]>(
-  sub: CaSubscription,
-  kind: K,
-  ms = 8000,
-): Promise<Extract<CaMonitorEvent, { kind: K }>> {
-  for (;;) {
-    const ev = await nextEvent<CaMonitorEvent>(sub, ms);
-    if (ev.kind === kind) return ev as Extract<CaMonitorEvent, { kind: K }>;
-    if (ev.kind !== "connected") throw new Error(`${sub.name}: expected ${kind}, got ${Deno.inspect(ev)}`);
-  }
 }
 
 /** Typed array class and element conversion of each waveform's FTVL. */
@@ -88,7 +66,7 @@ const WAVEFORMS = {
 Deno.test({ name: "ca ioc: get as DBR_TIME of every record kind matches the IOC", ignore }, async () => {
   const ports = iocPorts();
   await using ioc = await startIoc(ports);
-  const client = clientFor(ports.port);
+  const client = loopbackClient([ports.port]);
   try {
     const now = Date.now() / 1000;
     for (const name of ["ai", "ao", "longin", "stringin", "mbbi"]) {
@@ -117,7 +95,7 @@ Deno.test({ name: "ca ioc: get as DBR_TIME of every record kind matches the IOC"
 Deno.test({ name: "ca ioc: native, STS and CTRL forms carry what they should", ignore }, async () => {
   const ports = iocPorts();
   await using ioc = await startIoc(ports);
-  const client = clientFor(ports.port);
+  const client = loopbackClient([ports.port]);
   try {
     const native = await client.get(PREFIX + "ai", { type: "native" });
     assert.equal(native.dbrType, DbrType.DOUBLE);
@@ -149,7 +127,7 @@ Deno.test({ name: "ca ioc: native, STS and CTRL forms carry what they should", i
 Deno.test({ name: "ca ioc: puts on the IOC reach our monitors", ignore }, async () => {
   const ports = iocPorts();
   await using ioc = await startIoc(ports);
-  const client = clientFor(ports.port);
+  const client = loopbackClient([ports.port]);
   try {
     const ao = client.monitor(PREFIX + "ao");
     const wf = client.monitor(PREFIX + "wf:short");
@@ -178,7 +156,7 @@ Deno.test({ name: "ca ioc: puts on the IOC reach our monitors", ignore }, async 
 
 Deno.test({ name: "ca ioc: after a server restart the monitor reconnects and resumes", ignore }, async () => {
   const ports = iocPorts();
-  const client = clientFor(ports.port);
+  const client = loopbackClient([ports.port]);
   let ioc = await startIoc(ports);
   try {
     const sub = client.monitor(PREFIX + "longin");

@@ -5,39 +5,12 @@
  */
 import fc from "fast-check";
 import assert from "node:assert/strict";
-import { CaClient } from "../../protocol/ca/client.ts";
-import { caLoopbackConfig } from "../../protocol/ca/config.ts";
-import { CaError, CaTimeoutError } from "../../protocol/ca/errors.ts";
+import { CaError } from "../../protocol/ca/errors.ts";
 import { CaCommand, encodeMessage } from "../../protocol/ca/header.ts";
-import type { CaMonitorEvent, CaSubscription } from "../../protocol/ca/monitor.ts";
-import { createLogger } from "../../protocol/log.ts";
+import type { CaMonitorEvent } from "../../protocol/ca/monitor.ts";
 import { FakeCaServer, timeDoubleReply, type ValueRequest } from "../support/fake_ca_server.ts";
 import { nextEvent } from "../support/monitor_events.ts";
-import { within } from "../support/within.ts";
-
-function clientFor(servers: FakeCaServer[], lines: string[] = []): CaClient {
-  const addrList = servers.map((s) => `127.0.0.1:${s.searchPort}`);
-  const logger = createLogger({ level: "warn", write: (l) => lines.push(l) });
-  return new CaClient({ config: caLoopbackConfig({ addrList }), logger });
-}
-
-async function nextOf(sub: CaSubscription, kind: CaMonitorEvent["kind"]): Promise<CaMonitorEvent> {
-  for (;;) {
-    const ev = await nextEvent<CaMonitorEvent>(sub, 5000);
-    if (ev.kind === kind) return ev;
-  }
-}
-
-/** Waits until `check` holds, polling; fails after `ms`. */
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  await within(
-    (async () => {
-      while (!check()) await new Promise((r) => setTimeout(r, 10));
-    })(),
-    ms,
-    what,
-  );
-}
+import { expectEvent, fakeServerClient, until } from "./helpers.ts";
 
 /** Malformed replies to an EVENT_ADD, each with what must be wrong with it. */
 const MALFORMED: { name: string; bytes: (req: ValueRequest) => Uint8Array }[] = [
@@ -79,16 +52,16 @@ for (const bad of MALFORMED) {
       onRequest: (req) => void req.send(sabotage ? bad.bytes(req) : timeDoubleReply(req, 1.5)),
     });
     const log: string[] = [];
-    const client = clientFor([good, evil], log);
+    const client = fakeServerClient([good, evil], log);
     try {
       const fine = client.monitor("good:x");
       const hurt = client.monitor("evil:x");
-      assert.equal((await nextOf(fine, "data") as { value: { value: number } }).value.value, 1.5);
-      assert.equal((await nextOf(hurt, "data") as { value: { value: number } }).value.value, 1.5);
+      assert.equal((await expectEvent(fine, "data")).value.value, 1.5);
+      assert.equal((await expectEvent(hurt, "data")).value.value, 1.5);
 
       sabotage = true;
       await evil.subscriptions[0].send(bad.bytes(evil.subscriptions[0]));
-      const gap = await nextOf(hurt, "disconnected") as { reason: string };
+      const gap = await expectEvent(hurt, "disconnected");
       assert.match(gap.reason, /malformed message/);
       await until(() => evil.closedByClient === 1, 2000, "the client to close the evil circuit");
       assert.ok(log.some((l) => l.includes("ca circuit closed")), log.join("\n"));
@@ -101,8 +74,8 @@ for (const bad of MALFORMED) {
 
       // The hurt channel searches again and comes back once the server behaves.
       sabotage = false;
-      await nextOf(hurt, "connected");
-      assert.equal((await nextOf(hurt, "data") as { value: { value: number } }).value.value, 1.5);
+      await expectEvent(hurt, "connected");
+      assert.equal((await expectEvent(hurt, "data")).value.value, 1.5);
       assert.equal(evil.accepted, 2);
     } finally {
       client.close();
@@ -126,7 +99,7 @@ Deno.test("ca robustness: a declared payload over the limit closes the circuit b
       void req.send(h);
     },
   });
-  const client = clientFor([server]);
+  const client = fakeServerClient([server]);
   try {
     const started = performance.now();
     await assert.rejects(
@@ -146,7 +119,7 @@ Deno.test("ca robustness: randomly corrupted replies end in a value or a closed 
     names: ["fuzz:x"],
     onRequest: (req) => void req.send(corrupt(timeDoubleReply(req, 3.25))),
   });
-  const client = clientFor([server]);
+  const client = fakeServerClient([server]);
   try {
     await fc.assert(
       fc.asyncProperty(
@@ -171,35 +144,6 @@ Deno.test("ca robustness: randomly corrupted replies end in a value or a closed 
     // closed once its CREATE_CHAN goes unanswered for 5 s.
     corrupt = (b) => b;
     assert.equal((await client.get("fuzz:x", { timeout: 9000 })).value, 3.25);
-  } finally {
-    client.close();
-  }
-});
-
-Deno.test("ca robustness: a channel the server drops comes back on the same circuit", async () => {
-  await using server = new FakeCaServer({ names: ["drop:x"] });
-  const client = clientFor([server]);
-  try {
-    const sub = client.monitor("drop:x");
-    await nextOf(sub, "data");
-    await server.dropChannel(server.subscriptions[0]);
-    assert.match((await nextOf(sub, "disconnected") as { reason: string }).reason, /dropped/);
-    await nextOf(sub, "connected");
-    await nextOf(sub, "data");
-    assert.equal(server.accepted, 1);
-    assert.equal(server.createRequests.get("drop:x"), 2);
-  } finally {
-    client.close();
-  }
-});
-
-Deno.test("ca robustness: a refused channel is retried about once a second, not in a loop", async () => {
-  await using server = new FakeCaServer({ names: ["no:x"], refuse: ["no:x"] });
-  const client = clientFor([server]);
-  try {
-    await assert.rejects(client.get("no:x", { timeout: 1500 }), CaTimeoutError);
-    const tries = server.createRequests.get("no:x") ?? 0;
-    assert.ok(tries >= 1 && tries <= 3, `${tries} CREATE_CHAN requests in 1.5 s`);
   } finally {
     client.close();
   }

@@ -71,6 +71,8 @@ export class FakeCaServer implements AsyncDisposable {
   readonly subscriptions: ValueRequest[] = [];
   /** CREATE_CHAN requests received, by name. */
   readonly createRequests = new Map<string, number>();
+  /** EVENT_CANCEL and CLEAR_CHANNEL requests received. */
+  readonly released = { subscriptions: 0, channels: 0 };
 
   #names: Set<string>;
   #refuse: Set<string>;
@@ -204,6 +206,10 @@ export class FakeCaServer implements AsyncDisposable {
             parameter1: h.parameter1,
             parameter2: sid,
           }));
+        } else if (h.command === CaCommand.EVENT_CANCEL) {
+          this.released.subscriptions++;
+        } else if (h.command === CaCommand.CLEAR_CHANNEL) {
+          this.released.channels++;
         } else if (h.command === CaCommand.READ_NOTIFY || h.command === CaCommand.EVENT_ADD) {
           const name = names.get(h.parameter1) ?? "";
           const req = { command: h.command, name, sid: h.parameter1, ioid: h.parameter2, send };
