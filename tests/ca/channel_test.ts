@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { CaError, CaTimeoutError } from "../../protocol/ca/errors.ts";
-import { FakeCaServer } from "../support/fake_ca_server.ts";
+import { FakeCaServer, timeDoubleReply } from "../support/fake_ca_server.ts";
 import { expectEvent, fakeServerClient, until } from "./helpers.ts";
 
 Deno.test("ca channel: a channel the server drops comes back on the same circuit", async () => {
@@ -55,6 +55,29 @@ Deno.test("ca monitor: an abort ends the iteration with its reason and releases 
     client.close();
     assert.deepEqual(await other.next(), { value: undefined, done: true });
     await assert.rejects(client.get("abort:x"), CaError);
+  } finally {
+    client.close();
+  }
+});
+
+Deno.test("ca monitor: a full queue keeps the newest update and counts those it replaced", async () => {
+  await using server = new FakeCaServer({ names: ["fast:x"] });
+  const client = fakeServerClient([server]);
+  try {
+    const sub = client.monitor("fast:x", { queueSize: 2 });
+    await until(() => server.subscriptions.length === 1, 3000, "EVENT_ADD");
+    const req = server.subscriptions[0];
+    const sent = [2, 3, 4, 5, 6, 7];
+    for (const x of sent) await req.send(timeDoubleReply(req, x));
+    // A read on the same circuit returns after every update sent before it was dispatched.
+    await client.get("fast:x");
+    // The first reply (1.5) and the updates, nobody reading: two queued, the rest folded in.
+    const first = await expectEvent(sub, "data");
+    const second = await expectEvent(sub, "data");
+    assert.deepEqual([first.value.value, first.overrun], [1.5, 0]);
+    assert.equal(second.value.value, sent.at(-1));
+    assert.equal(1 + second.overrun, sent.length);
+    sub.close();
   } finally {
     client.close();
   }
