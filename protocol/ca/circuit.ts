@@ -254,9 +254,13 @@ export class CaCircuit {
         return;
       case CaCommand.ACCESS_RIGHTS:
         return this.#channels.get(h.parameter1)?.rightsChanged(h.parameter2);
-      case CaCommand.CREATE_CHAN:
+      case CaCommand.CREATE_CHAN: {
         this.#creating.delete(h.parameter1);
-        return this.#channels.get(h.parameter1)?.created(h.parameter2, h.dataType, h.dataCount);
+        const ch = this.#channels.get(h.parameter1);
+        // Closed while the server was creating it: release the server's side too.
+        if (ch === undefined) return this.send(clearChannelMessage(h.parameter2, h.parameter1));
+        return ch.created(h.parameter2, h.dataType, h.dataCount);
+      }
       case CaCommand.CREATE_CH_FAIL: {
         this.#creating.delete(h.parameter1);
         const ch = this.#channels.get(h.parameter1);
