@@ -5,6 +5,7 @@
  * - normative types: builders and readers such as {@link ntScalar} and {@link readNTNDArray};
  * - the pvAccess server: {@link PvaServer} hosting {@link SharedPV}s;
  * - the pvAccess client: {@link PvaClient} (get, put, monitor, rpc, info);
+ * - the Channel Access client: {@link CaClient} (get, monitor), configured by {@link caConfigFromEnv};
  * - configuration from the EPICS_PVA* environment: {@link configFromEnv}.
  *
  * @example Host a PV and read it back
@@ -58,3 +59,4 @@ export {
   parseLogLevel,
   silentLogger,
 } from "./protocol/log.ts";
+export * from "./protocol/ca/mod.ts";

@@ -8,8 +8,14 @@ import type { MonitorEvent, Subscription } from "../../protocol/pva/client/mod.t
 /** A data event of a subscription. */
 export type DataEvent = Extract<MonitorEvent, { kind: "data" }>;
 
+/** Anything iterated like a subscription: the pva `Subscription`, the CA `CaSubscription`. */
+export interface EventSource<E> {
+  readonly name: string;
+  next(): Promise<IteratorResult<E>>;
+}
+
 /** The next event of `sub`; rejects after `ms` or when the subscription ended. */
-export async function nextEvent(sub: Subscription, ms = 8000): Promise<MonitorEvent> {
+export async function nextEvent<E = MonitorEvent>(sub: EventSource<E>, ms = 8000): Promise<E> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${sub.name}: no monitor event within ${ms} ms`)), ms);

@@ -92,16 +92,18 @@ export const DEFAULT_TIMEOUT_MS = 5000;
 /**
  * One AbortSignal for a call: aborted by the caller's signal (with its reason) or, after
  * `timeout` ms, with a {@link PvaTimeoutError} whose text `describe()` supplies at that moment.
- * `dispose` stops the timer and unhooks the caller's signal.
+ * `dispose` stops the timer and unhooks the caller's signal. `timeoutError` builds the error
+ * of another protocol's client (the CA client's own timeout class).
  */
 export function callSignal(
   opts: CallOptions,
   describe: () => string,
+  timeoutError: (message: string) => Error = (m) => new PvaTimeoutError(m),
 ): { signal: AbortSignal; dispose: () => void } {
   const ctl = new AbortController();
   const timeout = opts.timeout ?? DEFAULT_TIMEOUT_MS;
   const timer = setTimeout(
-    () => ctl.abort(new PvaTimeoutError(`${describe()}: timed out after ${timeout} ms`)),
+    () => ctl.abort(timeoutError(`${describe()}: timed out after ${timeout} ms`)),
     timeout,
   );
   const onAbort = () => ctl.abort(opts.signal!.reason);
