@@ -49,3 +49,7 @@ export {
   parseLogLevel,
   silentLogger,
 } from "./protocol/log.ts";
+export * from "./runtime/stats/mod.ts";
+export * from "./runtime/status/mod.ts";
+export * from "./runtime/control/mod.ts";
+export * from "./runtime/http/mod.ts";

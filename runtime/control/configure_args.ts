@@ -11,8 +11,8 @@ import { z } from "@hono/zod-openapi";
 const count = (min: number, what: string) =>
   z.number().int().min(min).max(Number.MAX_SAFE_INTEGER).describe(what);
 
-/** Schema of the configure arguments. */
-export const configureArgsSchema = z.looseObject({
+/** Schema of the configure arguments (validates the control PV's args and the HTTP body; documents the latter). */
+export const configureArgsSchema: z.ZodType<ConfigureArgs> = z.looseObject({
   receiverQueueSize: count(0, "Bound of the client receiver queue (frames); only when a queue is in use")
     .optional(),
   skipInitialUpdates: count(0, "Updates ignored after (re)connecting or resetting statistics").optional(),
@@ -24,12 +24,28 @@ export const configureArgsSchema = z.looseObject({
   example: { receiverQueueSize: 100, threshold: 0.5 },
 });
 
-/** Validated configure arguments. */
-export type ConfigureArgs = z.infer<typeof configureArgsSchema>;
+/** Validated configure arguments: the runtime keys PvaPy knows, and anything else for the processor. */
+export interface ConfigureArgs {
+  /** Bound of the client receiver queue (frames), >= 0. */
+  receiverQueueSize?: number;
+  /** Updates ignored after (re)connecting or resetting statistics, >= 0. */
+  skipInitialUpdates?: number;
+  /** Expected object id step between updates, >= 0 (0 derives it). */
+  objectIdOffset?: number;
+  /** Consecutive updates per distributor turn, >= 1. */
+  nSequentialUpdates?: number;
+  /** Frames the collector caches, >= -1 (-1 = 10 x producers). */
+  collectorCacheSize?: number;
+  /** Processor arguments. */
+  [key: string]: unknown;
+}
 
 /** Why configure arguments were refused. */
 export class ConfigureArgsError extends Error {
-  /** @param message names the key and the problem */
+  /**
+   * An error whose message says which key is wrong and why.
+   * @param message names the key and the problem
+   */
   constructor(message: string) {
     super(message);
     this.name = "ConfigureArgsError";

@@ -38,7 +38,10 @@ export class ControlPV {
   readonly #target: ControlTarget;
   readonly #logger: Logger;
 
-  /** @param options the kind, id and target, and a logger */
+  /**
+   * Opens the PV with the id set and the other members empty.
+   * @param options the kind, id and target, and a logger
+   */
   constructor({ kind, id, target, logger = silentLogger }: ControlPVOptions) {
     this.#target = target;
     this.#logger = logger;

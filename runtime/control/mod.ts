@@ -8,8 +8,6 @@ export type { ControlTarget } from "./control_target.ts";
 export {
   type ConfigureArgs,
   ConfigureArgsError,
-  configureArgsSchema,
-  describeIssues,
   parseConfigureArgs,
   parseConfigureText,
 } from "./configure_args.ts";

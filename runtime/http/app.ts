@@ -49,6 +49,14 @@ export interface ControlAppOptions {
   title?: string;
 }
 
+/** The app: a fetch handler (for Deno.serve or tests) and its routes. */
+export interface ControlApp {
+  /** Answers one request. */
+  fetch(request: Request): Response | Promise<Response>;
+  /** The registered routes (middleware included, as method "ALL"). */
+  readonly routes: readonly { method: string; path: string }[];
+}
+
 const POST_ROUTES = ["/api/configure", "/api/reset-stats", "/api/stop"];
 
 /**
@@ -56,7 +64,7 @@ const POST_ROUTES = ["/api/configure", "/api/reset-stats", "/api/stop"];
  * @example
  * ```ts ignore
  * const app = createControlApp({ target: consumer, status: feed });
- * const res = await app.request("/api/status");
+ * const res = await app.fetch(new Request("http://localhost/api/status"));
  * ```
  */
 export function createControlApp({
@@ -69,7 +77,7 @@ export function createControlApp({
   signal = new AbortController().signal,
   logger = silentLogger,
   title = "pvastream control API",
-}: ControlAppOptions): OpenAPIHono {
+}: ControlAppOptions): ControlApp {
   const started = performance.now();
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {

@@ -6,8 +6,13 @@
  */
 import { isLoopbackHost } from "./bearer_token.ts";
 
+/** The shape of {@link HTTP_ARG_OPTIONS}: three string options. */
+export type HttpArgOptions = {
+  readonly [name in "http-port" | "http-host" | "http-token-file"]: { readonly type: "string" };
+};
+
 /** The parseArgs option fragment; merge it into a script's own options. */
-export const HTTP_ARG_OPTIONS = {
+export const HTTP_ARG_OPTIONS: HttpArgOptions = {
   "http-port": { type: "string" },
   "http-host": { type: "string" },
   "http-token-file": { type: "string" },
@@ -34,7 +39,7 @@ export interface HttpSettings {
 }
 
 /** Help lines for the options, in the style of the scripts' usage text. */
-export const HTTP_ARG_HELP = [
+export const HTTP_ARG_HELP: string = [
   "  --http-port N          serve the HTTP control API on port N (0 = any free port); off by default",
   "  --http-host ADDR       address of the HTTP API (127.0.0.1); beyond loopback needs --http-token-file",
   "  --http-token-file F    file holding the bearer token the POST routes require",

@@ -9,12 +9,15 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** Schema of an error body. */
-export const errorSchema = z.object({
+export const errorSchema: z.ZodType<ErrorBody> = z.object({
   error: z.string().describe("What went wrong, naming the offending field or limit"),
 }).openapi("Error");
 
 /** An error body. */
-export type ErrorBody = z.infer<typeof errorSchema>;
+export interface ErrorBody {
+  /** What went wrong. */
+  error: string;
+}
 
 /** A JSON error response. */
 export function errorResponse(c: Context, status: ContentfulStatusCode, error: string): Response {

@@ -5,33 +5,15 @@
  *
  * @module
  */
-export { type ControlAppOptions, createControlApp } from "./app.ts";
+export { type ControlApp, type ControlAppOptions, createControlApp } from "./app.ts";
 export { type HttpHandle, serveHttp, type ServeHttpOptions } from "./serve.ts";
 export {
   HTTP_ARG_HELP,
   HTTP_ARG_OPTIONS,
+  type HttpArgOptions,
   type HttpArgValues,
   type HttpSettings,
   httpSettings,
 } from "./cli_options.ts";
-export {
-  isLoopbackHost,
-  LOOPBACK_HOSTS,
-  readTokenFile,
-  requireBearerToken,
-  tokensEqual,
-} from "./bearer_token.ts";
-export { type BodyLimits, limitRequestBody } from "./request_body.ts";
-export { type ErrorBody, errorSchema } from "./errors.ts";
-export {
-  commandResultSchema,
-  configureRoute,
-  eventsRoute,
-  healthRoute,
-  healthSchema,
-  openApiRoute,
-  resetStatsRoute,
-  statusRoute,
-  statusSchema,
-  stopRoute,
-} from "./routes.ts";
+export { isLoopbackHost, LOOPBACK_HOSTS, tokensEqual } from "./bearer_token.ts";
+export type { ErrorBody } from "./errors.ts";

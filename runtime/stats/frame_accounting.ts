@@ -106,7 +106,10 @@ export class FrameAccounting {
   /** 1-based position of `#lastId` within this consumer's current distributor turn. */
   #turnPosition = 0;
 
-  /** @param options distribution in use, range bounds and clock */
+  /**
+   * Zeroed counters; counting starts now.
+   * @param options distribution in use, range bounds and clock
+   */
   constructor(
     { distribution, maxRanges = 256, clock = () => Date.now() / 1000 }: FrameAccountingOptions = {},
   ) {

@@ -41,7 +41,10 @@ export class IdRanges {
   #count = 0;
   #dropped = 0;
 
-  /** @param options the bound on the number of ranges kept */
+  /**
+   * An empty record.
+   * @param options the bound on the number of ranges kept
+   */
   constructor({ maxRanges = 256 }: IdRangesOptions = {}) {
     if (!Number.isInteger(maxRanges) || maxRanges < 1) {
       throw new RangeError(`maxRanges must be a positive integer, not ${maxRanges}`);

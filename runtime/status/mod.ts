@@ -28,6 +28,7 @@ export {
   type SourceStats,
   type StatusBuilderOptions,
   type StatusDocument,
+  type StatusHeader,
   type StatusInput,
   type TimeStampDocument,
   type UserStatValue,

@@ -64,8 +64,8 @@ export interface CollectorStats {
   nCached: number;
 }
 
-/** The stamp every status document starts with. */
-interface Stamped {
+/** The stamp every status document carries. */
+export interface StatusHeader {
   /** Counts status updates (PvaPy's objectId of a status PV). */
   objectId: number;
   /** Seconds since the epoch of this update. */
@@ -75,7 +75,7 @@ interface Stamped {
 }
 
 /** A consumer's status PV content. */
-export interface ConsumerStatus extends Stamped, ConsumerStats {
+export interface ConsumerStatus extends StatusHeader, ConsumerStats {
   /** The consumer's id. */
   consumerId: number;
   /** The channel it monitors. */
@@ -87,7 +87,7 @@ export interface ConsumerStatus extends Stamped, ConsumerStats {
 }
 
 /** A collector's status PV content. */
-export interface CollectorStatus extends Stamped {
+export interface CollectorStatus extends StatusHeader {
   /** The collector's id. */
   collectorId: number;
   /** Collection counts. */
@@ -131,7 +131,7 @@ class StatusStamp {
     this.#logger = logger;
   }
 
-  stamp(now: number): Stamped {
+  stamp(now: number): StatusHeader {
     const seconds = Math.floor(now);
     return {
       objectId: ++this.#objectId,
@@ -189,7 +189,10 @@ export class ConsumerStatusBuilder {
   readonly #inputChannel: string;
   readonly #stamp: StatusStamp;
 
-  /** @param options the consumer's id and input channel, declared user statistics, metadata channels */
+  /**
+   * Fixes the status type from the declared user statistics and metadata channels.
+   * @param options the consumer's id and input channel, declared user statistics, metadata channels
+   */
   constructor(options: StatusBuilderOptions & { consumerId: number; inputChannel: string }) {
     this.type = consumerStatusType(options);
     this.#consumerId = options.consumerId;
@@ -234,7 +237,10 @@ export class CollectorStatusBuilder {
   readonly #producerIds: readonly number[];
   readonly #stamp: StatusStamp;
 
-  /** @param options the collector's id and producer ids, declared user statistics, metadata channels */
+  /**
+   * Fixes the status type from the producers, declared user statistics and metadata channels.
+   * @param options the collector's id and producer ids, declared user statistics, metadata channels
+   */
   constructor(options: StatusBuilderOptions & { collectorId: number; producerIds: readonly number[] }) {
     this.type = collectorStatusType(options.producerIds, options);
     this.#collectorId = options.collectorId;

@@ -22,6 +22,7 @@ export class StatusPV {
   readonly #unsubscribe: () => void;
 
   /**
+   * Opens the PV with the feed's current status and follows the feed.
    * @param type the status type, from the builder that makes the feed's documents
    * @param feed where the statuses come from; the PV starts with its current one
    */

@@ -66,7 +66,7 @@ Deno.test("the OpenAPI document lists every route, its schemas and the bearer sc
   const noop = { configure() {}, resetStats() {}, getStats() {}, stop() {} };
   const status = { current: () => ({ objectId: 0 }) as never, subscribe: () => () => {} };
   const app = createControlApp({ target: noop, status });
-  const doc = await (await app.request("/api/openapi.json")).json();
+  const doc = await (await app.fetch(new Request("http://localhost/api/openapi.json"))).json();
   assert.equal(doc.openapi, "3.1.0");
   const routes = [
     ...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`)),

@@ -77,7 +77,7 @@ Deno.test("unexpected failures are a bare 500 JSON, the details go to the logger
     },
     logger: { debug() {}, info() {}, warn() {}, error: (m, f) => logged.push(`${m} ${JSON.stringify(f)}`) },
   });
-  const res = await app.request("/api/status");
+  const res = await app.fetch(new Request("http://localhost/api/status"));
   assert.equal(res.status, 500);
   assert.deepEqual(await res.json(), { error: "internal error" });
   assert.match(logged[0], /secret detail/);
