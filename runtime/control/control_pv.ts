@@ -7,7 +7,15 @@
  *
  * @module
  */
-import { type Logger, type PutRequest, SharedPV, silentLogger, STATUS_OK, timeStampFrom } from "../../mod.ts";
+import {
+  bitOf,
+  type Logger,
+  type PutRequest,
+  SharedPV,
+  silentLogger,
+  STATUS_OK,
+  timeStampFrom,
+} from "../../mod.ts";
 import { type ControlledKind, controlType } from "../status/status_types.ts";
 import { runCommand } from "./commands.ts";
 import type { ControlTarget } from "./control_target.ts";
@@ -37,6 +45,8 @@ export class ControlPV {
   readonly pv: SharedPV;
   readonly #target: ControlTarget;
   readonly #logger: Logger;
+  readonly #commandBit: number;
+  readonly #argsBit: number;
 
   /**
    * Opens the PV with the id set and the other members empty.
@@ -46,12 +56,17 @@ export class ControlPV {
     this.#target = target;
     this.#logger = logger;
     this.pv = new SharedPV({ onPut: (pv, put) => this.#onPut(pv, put) });
-    this.pv.open({ type: controlType(kind), value: { [`${kind}Id`]: id } });
+    const type = controlType(kind);
+    this.#commandBit = bitOf(type, "command");
+    this.#argsBit = bitOf(type, "args");
+    this.pv.open({ type, value: { [`${kind}Id`]: id } });
   }
 
   async #onPut(pv: SharedPV, put: PutRequest) {
-    const command = String(put.value.command ?? "");
-    const args = String(put.value.args ?? "");
+    // Only what this put wrote counts: a configure without args must not reuse the previous command's args.
+    const written = (bit: number) => put.changed.has(0) || put.changed.has(bit);
+    const command = written(this.#commandBit) ? String(put.value.command) : "";
+    const args = written(this.#argsBit) ? String(put.value.args) : "";
     const result = await runCommand(this.#target, command, args);
     const log = result.ok ? this.#logger.info : this.#logger.warn;
     log.call(this.#logger, "control command", { command, args, statusMessage: result.statusMessage });
