@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { httpSettings, isLoopbackHost, serveHttp, tokensEqual } from "../../../runtime/http/mod.ts";
+import { parseArgs } from "node:util";
+import {
+  HTTP_ARG_OPTIONS,
+  httpSettings,
+  isLoopbackHost,
+  serveHttp,
+  tokensEqual,
+} from "../../../runtime/http/mod.ts";
 import { serveApi } from "./fixture.ts";
 
 const TOKEN = "0123456789abcdef-test-token";
@@ -72,6 +79,13 @@ Deno.test("tokens compare equal only when identical", async () => {
 });
 
 Deno.test("the scripts' --http-* options", () => {
+  // Merged into a script's own options, as the consumer and simulator scripts do.
+  const { values } = parseArgs({
+    args: ["--runtime", "5", "--http-port", "0", "--http-host", "::1"],
+    options: { runtime: { type: "string" }, ...HTTP_ARG_OPTIONS },
+    strict: true,
+  });
+  assert.deepEqual(httpSettings(values), { host: "::1", port: 0 });
   assert.equal(httpSettings({}), null);
   assert.deepEqual(httpSettings({ "http-port": "0" }), { host: "127.0.0.1", port: 0 });
   assert.deepEqual(httpSettings({ "http-port": "8080", "http-host": "0.0.0.0", "http-token-file": "/t" }), {
