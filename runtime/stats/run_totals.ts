@@ -32,6 +32,9 @@ export interface RunTotals {
  * `published = processed + processErrors + rejected + pending + missed + unattributed`; the accounting is
  * exact when `unattributed` is 0, and never charges one consumer with another's frames.
  *
+ * The consumers must share the frames (each frame sent to one of them, as the distributor does in mode
+ * `one`); a consumer that sees every frame is a run of its own.
+ *
  * @param published frames the source published during the run
  * @param consumers one snapshot per consumer that took part, including those that left
  * @example
