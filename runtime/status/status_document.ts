@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Logger, silentLogger, type StructureDesc } from "../../mod.ts";
+import { type Logger, type ScalarType, silentLogger, type StructureDesc } from "../../mod.ts";
 import type { ConsumerStats, ProcessorStats, QueueStats } from "../stats/stats_report.ts";
 import {
   collectorStatusType,
@@ -115,7 +115,7 @@ export interface StatusInput {
 
 /** Options shared by the status builders. */
 export interface StatusBuilderOptions extends StatusShape {
-  /** Told once per user statistic that is reported but not declared (PvaPy drops those silently). */
+  /** Told once per user statistic reported but undeclared or of the wrong kind (PvaPy drops those silently). */
   logger?: Logger;
 }
 
@@ -148,23 +148,35 @@ class StatusStamp {
     const names = Object.keys(this.#declared);
     if (names.length === 0) return {};
     for (const name of Object.keys(reported)) {
-      if (name in this.#declared || this.#warned.has(name)) continue;
-      this.#warned.add(name);
-      this.#logger.warn("user statistic not declared by the processor; left out of the status", { name });
+      if (!(name in this.#declared)) this.#warnOnce(name, "user statistic not declared by the processor");
     }
     const out: Record<string, UserStatValue> = {};
     for (const name of names) {
+      const kind = jsKind(this.#declared[name]);
       const v = reported[name];
-      out[name] = typeof v === "number" || typeof v === "string" || typeof v === "boolean"
-        ? v
-        : this.#declared[name] === "string"
-        ? ""
-        : this.#declared[name] === "bool"
-        ? false
-        : 0;
+      const actual: string = typeof v;
+      if (actual === kind) out[name] = v as UserStatValue;
+      else {
+        // A value of the wrong kind would make the status PV refuse the whole update.
+        if (v !== undefined) this.#warnOnce(name, `user statistic is not a ${kind}`);
+        out[name] = EMPTY[kind];
+      }
     }
     return { userStats: out };
   }
+
+  #warnOnce(name: string, problem: string): void {
+    if (this.#warned.has(name)) return;
+    this.#warned.add(name);
+    this.#logger.warn(`${problem}; left out of the status`, { name });
+  }
+}
+
+type JsKind = "number" | "string" | "boolean";
+const EMPTY: Readonly<Record<JsKind, UserStatValue>> = { number: 0, string: "", boolean: false };
+
+function jsKind(type: ScalarType): JsKind {
+  return type === "string" ? "string" : type === "bool" ? "boolean" : "number";
 }
 
 function numbered<K extends string>(prefix: K, blocks: readonly SourceStats[] = []) {

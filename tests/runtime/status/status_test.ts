@@ -22,7 +22,7 @@ const SOURCE: SourceStats = {
   queueStats: { nReceived: 3, nRejected: 0, nDelivered: 3, nQueued: 0 },
 };
 
-Deno.test("consumer status: stamped, numbered, only declared user statistics, each undeclared one told once", () => {
+Deno.test("consumer status: stamped, numbered, only declared user statistics of the right kind, each problem told once", () => {
   const lines: string[] = [];
   const logger = createLogger({ write: (line) => lines.push(line) });
   const builder = new ConsumerStatusBuilder({
@@ -53,9 +53,12 @@ Deno.test("consumer status: stamped, numbered, only declared user statistics, ea
   ]);
   assert.deepEqual(first.objectTimestamp, { secondsPastEpoch: 1, nanoseconds: 250_000_000, userTag: 0 });
   assert.deepEqual(first.userStats, { nFrames: 4, label: "" });
-  assert.equal(builder.build(stats, { userStats: { extra: 2 } }).objectId, 2);
-  assert.equal(lines.length, 1);
+  const second = builder.build(stats, { userStats: { extra: 2, nFrames: "five", label: "ok" } });
+  assert.equal(second.objectId, 2);
+  assert.deepEqual(second.userStats, { nFrames: 0, label: "ok" });
+  assert.equal(lines.length, 2);
   assert.match(lines[0], /user statistic not declared.*extra/);
+  assert.match(lines[1], /user statistic is not a number.*nFrames/);
   const plain = new ConsumerStatusBuilder({ consumerId: 1, inputChannel: "in" });
   assert.equal("userStats" in plain.build(stats), false);
   assert.equal(plain.type.fields.some((f) => f.name === "userStats"), false);
