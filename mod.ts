@@ -60,3 +60,7 @@ export {
   silentLogger,
 } from "./protocol/log.ts";
 export * from "./protocol/ca/mod.ts";
+export * from "./runtime/stats/mod.ts";
+export * from "./runtime/status/mod.ts";
+export * from "./runtime/control/mod.ts";
+export * from "./runtime/http/mod.ts";

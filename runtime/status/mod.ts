@@ -1,0 +1,42 @@
+/**
+ * Status of consumers and collectors: PvaPy's status PV types, status documents built from statistics
+ * reports, the feed that refreshes them every report period, and the read-only status PV.
+ *
+ * @module
+ */
+export {
+  COLLECTOR_STATS_T,
+  collectorStatusType,
+  consumerStatusType,
+  type ControlledKind,
+  controlType,
+  PROCESSOR_STATS_T,
+  PUBLISHER_STATS_T,
+  QUEUE_STATS_T,
+  RECEIVER_STATS_T,
+  SOURCE_STATS_T,
+  type StatusShape,
+  type UserStatsTypes,
+} from "./status_types.ts";
+export {
+  type CollectorReport,
+  type CollectorStats,
+  type CollectorStatus,
+  CollectorStatusBuilder,
+  type ConsumerStatus,
+  ConsumerStatusBuilder,
+  type SourceStats,
+  type StatusBuilderOptions,
+  type StatusDocument,
+  type StatusHeader,
+  type StatusInput,
+  type TimeStampDocument,
+  type UserStatValue,
+} from "./status_document.ts";
+export {
+  MAX_STATUS_PERIOD_SECONDS,
+  StatusFeed,
+  type StatusFeedOptions,
+  type StatusProvider,
+} from "./status_feed.ts";
+export { StatusPV } from "./status_pv.ts";

@@ -1,0 +1,285 @@
+/**
+ * Status documents: the content of a consumer's or collector's status PV as plain JSON-safe data, built
+ * from a statistics report and the processor's user statistics. The status PV posts them and the HTTP API
+ * serves them, so both always say the same thing.
+ *
+ * @module
+ */
+import { type Logger, type ScalarType, silentLogger, type StructureDesc } from "../../mod.ts";
+import type { ConsumerStats, ProcessorStats, QueueStats } from "../stats/stats_report.ts";
+import {
+  collectorStatusType,
+  consumerStatusType,
+  type StatusShape,
+  type UserStatsTypes,
+} from "./status_types.ts";
+
+/** A `time_t` as JSON-safe numbers (seconds fit a double for the next 285,000 years). */
+export interface TimeStampDocument {
+  /** Whole seconds since the POSIX epoch. */
+  secondsPastEpoch: number;
+  /** Nanoseconds within the second. */
+  nanoseconds: number;
+  /** User tag (0). */
+  userTag: number;
+}
+
+/** A user statistic's value. */
+export type UserStatValue = number | string | boolean;
+
+/** A `producerStats_<id>` / `metadataStats_<n>` block. */
+export interface SourceStats {
+  /** Producer id (collector) or metadata channel number (1-based). */
+  producerId: number;
+  /** Channel name. */
+  channel: string;
+  /** Receiving counts of this source. */
+  receiverStats: {
+    nReceived: number;
+    receivedRate: number;
+    nRejected: number;
+    rejectedRate: number;
+    nOverruns: number;
+    overrunRate: number;
+  };
+  /** Its client queue. */
+  queueStats: QueueStats;
+}
+
+/** PvaPy's collectorStats. */
+export interface CollectorStats {
+  /** Frames released in order. */
+  nCollected: number;
+  /** Collected per second over the last report period. */
+  collectedRate: number;
+  /** Frames older than the last released one. */
+  nRejected: number;
+  /** Rejected per second over the last report period. */
+  rejectedRate: number;
+  /** Ids skipped when releasing. */
+  nMissed: number;
+  /** Missed per second over the last report period. */
+  missedRate: number;
+  /** Frames waiting in the cache. */
+  nCached: number;
+}
+
+/** The stamp every status document carries. */
+export interface StatusHeader {
+  /** Counts status updates (PvaPy's objectId of a status PV). */
+  objectId: number;
+  /** Seconds since the epoch of this update. */
+  objectTime: number;
+  /** The same instant as a time stamp. */
+  objectTimestamp: TimeStampDocument;
+}
+
+/** A consumer's status PV content. */
+export interface ConsumerStatus extends StatusHeader, ConsumerStats {
+  /** The consumer's id. */
+  consumerId: number;
+  /** The channel it monitors. */
+  inputChannel: string;
+  /** The declared user statistics (absent when none are declared). */
+  userStats?: Record<string, UserStatValue>;
+  /** `metadataStats_<n>` blocks. */
+  [metadataStats: `metadataStats_${number}`]: SourceStats;
+}
+
+/** A collector's status PV content. */
+export interface CollectorStatus extends StatusHeader {
+  /** The collector's id. */
+  collectorId: number;
+  /** Collection counts. */
+  collectorStats: CollectorStats;
+  /** Processing counts. */
+  processorStats: ProcessorStats;
+  /** The declared user statistics (absent when none are declared). */
+  userStats?: Record<string, UserStatValue>;
+  /** `producerStats_<id>` and `metadataStats_<n>` blocks. */
+  [sourceStats: `producerStats_${number}` | `metadataStats_${number}`]: SourceStats;
+}
+
+/** Any status document. */
+export type StatusDocument = ConsumerStatus | CollectorStatus;
+
+/** What a status update adds to the statistics. */
+export interface StatusInput {
+  /** The processor's user statistics; only declared names are kept, as PvaPy does. */
+  userStats?: Readonly<Record<string, unknown>>;
+  /** One block per metadata channel, in channel order. */
+  metadataStats?: readonly SourceStats[];
+  /** Seconds since the epoch of the update; now by default. */
+  now?: number;
+}
+
+/** Options shared by the status builders. */
+export interface StatusBuilderOptions extends StatusShape {
+  /** Told once per user statistic reported but undeclared or of the wrong kind (PvaPy drops those silently). */
+  logger?: Logger;
+}
+
+/** Shared by both builders: the update counter, the stamp, the user statistics filter. */
+class StatusStamp {
+  readonly #declared: UserStatsTypes;
+  readonly #logger: Logger;
+  readonly #warned = new Set<string>();
+  #objectId = 0;
+
+  constructor({ userStats = {}, logger = silentLogger }: StatusBuilderOptions) {
+    this.#declared = userStats;
+    this.#logger = logger;
+  }
+
+  stamp(now: number): StatusHeader {
+    const seconds = Math.floor(now);
+    return {
+      objectId: ++this.#objectId,
+      objectTime: now,
+      objectTimestamp: {
+        secondsPastEpoch: seconds,
+        nanoseconds: Math.min(999_999_999, Math.round((now - seconds) * 1e9)),
+        userTag: 0,
+      },
+    };
+  }
+
+  userStats(reported: Readonly<Record<string, unknown>> = {}): { userStats?: Record<string, UserStatValue> } {
+    const names = Object.keys(this.#declared);
+    if (names.length === 0) return {};
+    for (const name of Object.keys(reported)) {
+      if (!(name in this.#declared)) this.#warnOnce(name, "user statistic not declared by the processor");
+    }
+    const out: Record<string, UserStatValue> = {};
+    for (const name of names) {
+      const kind = jsKind(this.#declared[name]);
+      const v = reported[name];
+      const actual: string = typeof v;
+      if (actual === kind) out[name] = v as UserStatValue;
+      else {
+        // A value of the wrong kind would make the status PV refuse the whole update.
+        if (v !== undefined) this.#warnOnce(name, `user statistic is not a ${kind}`);
+        out[name] = EMPTY[kind];
+      }
+    }
+    return { userStats: out };
+  }
+
+  #warnOnce(name: string, problem: string): void {
+    if (this.#warned.has(name)) return;
+    this.#warned.add(name);
+    this.#logger.warn(`${problem}; left out of the status`, { name });
+  }
+}
+
+type JsKind = "number" | "string" | "boolean";
+const EMPTY: Readonly<Record<JsKind, UserStatValue>> = { number: 0, string: "", boolean: false };
+
+function jsKind(type: ScalarType): JsKind {
+  return type === "string" ? "string" : type === "bool" ? "boolean" : "number";
+}
+
+function numbered<K extends string>(prefix: K, blocks: readonly SourceStats[] = []) {
+  return Object.fromEntries(blocks.map((b, i) => [`${prefix}_${i + 1}`, b]));
+}
+
+/**
+ * Builds a consumer's status documents, numbering them as PvaPy does.
+ * @example
+ * ```ts
+ * import { ConsumerStatusBuilder } from "./status_document.ts";
+ * import { FrameAccounting, StatsReporter } from "../stats/mod.ts";
+ * const builder = new ConsumerStatusBuilder({ consumerId: 1, inputChannel: "pvapy:image" });
+ * const stats = new StatsReporter().report(new FrameAccounting().snapshot());
+ * builder.build(stats).objectId; // 1
+ * ```
+ */
+export class ConsumerStatusBuilder {
+  /** The status PV's type. */
+  readonly type: StructureDesc;
+  readonly #consumerId: number;
+  readonly #inputChannel: string;
+  readonly #stamp: StatusStamp;
+
+  /**
+   * Fixes the status type from the declared user statistics and metadata channels.
+   * @param options the consumer's id and input channel, declared user statistics, metadata channels
+   */
+  constructor(options: StatusBuilderOptions & { consumerId: number; inputChannel: string }) {
+    this.type = consumerStatusType(options);
+    this.#consumerId = options.consumerId;
+    this.#inputChannel = options.inputChannel;
+    this.#stamp = new StatusStamp(options);
+  }
+
+  /** The next status document. */
+  build(
+    stats: ConsumerStats,
+    { userStats, metadataStats, now = Date.now() / 1000 }: StatusInput = {},
+  ): ConsumerStatus {
+    return {
+      consumerId: this.#consumerId,
+      inputChannel: this.#inputChannel,
+      ...this.#stamp.stamp(now),
+      receiverStats: stats.receiverStats,
+      publisherStats: stats.publisherStats,
+      queueStats: stats.queueStats,
+      processorStats: stats.processorStats,
+      ...this.#stamp.userStats(userStats),
+      ...numbered("metadataStats", metadataStats),
+    };
+  }
+}
+
+/** Statistics a collector reports. */
+export interface CollectorReport {
+  /** Collection counts. */
+  collectorStats: CollectorStats;
+  /** Processing counts. */
+  processorStats: ProcessorStats;
+  /** One block per producer, in the order of the producer ids. */
+  producerStats: readonly SourceStats[];
+}
+
+/** Builds a collector's status documents. */
+export class CollectorStatusBuilder {
+  /** The status PV's type. */
+  readonly type: StructureDesc;
+  readonly #collectorId: number;
+  readonly #producerIds: readonly number[];
+  readonly #stamp: StatusStamp;
+
+  /**
+   * Fixes the status type from the producers, declared user statistics and metadata channels.
+   * @param options the collector's id and producer ids, declared user statistics, metadata channels
+   */
+  constructor(options: StatusBuilderOptions & { collectorId: number; producerIds: readonly number[] }) {
+    this.type = collectorStatusType(options.producerIds, options);
+    this.#collectorId = options.collectorId;
+    this.#producerIds = options.producerIds;
+    this.#stamp = new StatusStamp(options);
+  }
+
+  /** The next status document. */
+  build(
+    report: CollectorReport,
+    { userStats, metadataStats, now = Date.now() / 1000 }: StatusInput = {},
+  ): CollectorStatus {
+    if (report.producerStats.length !== this.#producerIds.length) {
+      throw new RangeError(
+        `collector status needs ${this.#producerIds.length} producer blocks, got ${report.producerStats.length}`,
+      );
+    }
+    return {
+      collectorId: this.#collectorId,
+      ...this.#stamp.stamp(now),
+      collectorStats: report.collectorStats,
+      processorStats: report.processorStats,
+      ...this.#stamp.userStats(userStats),
+      ...Object.fromEntries(
+        this.#producerIds.map((id, i) => [`producerStats_${id}`, report.producerStats[i]]),
+      ),
+      ...numbered("metadataStats", metadataStats),
+    };
+  }
+}

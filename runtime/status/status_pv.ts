@@ -1,0 +1,48 @@
+/**
+ * The status PV: a read-only SharedPV that posts each status a feed announces, so `pvget`, `pvmonitor`
+ * and PvaPy-era scrapers see the same content as the HTTP API.
+ *
+ * @module
+ */
+import { SharedPV, type StructureDesc, type StructValue } from "../../mod.ts";
+import type { StatusDocument } from "./status_document.ts";
+import type { StatusProvider } from "./status_feed.ts";
+
+/**
+ * Hosts a feed's status as a PV. Add {@link StatusPV.pv} to a server under the status channel name.
+ * @example
+ * ```ts ignore
+ * const status = new StatusPV(builder.type, feed);
+ * server.addPV("pvapy:consumer:1:status", status.pv);
+ * ```
+ */
+export class StatusPV {
+  /** The hosted PV (read-only: puts are refused). */
+  readonly pv: SharedPV = new SharedPV({ readOnly: true });
+  readonly #unsubscribe: () => void;
+
+  /**
+   * Opens the PV with the feed's current status and follows the feed.
+   * @param type the status type, from the builder that makes the feed's documents
+   * @param feed where the statuses come from; the PV starts with its current one
+   */
+  constructor(type: StructureDesc, feed: StatusProvider) {
+    this.pv.open({ type, value: toValue(feed.current()) });
+    this.#unsubscribe = feed.subscribe((status) => this.pv.post(toValue(status)));
+  }
+
+  /** Stops following the feed and closes the PV. */
+  close(): void {
+    this.#unsubscribe();
+    this.pv.close();
+  }
+}
+
+/** The document as a pvData value: the stamp's seconds are int64 on the wire. */
+function toValue(status: StatusDocument): StructValue {
+  const t = status.objectTimestamp;
+  return {
+    ...status,
+    objectTimestamp: { ...t, secondsPastEpoch: BigInt(t.secondsPastEpoch) },
+  } as unknown as StructValue;
+}
