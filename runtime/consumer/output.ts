@@ -2,8 +2,8 @@
  * Where a consumer's outputs go, in PvaPy's three output modes: `pvas` hosts the output
  * channel on the consumer's own server (read-only for clients; its type declared by the
  * processor or taken from the first output), `pva` puts each output into a channel hosted
- * elsewhere, `rpc` sends each output as an RPC call. Each counts what it published and
- * what failed (PvaPy's publisherStats).
+ * elsewhere, `rpc` sends each output as an RPC call. Each says whether an output was
+ * published; the consumer's accounting counts (PvaPy's publisherStats).
  *
  * @module
  */
@@ -22,27 +22,17 @@ export interface TypedOutput {
   value: StructValue;
 }
 
-/** PvaPy's publisherStats counters. */
-export interface PublisherCounters {
-  /** Outputs published. */
-  nPublished: number;
-  /** Outputs that could not be published. */
-  nErrors: number;
-}
-
-/** Publishes outputs; never throws for a failed output (it counts and logs it). */
+/** Publishes outputs; never throws for a failed output (it logs it). */
 export interface OutputPublisher {
-  /** Counters. */
-  readonly stats: PublisherCounters;
-  /** Publishes one output. */
-  publish(out: TypedOutput): Promise<void>;
+  /** Publishes one output; false when it could not. */
+  publish(out: TypedOutput): Promise<boolean>;
   /** Stops publishing (a hosted channel disappears). */
   close(): void;
 }
 
 /**
  * Hosts the output channel on `server` (`pvas` mode). Clients may read and monitor it but
- * not write it. An output of another type than the channel's is an error (counted).
+ * not write it. An output of another type than the channel's is refused.
  */
 export function hostedOutput(
   server: PvaServer,
@@ -52,18 +42,14 @@ export function hostedOutput(
   const pv = new SharedPV({ readOnly: true });
   if (declaredType) pv.open({ type: declaredType });
   server.addPV(name, pv);
-  const stats: PublisherCounters = { nPublished: 0, nErrors: 0 };
   return {
-    stats,
     publish(out) {
       if (!pv.isOpen) pv.open({ type: out.type, value: out.value });
       else if (out.type !== pv.type && !sameType(out.type, pv.type)) {
-        stats.nErrors++;
         logger.error("output type differs from the output channel's", { channel: name });
-        return Promise.resolve();
+        return Promise.resolve(false);
       } else pv.post(out.value, { changed: BitSet.of(0) });
-      stats.nPublished++;
-      return Promise.resolve();
+      return Promise.resolve(true);
     },
     close() {
       server.removePV(name);
@@ -77,17 +63,15 @@ export function remoteOutput(
   name: string,
   { mode, logger, timeoutMs = 5000 }: { mode: "pva" | "rpc"; logger: Logger; timeoutMs?: number },
 ): OutputPublisher {
-  const stats: PublisherCounters = { nPublished: 0, nErrors: 0 };
   return {
-    stats,
     async publish(out) {
       try {
         if (mode === "rpc") await client.rpc(name, out, { timeout: timeoutMs });
         else await client.put(name, out.value, { timeout: timeoutMs });
-        stats.nPublished++;
+        return true;
       } catch (e) {
-        stats.nErrors++;
         logger.error(`output ${mode} to ${name} failed`, { error: e as Error });
+        return false;
       }
     },
     close() {},

@@ -1,23 +1,12 @@
 /**
  * The receiver queue between the input and the processor, with PvaPy's sizes: 0 is
- * unbounded, N holds at most N items and rejects the next (counted, never silent). Items
- * leave one at a time, or in batches of `accumulate` once that many wait or once the
- * accumulation timeout has passed since the last arrival.
+ * unbounded, N holds at most N items and refuses the next (the caller counts it: the
+ * consumer's accounting holds PvaPy's queueStats). Items leave one at a time, or in batches
+ * of `accumulate` once that many wait or once the accumulation timeout has passed since the
+ * last arrival.
  *
  * @module
  */
-
-/** PvaPy's queueStats block. */
-export interface QueueStats {
-  /** Items offered. */
-  nReceived: number;
-  /** Items refused because the queue was full. */
-  nRejected: number;
-  /** Items handed out. */
-  nDelivered: number;
-  /** Items waiting now. */
-  nQueued: number;
-}
 
 /** Options of a {@link ReceiverQueue}. */
 export interface ReceiverQueueOptions {
@@ -36,13 +25,11 @@ export interface ReceiverQueueOptions {
  * import { ReceiverQueue } from "./queue.ts";
  * const q = new ReceiverQueue<number>({ size: 2 });
  * q.offer(1); q.offer(2);
- * q.offer(3); // false: full, counted in stats.nRejected
+ * q.offer(3); // false: full
  * await q.take(); // [1]
  * ```
  */
 export class ReceiverQueue<T> {
-  /** Counters; read them any time. */
-  readonly stats: QueueStats = { nReceived: 0, nRejected: 0, nDelivered: 0, nQueued: 0 };
   #items: T[] = [];
   #head = 0;
   #size: number;
@@ -72,15 +59,10 @@ export class ReceiverQueue<T> {
     this.#size = n;
   }
 
-  /** Adds an item; false (and counted) when the queue is full or closed. */
+  /** Adds an item; false when the queue is full or closed. */
   offer(item: T): boolean {
-    this.stats.nReceived++;
-    if (this.#closed || (this.#size > 0 && this.length >= this.#size)) {
-      this.stats.nRejected++;
-      return false;
-    }
+    if (this.#closed || (this.#size > 0 && this.length >= this.#size)) return false;
     this.#items.push(item);
-    this.stats.nQueued = this.length;
     this.#lastArrival = performance.now();
     this.#wake();
     return true;
@@ -105,11 +87,6 @@ export class ReceiverQueue<T> {
     this.#wake();
   }
 
-  /** Zeroes the counters (nQueued stays true). */
-  resetStats(): void {
-    Object.assign(this.stats, { nReceived: 0, nRejected: 0, nDelivered: 0, nQueued: this.length });
-  }
-
   #timedOut(): boolean {
     return performance.now() - this.#lastArrival >= this.#timeoutMs;
   }
@@ -123,8 +100,6 @@ export class ReceiverQueue<T> {
       this.#items = this.#items.slice(this.#head);
       this.#head = 0;
     }
-    this.stats.nDelivered += n;
-    this.stats.nQueued = this.length;
     return batch;
   }
 
