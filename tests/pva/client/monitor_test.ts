@@ -1,7 +1,7 @@
 /** PvaClient.monitor against a real p4p server: pipelined bursts and a server restart. */
 import assert from "node:assert/strict";
 import { type MonitorEvent, PvaClient } from "../../../protocol/pva/client/mod.ts";
-import { expectConnected, nextEvent } from "../../support/monitor_events.ts";
+import { expectConnected, expectData, nextData, nextEvent } from "../../support/monitor_events.ts";
 import { clientConfig, freePorts, IGNORE_P4P, P4pServer, withP4p } from "./p4p_peer.ts";
 
 Deno.test({
@@ -67,6 +67,8 @@ Deno.test({
       assert.equal(again.kind === "data" && again.value.value, 0);
       // The values delivered before the gap are untouched by the new connection.
       assert.equal(kept[2].kind === "data" && kept[2].value.value, 3);
+      // Counters run on across the reconnection: 1 + 3 before the gap, 1 after.
+      assert.equal(sub.stats.updates, 5);
       sub.close();
     } finally {
       client.close();
@@ -127,5 +129,38 @@ Deno.test({
       await assert.rejects(sub.next(), /enough/);
       assert.equal(sub.isClosed, true);
       assert.equal((await sub.next()).done, true);
+    }),
+});
+
+Deno.test({
+  name: "pause stops a p4p server's updates (STOP) and resume brings them back (START)",
+  ignore: IGNORE_P4P,
+  fn: () =>
+    withP4p(["counter"], async (client, server) => {
+      const name = server.pv("counter");
+      const sub = client.monitor(name, { queueSize: 4 });
+      const connected = await expectConnected(sub);
+      assert.match(connected.server, /^127\.0\.0\.1:\d+$/);
+      assert.equal((await expectData(sub)).value.value, 0);
+      sub.pause();
+      await client.get(name); // the STOP went first on the same connection
+      await server.command("burst 6");
+      await client.get(name);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(sub.stats.updates, 1, "nothing may arrive while paused");
+
+      sub.resume();
+      // pvxs sends what it queued while stopped as far as the pipeline window allows (it
+      // sends more only on its next post), in order.
+      const first = (await nextData(sub)).value.value as number;
+      assert.ok(first >= 1 && first <= 6, `${first}`);
+      await server.command("burst 1");
+      let last = first;
+      while (last !== 7) {
+        const v = (await nextData(sub)).value.value as number;
+        assert.ok(v > last, `${v} after ${last}`);
+        last = v;
+      }
+      sub.close();
     }),
 });
