@@ -10,6 +10,7 @@ import { loopbackConfig } from "../../protocol/pva/config.ts";
 import { PvaServer } from "../../protocol/pva/server/server.ts";
 import { SharedPV } from "../../protocol/pva/server/shared_pv.ts";
 import { NDARRAY_MEMBERS } from "../../protocol/nt/ndarray.ts";
+import { bitOf, expandBits } from "../../protocol/pvdata/partial.ts";
 
 /** Element types measured. */
 export type FrameType = "uint8" | "uint16" | "float32";
@@ -95,6 +96,8 @@ export interface FrameSample {
   views: number;
   /** Frames whose array had to be copied (misaligned). */
   copies: number;
+  /** The positions (0-based, in arrival order) of the copied frames. */
+  copiedAt: number[];
   /** Distinct offsets of the array within its message payload, where known (views). */
   offsets: number[];
 }
@@ -112,21 +115,22 @@ export function frameArray(ev: MonitorData): ArrayBufferView {
   return (ev.value.value as { value: ArrayBufferView }).value;
 }
 
-/** Monitors `bench:frames` on `port` for `n` frames that carry the array. */
+/** Monitors `bench:frames` on `port` for `n` updates that carry the frame array. */
 export async function sampleFrames(port: number, n: number): Promise<FrameSample> {
   const client = new PvaClient({ config: loopbackConfig({ nameServers: [`127.0.0.1:${port}`] }) });
-  const sample: FrameSample = { views: 0, copies: 0, offsets: [] };
+  const sample: FrameSample = { views: 0, copies: 0, copiedAt: [], offsets: [] };
   const offsets = new Set<number>();
   const sub = client.monitor("bench:frames", { signal: AbortSignal.timeout(30_000) });
   try {
     for await (const ev of sub) {
       if (ev.kind !== "data") continue;
+      // Updates that do not carry the array repeat the last one: count each frame once.
+      if (!expandBits(ev.type, ev.changed).has(bitOf(ev.type, "value"))) continue;
       const a = frameArray(ev);
-      if (a.byteLength === 0) continue;
       if (isViewOntoMessage(a)) {
         sample.views++;
         offsets.add(a.byteOffset);
-      } else sample.copies++;
+      } else sample.copiedAt.push(sample.views + sample.copies++);
       if (sample.views + sample.copies >= n) break;
     }
   } finally {

@@ -44,6 +44,24 @@ export interface ConnectionOptions {
   onControl?: (m: ControlMessage) => void;
   /** Called once when the connection has closed, with the reason if it was an error. */
   onClose?: (error?: Error) => void;
+  /**
+   * Where to place a large payload in the buffer allocated for it: the number of bytes (0-7)
+   * to leave in front, so that an array at a known offset inside the payload starts aligned
+   * and decodes as a view instead of a copy. Asked once per payload read straight into a
+   * buffer of its own or joined from segments, with the payload bytes already at hand
+   * (`head`, possibly fewer than the caller would like, even none).
+   */
+  payloadShift?: (p: PayloadHead) => number;
+}
+
+/** What {@link ConnectionOptions.payloadShift} is told about a payload before it is allocated. */
+export interface PayloadHead {
+  /** Its command. */
+  command: number;
+  /** Its byte order. */
+  littleEndian: boolean;
+  /** Its first bytes, as far as they have arrived. */
+  head: Uint8Array;
 }
 
 const READ_BUFFER = 64 * 1024;
@@ -190,6 +208,26 @@ export class Connection {
     return this.scratch.subarray(0, n);
   }
 
+  /** The caller's {@link ConnectionOptions.payloadShift}, kept within 0-7. */
+  private shiftFor(command: number, littleEndian: boolean, head: Uint8Array): number {
+    const shift = this.opts.payloadShift?.({ command, littleEndian, head }) ?? 0;
+    return Number.isInteger(shift) && shift > 0 ? shift % 8 : 0;
+  }
+
+  /** One payload from its segments, placed as {@link ConnectionOptions.payloadShift} asks. */
+  private joinSegments(command: number, littleEndian: boolean, segments: Uint8Array[]): Uint8Array {
+    const size = segments.reduce((n, p) => n + p.length, 0);
+    const shift = this.shiftFor(command, littleEndian, segments[0]);
+    if (shift === 0) return concatBytes(segments);
+    const out = new Uint8Array(new ArrayBuffer(size + shift), shift, size);
+    let o = 0;
+    for (const p of segments) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+
   private async readLoop(): Promise<void> {
     const buf = new Uint8Array(READ_BUFFER);
     let start = 0;
@@ -230,9 +268,12 @@ export class Connection {
         );
       }
       let payload: Uint8Array;
+      const seg = h.flags & Flag.SEGMENT_MASK;
       if (h.payloadSize >= DIRECT_READ && h.payloadSize > end - start) {
-        payload = new Uint8Array(h.payloadSize);
         const have = end - start;
+        // A segment is copied again when the segments are joined: only a whole payload is placed.
+        const shift = seg === 0 ? this.shiftFor(h.command, isLittleEndian(h), buf.subarray(start, end)) : 0;
+        payload = new Uint8Array(new ArrayBuffer(h.payloadSize + shift), shift, h.payloadSize);
         payload.set(buf.subarray(start, end));
         start = end = 0;
         for (let off = have; off < payload.length;) {
@@ -246,7 +287,6 @@ export class Connection {
         payload = buf.slice(start, start + h.payloadSize);
         start += h.payloadSize;
       }
-      const seg = h.flags & Flag.SEGMENT_MASK;
       if (seg !== 0) {
         if (
           (seg === Flag.SEGMENT_FIRST) !== (segments === null) || (segments && h.command !== segmentCommand)
@@ -260,7 +300,7 @@ export class Connection {
           throw new DecodeError(start, `segmented message exceeds ${this.maxMessage} bytes`);
         }
         if (seg !== Flag.SEGMENT_LAST) continue;
-        payload = concatBytes(segments);
+        payload = this.joinSegments(h.command, isLittleEndian(h), segments);
         segments = null;
       } else if (segments !== null) {
         throw new DecodeError(start, "unsegmented message inside a segmented one");

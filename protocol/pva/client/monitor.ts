@@ -11,6 +11,7 @@ import type { Channel } from "./channel.ts";
 import type { ClientConn } from "./conn.ts";
 import type { MonitorData, MonitorEvent, MonitorOptions, MonitorStats } from "./monitor_event.ts";
 import { MonitorOp, type MonitorSink } from "./monitor_op.ts";
+import { PayloadPlacement } from "./monitor_placement.ts";
 import { type MonitorRequest, monitorRequest } from "./monitor_request.ts";
 import { arrayBuffers, forgetBuffers } from "./monitor_take.ts";
 import type { ChannelPool } from "./op.ts";
@@ -215,6 +216,7 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
       queueSize: this.queueSize,
       pipeline: this.pipeline,
       ackAny: Math.max(1, Math.floor(this.queueSize / 2)),
+      placement: new PayloadPlacement(),
       isPaused: () => this.#paused,
       connected: (op, event) => {
         if (op === this.#op) this.#push({ event, op, updates: 0 });

@@ -17,6 +17,7 @@ import type { ClientConn, ConnOp } from "./conn.ts";
 import { PvaRemoteError } from "./errors.ts";
 import type { MonitorEvent } from "./monitor_event.ts";
 import type { MonitorRequest } from "./monitor_request.ts";
+import type { PayloadPlacement } from "./monitor_placement.ts";
 import { forgetBuffers } from "./monitor_take.ts";
 import { writeTyped } from "./op.ts";
 
@@ -32,6 +33,8 @@ export interface MonitorSink {
   readonly pipeline: boolean;
   /** Acknowledge once this many updates were taken. */
   readonly ackAny: number;
+  /** Where large payloads go in their buffers (learnt across connections: a PV's layout rarely changes). */
+  readonly placement: PayloadPlacement;
   /** Whether the consumer paused the subscription (INIT is then not followed by START). */
   isPaused(): boolean;
   /** The INIT reply arrived: the operation is live. */
@@ -106,6 +109,11 @@ export class MonitorOp implements ConnOp {
   }
 
   /** @inheritdoc */
+  payloadShift(head: Uint8Array): number {
+    return this.#sink.placement.shift(head);
+  }
+
+  /** @inheritdoc */
   onLost(): void {
     // The channel tells the subscription; nothing is left to clean up here.
   }
@@ -151,6 +159,7 @@ export class MonitorOp implements ConnOp {
 
   #update(r: Reader, type: FieldDesc, bytes: number): void {
     const { value, changed } = readChanged(r, type, this.#last);
+    this.#sink.placement.observe(type, { value, changed }, r.bytes, r.littleEndian);
     this.#last = value as StructValue;
     const overrun = r.remaining > 0 ? BitSet.read(r) : new BitSet();
     if (!this.#taken.isEmpty()) { for (const bit of expandBits(type, changed)) this.#taken.clear(bit); }
