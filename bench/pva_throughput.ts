@@ -11,19 +11,13 @@ import { loopbackConfig } from "../protocol/pva/config.ts";
 import { peerPython } from "../tests/interop/peers.ts";
 import { frameArray, isViewOntoMessage } from "./support/frame_sources.ts";
 
-// BENCH_QUICK=1: one second per case, 16 MiB frames, one client (a check, not a figure to quote).
-const QUICK = Deno.env.get("BENCH_QUICK") === "1";
-const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? (QUICK ? 1 : 3));
+const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 3);
 // Element type of the frames (uint8, uint16, float32): wider types show the payload placement.
 const TYPE = Deno.env.get("BENCH_TYPE") ?? "uint8";
 const WARMUP = 0.5;
 // Monitor queue (pipeline window) of our client; the client acks every half queue.
 const QUEUE_SIZE = Number(Deno.env.get("BENCH_QUEUE") ?? 16);
-const SIZES = [
-  { label: "16 MiB", bytes: 4096 * 4096 },
-  ...QUICK ? [] : [{ label: "256 KiB", bytes: 512 * 512 }],
-];
-const CLIENTS = QUICK ? [1] : [1, 4];
+const SIZES = [{ label: "16 MiB", bytes: 4096 * 4096 }, { label: "256 KiB", bytes: 512 * 512 }];
 
 interface Rate {
   updates: number;
@@ -154,7 +148,7 @@ const python = peerPython();
 const rows: string[][] = [];
 
 for (const { label, bytes } of SIZES) {
-  for (const clients of CLIENTS) {
+  for (const clients of [1, 4]) {
     const raw = await startSource(deno, ["run", "-A", `${here}support/raw_source.ts`, String(bytes)]);
     const rawRate = await together(clients, (c, s) => rawReceiver(raw.port, c, s));
     await raw.stop();
