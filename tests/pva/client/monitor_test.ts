@@ -93,7 +93,12 @@ Deno.test({
       const b = await nextEvent(sub);
       assert.ok(a.kind === "data" && b.kind === "data");
       assert.equal(b.value.value, 50);
-      assert.ok(!b.overrun.isEmpty(), "squashed update must report an overrun");
+      // 50 updates reached us as 2: folded by our queue, or (on a loaded machine) already by
+      // pvxs's. Either way the loss shows as an overrun and is counted.
+      assert.ok(!a.overrun.isEmpty() || !b.overrun.isEmpty(), "squashed updates must report an overrun");
+      const { updates, queueSquashed, serverSquashed } = sub.stats;
+      assert.ok(queueSquashed + serverSquashed >= 1, `${JSON.stringify(sub.stats)}`);
+      assert.equal(updates - queueSquashed, 3, "the first value and the two we took");
       sub.close();
     }),
 });
