@@ -56,12 +56,12 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
   #error: unknown = null;
   #ended = false;
   #paused = false;
-  readonly #stats: MonitorStats = {
+  /** The counters; the queue length is read off the queue itself. */
+  readonly #stats: Omit<MonitorStats, "queueLength"> = {
     updates: 0,
     bytes: 0,
     serverSquashed: 0,
     queueSquashed: 0,
-    queueLength: 0,
     maxQueueLength: 0,
   };
 
