@@ -11,6 +11,7 @@
  */
 import { DecodeError } from "../pvdata/errors.ts";
 import type { TypeCache } from "../pvdata/reader.ts";
+import { concatBytes } from "../pvdata/writer.ts";
 import { Flag, HEADER_SIZE, isControl, isFromServer, isLittleEndian, readHeader } from "./header.ts";
 import type { Role } from "./frame.ts";
 
@@ -217,6 +218,7 @@ export class Connection {
   private joinSegments(command: number, littleEndian: boolean, segments: Uint8Array[]): Uint8Array {
     const size = segments.reduce((n, p) => n + p.length, 0);
     const shift = this.shiftFor(command, littleEndian, segments[0]);
+    if (shift === 0) return concatBytes(segments);
     const out = new Uint8Array(new ArrayBuffer(size + shift), shift, size);
     let o = 0;
     for (const p of segments) {
