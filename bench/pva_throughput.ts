@@ -9,8 +9,11 @@
 import { PvaClient } from "../protocol/pva/client/mod.ts";
 import { loopbackConfig } from "../protocol/pva/config.ts";
 import { peerPython } from "../tests/interop/peers.ts";
+import { frameArray, isViewOntoMessage } from "./support/frame_sources.ts";
 
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 3);
+// Element type of the frames (uint8, uint16, float32): wider types show the payload placement.
+const TYPE = Deno.env.get("BENCH_TYPE") ?? "uint8";
 const WARMUP = 0.5;
 // Monitor queue (pipeline window) of our client; the client acks every half queue.
 const QUEUE_SIZE = Number(Deno.env.get("BENCH_QUEUE") ?? 16);
@@ -27,6 +30,8 @@ function listed(name: string, item: string): boolean {
 
 interface Rate {
   updates: number;
+  /** Updates whose frame array our client had to copy (misaligned); 0 for other receivers. */
+  copied: number;
   bytes: number;
   seconds: number;
   /** CPU seconds the source process used in the window (NaN where /proc is not readable). */
@@ -86,18 +91,22 @@ async function startSource(cmd: string, args: string[]): Promise<Source> {
   };
 }
 
+/** Counts one received message of `bytes` (`copied`: its array was copied on decoding). */
+type Count = (bytes: number, copied?: boolean) => void;
+
 /** Counts what `receive` delivers during the measuring window, and what `source` spends on it. */
 async function measure(
-  receive: (count: (bytes: number) => void, signal: AbortSignal) => Promise<void>,
+  receive: (count: Count, signal: AbortSignal) => Promise<void>,
   source: Source,
 ): Promise<Rate> {
-  const rate = { updates: 0, bytes: 0, seconds: SECONDS, sourceCpu: NaN };
+  const rate = { updates: 0, copied: 0, bytes: 0, seconds: SECONDS, sourceCpu: NaN };
   let on = false;
   const stop = new AbortController();
-  const running = receive((bytes) => {
+  const running = receive((bytes, copied = false) => {
     if (!on) return;
     rate.updates++;
     rate.bytes += bytes;
+    if (copied) rate.copied++;
   }, stop.signal);
   await delay(WARMUP * 1000);
   on = true;
@@ -117,7 +126,7 @@ function delay(ms: number): Promise<void> {
 }
 
 /** Receives length-prefixed raw messages into a fresh buffer each (as our client does). */
-async function rawReceiver(port: number, count: (bytes: number) => void, signal: AbortSignal): Promise<void> {
+async function rawReceiver(port: number, count: Count, signal: AbortSignal): Promise<void> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   signal.addEventListener("abort", () => conn.close());
   const head = new Uint8Array(8);
@@ -141,7 +150,7 @@ async function rawReceiver(port: number, count: (bytes: number) => void, signal:
 }
 
 /** Monitors bench:frame through a TCP name server at `port`. */
-async function pvaReceiver(port: number, count: (bytes: number) => void, signal: AbortSignal): Promise<void> {
+async function pvaReceiver(port: number, count: Count, signal: AbortSignal): Promise<void> {
   const client = new PvaClient({
     config: loopbackConfig({ nameServers: [`127.0.0.1:${port}`] }),
   });
@@ -149,8 +158,8 @@ async function pvaReceiver(port: number, count: (bytes: number) => void, signal:
     const sub = client.monitor("bench:frame", { queueSize: QUEUE_SIZE, pipeline: true, signal });
     for await (const ev of sub) {
       if (ev.kind !== "data") continue;
-      const value = ev.value.value as { value: Uint8Array };
-      count(value.value.byteLength);
+      const frame = frameArray(ev);
+      count(frame.byteLength, !isViewOntoMessage(frame));
     }
   } catch (e) {
     if (!signal.aborted) throw e;
@@ -162,7 +171,7 @@ async function pvaReceiver(port: number, count: (bytes: number) => void, signal:
 async function together(
   n: number,
   source: Source,
-  one: (c: (b: number) => void, s: AbortSignal) => Promise<void>,
+  one: (c: Count, s: AbortSignal) => Promise<void>,
 ): Promise<Rate> {
   return await measure(
     (count, signal) => Promise.all(Array.from({ length: n }, () => one(count, signal))).then(() => {}),
@@ -175,6 +184,7 @@ const ups = (r: Rate) => r.updates / r.seconds;
 /** Source CPU per update delivered to a client, in microseconds. */
 const cpuPerUpdate = (r: Rate) =>
   Number.isNaN(r.sourceCpu) ? "" : `${(1e6 * r.sourceCpu / r.updates).toFixed(0)} us`;
+const copiedShare = (r: Rate) => `${(100 * r.copied / Math.max(1, r.updates)).toFixed(0)}%`;
 const deno = Deno.execPath();
 const here = new URL(".", import.meta.url).pathname;
 const python = peerPython();
@@ -185,7 +195,7 @@ for (const { label, bytes } of SIZES) {
     const raw = await startSource(deno, ["run", "-A", `${here}support/raw_source.ts`, String(bytes)]);
     const rawRate = await together(clients, raw, (c, s) => rawReceiver(raw.port, c, s));
     await raw.stop();
-    const ours = await startSource(deno, ["run", "-A", `${here}support/pva_source.ts`, String(bytes)]);
+    const ours = await startSource(deno, ["run", "-A", `${here}support/pva_source.ts`, String(bytes), TYPE]);
     const oursRate = await together(clients, ours, (c, s) => pvaReceiver(ours.port, c, s));
     let p4pClient = "";
     if (python && clients === 1) {
@@ -199,8 +209,9 @@ for (const { label, bytes } of SIZES) {
     await ours.stop();
     let p4pServer = "";
     if (python && clients === 1) {
-      const src = await startSource(python, [`${here}py/p4p_source.py`, String(bytes)]);
-      p4pServer = `${mbps(await together(1, src, (c, s) => pvaReceiver(src.port, c, s))).toFixed(0)} MB/s`;
+      const src = await startSource(python, [`${here}py/p4p_source.py`, String(bytes), TYPE]);
+      const r = await together(1, src, (c, s) => pvaReceiver(src.port, c, s));
+      p4pServer = `${mbps(r).toFixed(0)} MB/s (${copiedShare(r)} copied)`;
       await src.stop();
     }
     rows.push([
@@ -209,6 +220,7 @@ for (const { label, bytes } of SIZES) {
       `${mbps(rawRate).toFixed(0)} MB/s`,
       `${mbps(oursRate).toFixed(0)} MB/s`,
       `${ups(oursRate).toFixed(0)}/s`,
+      copiedShare(oursRate),
       `${(100 * mbps(oursRate) / mbps(rawRate)).toFixed(0)}%`,
       cpuPerUpdate(rawRate),
       cpuPerUpdate(oursRate),
@@ -224,6 +236,7 @@ const header = [
   "raw TCP",
   "pvastream",
   "updates",
+  "copied",
   "of raw",
   "raw src CPU/update",
   "our src CPU/update",
@@ -232,6 +245,7 @@ const header = [
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ");
+console.log(`${TYPE} frames`);
 console.log(line(header));
 for (const r of rows) console.log(line(r));
 console.log(

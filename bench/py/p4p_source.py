@@ -1,4 +1,5 @@
-"""Benchmark source on p4p: one NTNDArray PV posting frames in a loop. Prints READY <port>."""
+"""Benchmark source on p4p: one NTNDArray PV posting frames in a loop. Usage: p4p_source.py BYTES [DTYPE].
+Prints READY <port>."""
 import sys
 import threading
 import numpy as np
@@ -7,8 +8,9 @@ from p4p.server import Server
 from p4p.server.thread import SharedPV
 
 nbytes = int(sys.argv[1])
-side = int(nbytes ** 0.5)
-frames = [np.full((side, side), k, dtype=np.uint8) for k in (1, 2)]
+dtype = np.dtype(sys.argv[2] if len(sys.argv) > 2 else "uint8")
+side = int((nbytes // dtype.itemsize) ** 0.5)
+frames = [np.full((side, side), k, dtype=dtype) for k in (1, 2)]
 nt = NTNDArray()
 pv = SharedPV(nt=nt, initial=frames[0])
 conf = {"EPICS_PVAS_INTF_ADDR_LIST": "127.0.0.1", "EPICS_PVAS_SERVER_PORT": "0",

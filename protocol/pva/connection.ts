@@ -46,6 +46,24 @@ export interface ConnectionOptions {
   onControl?: (m: ControlMessage) => void;
   /** Called once when the connection has closed, with the reason if it was an error. */
   onClose?: (error?: Error) => void;
+  /**
+   * Where to place a large payload in the buffer allocated for it: the number of bytes (0-7)
+   * to leave in front, so that an array at a known offset inside the payload starts aligned
+   * and decodes as a view instead of a copy. Asked once per payload read straight into a
+   * buffer of its own or joined from segments, with the payload bytes already at hand
+   * (`head`, possibly fewer than the caller would like, even none).
+   */
+  payloadShift?: (p: PayloadHead) => number;
+}
+
+/** What {@link ConnectionOptions.payloadShift} is told about a payload before it is allocated. */
+export interface PayloadHead {
+  /** Its command. */
+  command: number;
+  /** Its byte order. */
+  littleEndian: boolean;
+  /** Its first bytes, as far as they have arrived. */
+  head: Uint8Array;
 }
 
 const READ_BUFFER = 64 * 1024;
@@ -220,6 +238,26 @@ export class Connection {
     return this.scratch.subarray(0, n);
   }
 
+  /** The caller's {@link ConnectionOptions.payloadShift}, kept within 0-7. */
+  private shiftFor(command: number, littleEndian: boolean, head: Uint8Array): number {
+    const shift = this.opts.payloadShift?.({ command, littleEndian, head }) ?? 0;
+    return Number.isInteger(shift) && shift > 0 ? shift % 8 : 0;
+  }
+
+  /** One payload from its segments, placed as {@link ConnectionOptions.payloadShift} asks. */
+  private joinSegments(command: number, littleEndian: boolean, segments: Uint8Array[]): Uint8Array {
+    const size = segments.reduce((n, p) => n + p.length, 0);
+    const shift = this.shiftFor(command, littleEndian, segments[0]);
+    if (shift === 0) return concatBytes(segments);
+    const out = new Uint8Array(new ArrayBuffer(size + shift), shift, size);
+    let o = 0;
+    for (const p of segments) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+
   private async readLoop(): Promise<void> {
     const buf = new Uint8Array(READ_BUFFER);
     let start = 0;
@@ -287,7 +325,10 @@ export class Connection {
       }
       let payload: Uint8Array;
       if (h.payloadSize >= DIRECT_READ && h.payloadSize > end - start) {
-        const large = await this.#readLarge(h.payloadSize, buf.subarray(start, end), received);
+        const have = buf.subarray(start, end);
+        // A segment is copied again when the segments are joined: only a whole payload is placed.
+        const shift = seg === 0 ? this.shiftFor(h.command, isLittleEndian(h), have) : 0;
+        const large = await this.#readLarge(h.payloadSize, have, received, shift);
         if (large === null) return;
         payload = large;
         start = end = 0;
@@ -302,7 +343,7 @@ export class Connection {
         segments.push(payload);
         segmentBytes += payload.length;
         if (seg !== Flag.SEGMENT_LAST) continue;
-        payload = concatBytes(segments);
+        payload = this.joinSegments(h.command, isLittleEndian(h), segments);
         segments = null;
         segmentBytes = 0;
       }
@@ -330,20 +371,25 @@ export class Connection {
   /**
    * Reads a payload of `size` bytes, `have` of which are buffered already, into a buffer of
    * its own that grows fourfold as bytes arrive: a peer that declares a large message and
-   * stalls costs at most a few times what it has sent. Resolves to null at end of stream.
+   * stalls costs at most a few times what it has sent. The payload starts `shift` bytes into
+   * the buffer (see `payloadShift`). Resolves to null at end of stream.
    */
   async #readLarge(
     size: number,
     have: Uint8Array,
     received: (n: number) => void,
+    shift: number,
   ): Promise<Uint8Array | null> {
-    let out = new Uint8Array(Math.min(size, Math.max(FIRST_GROWTH, have.length * 4)));
+    // The payload starts `shift` bytes into its buffer, so that a frame array in it can be aligned.
+    let capacity = Math.min(size, Math.max(FIRST_GROWTH, have.length * 4));
+    let out = new Uint8Array(new ArrayBuffer(shift + capacity), shift, capacity);
     out.set(have);
     let off = have.length;
     while (off < size) {
       // transfer() may grow the allocation in place; measured no slower than one exact allocation.
-      if (off === out.length) {
-        out = new Uint8Array(out.buffer.transfer(out.length * 8 >= size ? size : out.length * 4));
+      if (off === capacity) {
+        capacity = capacity * 8 >= size ? size : capacity * 4;
+        out = new Uint8Array((out.buffer as ArrayBuffer).transfer(shift + capacity), shift, capacity);
       }
       const got = await this.socket.read(out.subarray(off));
       if (got === null) return null;

@@ -218,6 +218,37 @@ export function overlapBits(t: FieldDesc, earlier: BitSet, later: BitSet): BitSe
   return expandBits(t, earlier).and(expandBits(t, later));
 }
 
+/** What a queued update says it carries: the fields it changed and those it overran. */
+export interface QueuedChange {
+  /** Fields the update carries. */
+  changed: BitSet;
+  /** Fields that changed more than once before it was sent (values lost). */
+  overrun: BitSet;
+}
+
+/**
+ * The one queue-folding rule of the server's and the client's monitor queues: a newer update
+ * folded into the last queued one carries the fields of both, and overruns the fields both
+ * changed (members of marked structures included) plus whatever either had overrun already.
+ * Neither argument is modified.
+ * @example
+ * ```ts
+ * import { BitSet } from "./bitset.ts";
+ * import { foldChange } from "./partial.ts";
+ * import { scalar, struct } from "./types.ts";
+ * const t = struct("", { a: scalar("int32"), b: scalar("int32") });
+ * const f = foldChange(t, { changed: BitSet.of(1), overrun: new BitSet() }, { changed: BitSet.of(1, 2), overrun: new BitSet() });
+ * [...f.changed]; // [1, 2]
+ * [...f.overrun]; // [1]
+ * ```
+ */
+export function foldChange(t: FieldDesc, earlier: QueuedChange, later: QueuedChange): QueuedChange {
+  return {
+    changed: earlier.changed.clone().or(later.changed),
+    overrun: overlapBits(t, earlier.changed, later.changed).or(earlier.overrun).or(later.overrun),
+  };
+}
+
 /**
  * The part of a change that a client with field selection `mask` (from requestMask) may
  * see, in compact form.

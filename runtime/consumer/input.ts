@@ -46,14 +46,19 @@ export interface Input {
   stop(): void;
 }
 
-/** Monitors `channel` with `request` and hands every update to `sink`. */
+/**
+ * Monitors `channel` with `request` and hands every update to `sink`. With `takeArrays`, each
+ * update's arrays are taken from the subscription (`Subscription.take`) so the sink may
+ * transfer their buffers to another thread without breaking the next partial update.
+ */
 export function monitorInput(
   client: PvaClient,
   channel: string,
-  { request, queueSize, sink, events = {} }: {
+  { request, queueSize, sink, takeArrays = false, events = {} }: {
     request: string;
     queueSize: number;
     sink: InputSink;
+    takeArrays?: boolean;
     events?: InputEvents;
   },
 ): Input & { subscription: Subscription } {
@@ -61,6 +66,7 @@ export function monitorInput(
   const done = (async () => {
     for await (const ev of subscription) {
       if (ev.kind === "data") {
+        if (takeArrays) subscription.take(ev);
         const pending = sink({ type: ev.type, value: ev.value, overrun: ev.overrun });
         if (pending) await pending;
       } else if (ev.kind === "connected") events.onConnected?.();

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { expectData, nextEvent } from "../support/monitor_events.ts";
+import { expectConnected, expectData, nextEvent } from "../support/monitor_events.ts";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readNTNDArray } from "../../protocol/nt/mod.ts";
@@ -257,7 +257,7 @@ export async function checkCounter(
   const sub = s.client.monitor(s.pv("counter"), { queueSize: opts.queueSize, pipeline: opts.pipeline });
   try {
     assert.equal(sub.pipeline, opts.pipeline);
-    assert.deepEqual(await nextEvent(sub), { kind: "connected" });
+    await expectConnected(sub);
     const start = (await expectData(sub)).value.value as number;
     const seen: number[] = [];
     let overruns = 0;

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { readNTNDArray } from "../../protocol/nt/mod.ts";
-import { expectData, nextEvent } from "../support/monitor_events.ts";
+import { expectConnected, expectData, nextEvent } from "../support/monitor_events.ts";
 import { requirePeers } from "./peers.ts";
 import {
   checkArrays,
@@ -64,7 +64,7 @@ Deno.test(
         async () => {
           const sub = s.client.monitor(s.pv("image:u8"), { queueSize: 2, pipeline: false });
           try {
-            assert.deepEqual(await nextEvent(sub), { kind: "connected" });
+            await expectConnected(sub);
             const first = readNTNDArray((await expectData(sub)).value);
             const want = readNTNDArray(expected("image:u8"));
             const ramp = want.data as Uint8Array;
@@ -92,14 +92,14 @@ Deno.test(
         async () => {
           const sub = s.client.monitor(s.pv("counter"), { pipeline: false });
           try {
-            assert.deepEqual(await nextEvent(sub), { kind: "connected" });
+            await expectConnected(sub);
             const start = (await expectData(sub)).value.value as number;
             assert.deepEqual(await s.server.send("burst 2"), { ok: "burst", reply: start + 2 });
             assert.equal((await expectData(sub)).value.value, start + 1);
             assert.equal((await expectData(sub)).value.value, start + 2);
             await s.restart(["--only", "counter"]);
             assert.equal((await nextEvent(sub)).kind, "disconnected");
-            assert.deepEqual(await nextEvent(sub, 15_000), { kind: "connected" });
+            await expectConnected(sub, 15_000);
             // A new process: the counter starts from the catalogue's value again.
             assert.equal(
               (await expectData(sub)).value.value,

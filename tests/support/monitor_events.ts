@@ -37,6 +37,16 @@ export async function nextData(sub: Subscription, ms = 8000): Promise<DataEvent>
   }
 }
 
+/** A connected event of a subscription. */
+export type ConnectedEvent = Extract<MonitorEvent, { kind: "connected" }>;
+
+/** The next event of `sub`, which must be `connected` (it names the server and the type). */
+export async function expectConnected(sub: Subscription, ms = 8000): Promise<ConnectedEvent> {
+  const ev = await nextEvent(sub, ms);
+  if (ev.kind !== "connected") throw new Error(`${sub.name}: expected connected, got ${Deno.inspect(ev)}`);
+  return ev;
+}
+
 /** The next event of `sub`, which must be data. */
 export async function expectData(sub: Subscription, ms = 8000): Promise<DataEvent> {
   const ev = await nextEvent(sub, ms);

@@ -8,7 +8,7 @@ import { Reader } from "../../pvdata/reader.ts";
 import { readStatus, type Status } from "../../pvdata/status.ts";
 import type { Writer } from "../../pvdata/writer.ts";
 import type { PvaConfig } from "../config.ts";
-import { Connection, type Message } from "../connection.ts";
+import { Connection, type Message, type PayloadHead } from "../connection.ts";
 import { encodeMessage } from "../frame.ts";
 import { Command, ControlCommand } from "../header.ts";
 import {
@@ -43,6 +43,8 @@ export interface ConnOp {
   onReply(command: number, r: Reader): void;
   /** The channel or connection went away. */
   onLost(reason: string): void;
+  /** Bytes to leave in front of a large reply of this operation, given its first bytes (see ConnectionOptions.payloadShift). */
+  payloadShift?(head: Uint8Array): number;
 }
 
 /** Options of {@link ClientConn.open}. */
@@ -110,6 +112,7 @@ export class ClientConn {
         if (m.command === ControlCommand.SET_BYTE_ORDER) this.wire.littleEndian = m.littleEndian;
       },
       onClose: (e) => this.closed(e),
+      payloadShift: (p) => this.payloadShift(p),
     });
   }
 
@@ -176,6 +179,13 @@ export class ClientConn {
   /** Closes the connection; channels and operations are told why. */
   close(error?: Error): void {
     this.wire.close(error);
+  }
+
+  /** Asks the operation a large reply is for (every operation reply starts with its ioid). */
+  private payloadShift({ littleEndian, head }: PayloadHead): number {
+    if (head.length < 4) return 0;
+    const ioid = new DataView(head.buffer, head.byteOffset, 4).getUint32(0, littleEndian);
+    return this.ops.get(ioid)?.payloadShift?.(head) ?? 0;
   }
 
   private dispatch(m: Message): void {

@@ -15,7 +15,13 @@ export type { GetOptions, GetResult } from "./get.ts";
 export type { PutOptions } from "./put.ts";
 export type { RpcOptions } from "./rpc.ts";
 export type { InfoOptions } from "./info.ts";
-export { type MonitorEvent, type MonitorOptions, Subscription } from "./monitor.ts";
+export {
+  type MonitorData,
+  type MonitorEvent,
+  type MonitorOptions,
+  type MonitorStats,
+  Subscription,
+} from "./monitor.ts";
 export {
   type CallOptions,
   DEFAULT_TIMEOUT_MS,

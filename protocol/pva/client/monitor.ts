@@ -1,59 +1,22 @@
 /**
  * MONITOR: a subscription that lives across reconnections. Each connection of the channel
- * gets its own operation (INIT, START, updates merged onto the last full value, pipeline
- * acks as the consumer takes updates); losing it is reported as an explicit gap.
+ * gets its own operation (monitor_op.ts); the subscription queues what they report, folds
+ * updates when its queue is full, counts, pauses and resumes, and reports a lost
+ * connection as an explicit gap.
  * @module
  */
-import { BitSet } from "../../pvdata/bitset.ts";
-import { overlapBits, readChanged } from "../../pvdata/partial.ts";
-import {
-  optionBool,
-  optionNumber,
-  parseRequest,
-  type PvRequest,
-  requestOptions,
-} from "../../pvdata/pvrequest.ts";
-import type { Reader } from "../../pvdata/reader.ts";
-import { isSuccess } from "../../pvdata/status.ts";
-import { readNonNullType } from "../../pvdata/typedesc.ts";
-import type { FieldDesc, StructValue } from "../../pvdata/types.ts";
-import { defaultValue } from "../../pvdata/value.ts";
-import { Command, Subcmd } from "../header.ts";
-import { readOpResponseHead, writeOpRequestHead, writeRequestRef } from "../messages/mod.ts";
+import { foldChange } from "../../pvdata/partial.ts";
+import { optionBool, optionNumber, requestOptions } from "../../pvdata/pvrequest.ts";
 import type { Channel } from "./channel.ts";
-import type { ClientConn, ConnOp } from "./conn.ts";
-import { PvaRemoteError } from "./errors.ts";
-import { type ChannelPool, writeTyped } from "./op.ts";
+import type { ClientConn } from "./conn.ts";
+import type { MonitorData, MonitorEvent, MonitorOptions, MonitorStats } from "./monitor_event.ts";
+import { MonitorOp, type MonitorSink } from "./monitor_op.ts";
+import { PayloadPlacement } from "./monitor_placement.ts";
+import { type MonitorRequest, monitorRequest } from "./monitor_request.ts";
+import { arrayBuffers, forgetBuffers } from "./monitor_take.ts";
+import type { ChannelPool } from "./op.ts";
 
-/** One thing a subscription reports. */
-export type MonitorEvent =
-  | {
-    kind: "data";
-    /** The type from the INIT reply of the current connection. */
-    type: FieldDesc;
-    /** The full value, with this update merged in (unchanged branches shared with the previous one). */
-    value: StructValue;
-    /** Fields this update carries. */
-    changed: BitSet;
-    /** Fields that changed more than once since the previous update (values lost in between). */
-    overrun: BitSet;
-  }
-  | { kind: "connected" }
-  | { kind: "disconnected"; reason: string };
-
-/** Options of a subscription. */
-export interface MonitorOptions {
-  /** pvRequest text; its `record[queueSize=..,pipeline=..]` win over the options below. */
-  request?: string;
-  /** Updates queued here (and, pipelining, in flight) before the server has to wait (default 4). */
-  queueSize?: number;
-  /** Flow control: the server sends only as many updates as we have room for (default true). */
-  pipeline?: boolean;
-  /** Ends the subscription; the iterator then throws the signal's reason. */
-  signal?: AbortSignal;
-}
-
-type DataEvent = Extract<MonitorEvent, { kind: "data" }>;
+export type { MonitorData, MonitorEvent, MonitorOptions, MonitorStats } from "./monitor_event.ts";
 
 /** A queued event; data remembers its operation (acks go to that one) and how many updates it merges. */
 interface Entry {
@@ -78,28 +41,43 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
   /** Whether pipelining (flow control) was asked for. */
   readonly pipeline: boolean;
 
-  /** @internal the request sent with each INIT */
-  readonly request: PvRequest;
-  /** @internal acknowledge once this many updates were taken */
-  readonly ackAny: number;
-
-  private readonly pool: ChannelPool;
-  private readonly onEnd: (sub: Subscription) => void;
-  private readonly ch: Channel;
-  private readonly unlisten: () => void;
-  private readonly signal?: AbortSignal;
-  private readonly onAbort = () => this.fail(this.signal!.reason);
-  private op: MonitorOp | null = null;
-  private queue: Entry[] = [];
-  private queuedData = 0;
+  readonly #pool: ChannelPool;
+  readonly #onEnd: (sub: Subscription) => void;
+  readonly #ch: Channel;
+  readonly #unlisten: () => void;
+  readonly #signal?: AbortSignal;
+  readonly #onAbort = () => this.#fail(this.#signal!.reason);
+  readonly #sink: MonitorSink;
+  #op: MonitorOp | null = null;
+  #queue: Entry[] = [];
+  #queuedData = 0;
   /** Pending `next()` calls waiting for an event. */
-  private waiters: (() => void)[] = [];
-  private error: unknown = null;
-  private ended = false;
+  #waiters: (() => void)[] = [];
+  #error: unknown = null;
+  #ended = false;
+  #paused = false;
+  /** The counters; the queue length is read off the queue itself. */
+  readonly #stats: Omit<MonitorStats, "queueLength"> = {
+    updates: 0,
+    bytes: 0,
+    serverSquashed: 0,
+    queueSquashed: 0,
+    maxQueueLength: 0,
+  };
 
   /** True once the subscription has ended (closed, aborted, or finished by the server). */
   get isClosed(): boolean {
-    return this.ended;
+    return this.#ended;
+  }
+
+  /** True while paused (see {@link pause}). */
+  get isPaused(): boolean {
+    return this.#paused;
+  }
+
+  /** A snapshot of the counters (see {@link MonitorStats} for what each one counts). */
+  get stats(): MonitorStats {
+    return { ...this.#stats, queueLength: this.#queuedData };
   }
 
   /**
@@ -108,6 +86,7 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
    * @param name PV name
    * @param opts request, queue and pipeline options, signal
    * @param onEnd called once when the subscription has ended
+   * @throws RequestError when the request text or its options are malformed
    */
   constructor(
     pool: ChannelPool,
@@ -116,71 +95,45 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
     onEnd: (sub: Subscription) => void = () => {},
   ) {
     this.name = name;
-    this.pool = pool;
-    this.onEnd = onEnd;
-    const defaults = `record[queueSize=${opts.queueSize ?? 4},pipeline=${opts.pipeline ?? true}]`;
-    this.request = parseRequest(`${defaults} ${opts.request ?? ""}`);
-    const options = requestOptions(this.request);
+    this.#pool = pool;
+    this.#onEnd = onEnd;
+    const request = monitorRequest(opts.request ?? "", {
+      queueSize: String(opts.queueSize ?? 4),
+      pipeline: String(opts.pipeline ?? true),
+    });
+    const options = requestOptions(request);
     this.queueSize = Math.max(1, Math.trunc(optionNumber(options, "queueSize", 4)));
     // pvxs: a window below 2 makes no sense, so pipelining needs queueSize >= 2.
     this.pipeline = optionBool(options, "pipeline", false) && this.queueSize >= 2;
-    this.ackAny = Math.max(1, Math.floor(this.queueSize / 2));
-    this.signal = opts.signal;
-    this.ch = pool.acquire(name);
-    this.unlisten = this.ch.listen(this);
-    if (this.signal?.aborted) this.onAbort();
-    else this.signal?.addEventListener("abort", this.onAbort, { once: true });
-  }
-
-  /** @internal the channel (as its listener) connected: start an operation on it */
-  connected(conn: ClientConn, sid: number): void {
-    if (this.ended) return;
-    this.op = new MonitorOp(this, conn, sid);
-  }
-
-  /** @internal the channel is gone for now: report the gap (if we had reported the connection) */
-  disconnected(reason: string): void {
-    const announced = this.op?.type !== undefined;
-    this.op = null;
-    if (announced) this.push({ event: { kind: "disconnected", reason }, op: null, updates: 0 });
-  }
-
-  /** @internal an event from the current operation */
-  push(entry: Entry): void {
-    const last = this.queue.at(-1);
-    if (entry.event.kind === "data" && this.queuedData >= this.queueSize && last?.event.kind === "data") {
-      squash(last, entry);
-    } else {
-      this.queue.push(entry);
-      if (entry.event.kind === "data") this.queuedData++;
-    }
-    this.wakeAll();
-  }
-
-  /** @internal the server ended the subscription (or refused it) */
-  finish(error: Error | null): void {
-    this.error ??= error;
-    this.stop();
+    this.#sink = this.#makeSink(request);
+    this.#signal = opts.signal;
+    this.#ch = pool.acquire(name);
+    this.#unlisten = this.#ch.listen({
+      connected: (conn, sid) => this.#connected(conn, sid),
+      disconnected: (reason) => this.#disconnected(reason),
+    });
+    if (this.#signal?.aborted) this.#onAbort();
+    else this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
   /** The next event; done once closed, throws when the server refused or the signal aborted. */
   async next(): Promise<IteratorResult<MonitorEvent>> {
     for (;;) {
-      const entry = this.queue.shift();
+      const entry = this.#queue.shift();
       if (entry) {
         if (entry.event.kind === "data") {
-          this.queuedData--;
-          if (entry.op === this.op) this.op?.consumed(entry.updates);
+          this.#queuedData--;
+          if (entry.op === this.#op) this.#op?.consumed(entry.updates);
         }
         return { value: entry.event, done: false };
       }
-      if (this.error !== null) {
-        const e = this.error;
-        this.error = null;
+      if (this.#error !== null) {
+        const e = this.#error;
+        this.#error = null;
         throw e;
       }
-      if (this.ended) return { value: undefined, done: true };
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      if (this.#ended) return { value: undefined, done: true };
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
   }
 
@@ -195,143 +148,161 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
     return this;
   }
 
+  /**
+   * Asks the server to stop sending updates (pvAccess STOP) without ending the subscription;
+   * it stays paused across reconnections until {@link resume}. Events already queued are
+   * still delivered. What the server does meanwhile is up to it: ours and pvxs send the
+   * latest value again on resume.
+   */
+  pause(): void {
+    if (this.#paused || this.#ended) return;
+    this.#paused = true;
+    this.#op?.setRunning(false);
+  }
+
+  /** Asks the server to send updates again (pvAccess START) after {@link pause}. */
+  resume(): void {
+    if (!this.#paused || this.#ended) return;
+    this.#paused = false;
+    this.#op?.setRunning(true);
+  }
+
+  /**
+   * Takes ownership of the numeric arrays of a data event so that they can be transferred
+   * to a worker without a copy: returns their buffers (the transfer list of `postMessage`)
+   * and makes the subscription forget them. Afterwards no queued event and no later update
+   * refers to those buffers: a field whose array was taken holds an empty array of its
+   * element type, and is marked in the events' `taken` bits, until the server sends that
+   * field again. Everything else in the value (dimensions, attributes, timestamps) is still
+   * merged as usual.
+   *
+   * Every buffer backing an array of `event.value` is taken, including small arrays that
+   * were decoded from the same message as a big one (they share its buffer).
+   * @param event a data event of this subscription
+   * @returns the distinct buffers to transfer
+   * @example
+   * ```ts ignore
+   * for await (const ev of sub) {
+   *   if (ev.kind === "data") worker.postMessage(ev.value, sub.take(ev));
+   * }
+   * ```
+   */
+  take(event: MonitorData): ArrayBuffer[] {
+    const buffers = arrayBuffers(event.value);
+    const set = new Set<ArrayBufferLike>(buffers);
+    for (const entry of this.#queue) {
+      const e = entry.event;
+      if (e.kind !== "data") continue;
+      const { value, lost } = forgetBuffers(e.type, e.value, set);
+      e.value = value as MonitorData["value"];
+      e.taken.or(lost);
+    }
+    this.#op?.forget(set);
+    return buffers;
+  }
+
   /** Stops the subscription and drops undelivered events. */
   close(): void {
-    this.queue = [];
-    this.queuedData = 0;
-    this.stop();
+    this.#queue = [];
+    this.#queuedData = 0;
+    this.#stop();
+  }
+
+  /** The operations' view of this subscription. */
+  #makeSink(request: MonitorRequest): MonitorSink {
+    return {
+      name: this.name,
+      request,
+      queueSize: this.queueSize,
+      pipeline: this.pipeline,
+      ackAny: Math.max(1, Math.floor(this.queueSize / 2)),
+      placement: new PayloadPlacement(),
+      isPaused: () => this.#paused,
+      connected: (op, event) => {
+        if (op === this.#op) this.#push({ event, op, updates: 0 });
+      },
+      data: (op, event, bytes) => {
+        if (op !== this.#op) return;
+        this.#stats.updates++;
+        this.#stats.bytes += bytes;
+        if (!event.overrun.isEmpty()) this.#stats.serverSquashed++;
+        this.#push({ event, op, updates: 1 });
+      },
+      finish: (error) => {
+        this.#error ??= error;
+        this.#stop();
+      },
+    };
+  }
+
+  /** The channel connected: start an operation on it. */
+  #connected(conn: ClientConn, sid: number): void {
+    if (this.#ended) return;
+    this.#op = new MonitorOp(this.#sink, conn, sid);
+  }
+
+  /** The channel is gone for now: report the gap (if we had reported the connection). */
+  #disconnected(reason: string): void {
+    const announced = this.#op?.type !== undefined;
+    this.#op = null;
+    if (announced) this.#push({ event: { kind: "disconnected", reason }, op: null, updates: 0 });
+  }
+
+  /** Queues an event; a data event meeting a full queue is folded into the last one. */
+  #push(entry: Entry): void {
+    const last = this.#queue.at(-1);
+    if (entry.event.kind === "data" && this.#queuedData >= this.queueSize && last?.event.kind === "data") {
+      this.#stats.queueSquashed++;
+      squash(last, entry);
+    } else {
+      this.#queue.push(entry);
+      if (entry.event.kind === "data") {
+        this.#queuedData++;
+        this.#stats.maxQueueLength = Math.max(this.#stats.maxQueueLength, this.#queuedData);
+      }
+    }
+    this.#wakeAll();
   }
 
   /** Resumes every pending `next()` so it rechecks the queue and the end state. */
-  private wakeAll(): void {
-    for (const w of this.waiters.splice(0)) w();
+  #wakeAll(): void {
+    for (const w of this.#waiters.splice(0)) w();
   }
 
   /** Ends with `reason` thrown from the next `next()`. */
-  private fail(reason: unknown): void {
-    this.queue = [];
-    this.queuedData = 0;
-    this.error = reason;
-    this.stop();
+  #fail(reason: unknown): void {
+    this.#queue = [];
+    this.#queuedData = 0;
+    this.#error = reason;
+    this.#stop();
   }
 
   /** Releases the channel and the operation; wakes a waiting `next()`. */
-  private stop(): void {
-    if (this.ended) {
-      this.wakeAll();
+  #stop(): void {
+    if (this.#ended) {
+      this.#wakeAll();
       return;
     }
-    this.ended = true;
-    this.signal?.removeEventListener("abort", this.onAbort);
-    this.unlisten();
-    this.op?.close();
-    this.op = null;
-    this.pool.release(this.ch);
-    this.onEnd(this);
-    this.wakeAll();
+    this.#ended = true;
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#unlisten();
+    this.#op?.close();
+    this.#op = null;
+    this.#pool.release(this.#ch);
+    this.#onEnd(this);
+    this.#wakeAll();
   }
 }
 
-/** Folds a newer update into the last queued one when the queue is full. */
+/** Folds a newer update into the last queued one (the rule the server's queue follows too). */
 function squash(last: Entry, next: Entry): void {
-  const a = last.event as DataEvent;
-  const b = next.event as DataEvent;
-  a.overrun.or(overlapBits(b.type, a.changed, b.changed)).or(b.overrun);
-  a.changed.or(b.changed);
+  const a = last.event as MonitorData;
+  const b = next.event as MonitorData;
+  const { changed, overrun } = foldChange(b.type, a, b);
+  a.changed = changed;
+  a.overrun = overrun;
   a.value = b.value;
   a.type = b.type;
+  a.taken = b.taken;
   last.updates += next.updates;
-}
-
-/** The subscription's operation on one connection. */
-class MonitorOp implements ConnOp {
-  readonly sid: number;
-  /** Set by the INIT reply. */
-  type: FieldDesc | undefined;
-
-  private readonly sub: Subscription;
-  private readonly conn: ClientConn;
-  private readonly ioid: number;
-  private last: StructValue = {};
-  private unacked = 0;
-
-  constructor(sub: Subscription, conn: ClientConn, sid: number) {
-    this.sub = sub;
-    this.conn = conn;
-    this.sid = sid;
-    this.ioid = conn.addOp(this);
-    conn.send(Command.MONITOR, (w) => {
-      writeOpRequestHead(w, {
-        sid,
-        ioid: this.ioid,
-        subcmd: sub.pipeline ? Subcmd.INIT | Subcmd.PIPELINE_ACK : Subcmd.INIT,
-      });
-      writeTyped(w, sub.request);
-      if (sub.pipeline) w.u32(sub.queueSize);
-    });
-  }
-
-  onReply(command: number, r: Reader): void {
-    if (command !== Command.MONITOR) return;
-    const head = readOpResponseHead(r, command);
-    if (head.subcmd & Subcmd.INIT) {
-      if (!isSuccess(head.status)) {
-        this.sub.finish(new PvaRemoteError(`monitor ${this.sub.name}`, head.status));
-        return;
-      }
-      this.type = readNonNullType(r, "monitor type");
-      this.last = defaultValue(this.type) as StructValue;
-      this.sendSubcmd(Subcmd.START);
-      this.sub.push({ event: { kind: "connected" }, op: this, updates: 0 });
-      return;
-    }
-    if (this.type === undefined) return;
-    // A final reply may still carry one last update after its Status.
-    if (!(head.subcmd & Subcmd.DESTROY) || r.remaining > 0) this.update(r, this.type);
-    if (head.subcmd & Subcmd.DESTROY) {
-      this.sub.finish(
-        isSuccess(head.status) ? null : new PvaRemoteError(`monitor ${this.sub.name}`, head.status),
-      );
-    }
-  }
-
-  onLost(): void {
-    // The channel tells the subscription; nothing is left to clean up here.
-  }
-
-  /** The consumer took `n` updates of ours: acknowledge them once there are enough. */
-  consumed(n: number): void {
-    if (!this.sub.pipeline || this.conn.isClosed) return;
-    this.unacked += n;
-    if (this.unacked < this.sub.ackAny) return;
-    const nfree = this.unacked;
-    this.unacked = 0;
-    this.conn.send(Command.MONITOR, (w) => {
-      writeOpRequestHead(w, { sid: this.sid, ioid: this.ioid, subcmd: Subcmd.PIPELINE_ACK });
-      w.u32(nfree);
-    });
-  }
-
-  /** Unregisters and tells the server. */
-  close(): void {
-    this.conn.removeOp(this.ioid);
-    if (!this.conn.isClosed) {
-      this.conn.send(Command.DESTROY_REQUEST, (w) => writeRequestRef(w, { sid: this.sid, ioid: this.ioid }));
-    }
-  }
-
-  private update(r: Reader, type: FieldDesc): void {
-    const { value, changed } = readChanged(r, type, this.last);
-    this.last = value as StructValue;
-    const overrun = r.remaining > 0 ? BitSet.read(r) : new BitSet();
-    this.sub.push({
-      event: { kind: "data", type, value: this.last, changed, overrun },
-      op: this,
-      updates: 1,
-    });
-  }
-
-  private sendSubcmd(subcmd: number): void {
-    this.conn.send(Command.MONITOR, (w) => writeOpRequestHead(w, { sid: this.sid, ioid: this.ioid, subcmd }));
-  }
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import { BitSet } from "../../pvdata/bitset.ts";
-import { overlapBits } from "../../pvdata/partial.ts";
+import { foldChange } from "../../pvdata/partial.ts";
 import { fieldOptions, optionBool, optionNumber, requestOptions } from "../../pvdata/pvrequest.ts";
 import type { Reader } from "../../pvdata/reader.ts";
 import { STATUS_OK } from "../../pvdata/status.ts";
@@ -67,10 +67,11 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
     // Queue full: fold into the last entry; fields changed in both are overrun.
     counts.overruns++;
     ch.pv.stats.overruns++;
-    const both = overlapBits(update.type, last.update.changed, update.changed);
-    const changed = last.update.changed.clone().or(update.changed);
-    const overrun = (last.overrun ?? new BitSet()).or(both);
-    if (update.overrun) overrun.or(update.overrun);
+    const { changed, overrun } = foldChange(
+      update.type,
+      { changed: last.update.changed, overrun: last.overrun ?? new BitSet() },
+      { changed: update.changed, overrun: update.overrun ?? new BitSet() },
+    );
     queue[queue.length - 1] = {
       update: new Update(update.type, update.value, changed),
       full: last.full,
