@@ -89,21 +89,33 @@ export interface CallOptions {
 /** Default timeout of one call. */
 export const DEFAULT_TIMEOUT_MS = 5000;
 
+/** How far a call got, asked for when its timeout expires. */
+export interface CallProgress {
+  /** The operation, the PV and its stage, e.g. "get pv:x (channel searching)". */
+  what: string;
+  /** The last failure on the way (a refused channel, a name server that broke the protocol), if any. */
+  cause?: string;
+}
+
 /**
  * One AbortSignal for a call: aborted by the caller's signal (with its reason) or, after
- * `timeout` ms, with a {@link PvaTimeoutError} whose text `describe()` supplies at that moment.
+ * `timeout` ms, with a {@link PvaTimeoutError} built from what `progress()` says at that
+ * moment: the cause leads when there is one, so that a user reads why, not only "timed out".
  * `dispose` stops the timer and unhooks the caller's signal.
  */
 export function callSignal(
   opts: CallOptions,
-  describe: () => string,
+  progress: () => CallProgress,
 ): { signal: AbortSignal; dispose: () => void } {
   const ctl = new AbortController();
   const timeout = opts.timeout ?? DEFAULT_TIMEOUT_MS;
-  const timer = setTimeout(
-    () => ctl.abort(new PvaTimeoutError(`${describe()}: timed out after ${timeout} ms`)),
-    timeout,
-  );
+  const timer = setTimeout(() => {
+    const { what, cause } = progress();
+    const text = cause
+      ? `${what}: ${cause} (gave up after ${timeout} ms)`
+      : `${what}: timed out after ${timeout} ms`;
+    ctl.abort(new PvaTimeoutError(text));
+  }, timeout);
   const onAbort = () => ctl.abort(opts.signal!.reason);
   if (opts.signal?.aborted) onAbort();
   else opts.signal?.addEventListener("abort", onAbort, { once: true });
