@@ -33,8 +33,10 @@ Deno.test({
   ignore: IGNORE_P4P,
   fn: async () => {
     const ports = freePorts();
-    // Bound first: the server, bound last, receives the unicast searches itself.
+    // Bound first (a client binds its sockets on first use): the server, bound last, receives
+    // the unicast searches itself.
     const early = new PvaClient({ config: clientConfig(ports) });
+    await early.info("nobody:here", { timeout: 50 }).catch(() => {});
     const server = await P4pServer.start(ports, ["scalar:float64"]);
     // Bound last: unicast searches reach this client, which forwards them to the local servers.
     const late = new PvaClient({ config: clientConfig(ports) });
