@@ -31,8 +31,11 @@ const END_TIMEOUT_MS = 2000;
 /**
  * A pvAccess client.
  *
- * Needs --allow-net (and --allow-env, --allow-sys for the defaults: environment, interface
- * broadcast addresses, host name); UDP needs the "net" unstable feature.
+ * Constructing one opens no socket and needs no permission beyond reading the environment
+ * when no `config` is given. The first operation binds two UDP sockets (searches, and
+ * beacons on the broadcast port) and needs --allow-net (--allow-sys for interface broadcast
+ * addresses and the host name) and the "net" unstable feature; its permission error is then
+ * that operation's failure.
  *
  * @example
  * ```ts ignore
@@ -42,7 +45,7 @@ const END_TIMEOUT_MS = 2000;
  * for await (const ev of client.monitor("pv:temperature")) {
  *   if (ev.kind === "data") console.log(ev.value.value);
  * }
- * client.close();
+ * await client.close();
  * ```
  */
 export class PvaClient {
