@@ -184,7 +184,9 @@ class ClientCore implements ChannelPool, ChannelContext {
     // Open connections end in order; those still in their handshake are dropped once it ends.
     const open = [...this.#open];
     for (const c of this.#conns.values()) {
-      c.then((conn) => open.includes(conn) || conn.close(), () => {});
+      c.then((conn) => {
+        if (!open.includes(conn)) conn.close();
+      }, () => {});
     }
     this.#conns.clear();
     await Promise.all(open.map((conn) => conn.end(END_TIMEOUT_MS)));
