@@ -100,7 +100,7 @@ export class Channel implements ConnChannel {
       this.#conn = conn;
       conn.createChannel(this);
     }, (e) => {
-      if (this.state === "connecting") this.onLost(`connecting to ${host}:${port}: ${e.message}`);
+      if (this.state === "connecting") this.onLost(`connecting: ${e.message}`);
     });
   }
 

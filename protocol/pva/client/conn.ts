@@ -124,10 +124,15 @@ export class ClientConn {
 
   /**
    * Connects and completes the handshake; fails if the server does not validate the
-   * connection within the idle timeout.
+   * connection within the idle timeout. Every failure's message starts with "host:port".
    */
   static async open(host: string, port: number, opts: ClientConnOptions): Promise<ClientConn> {
-    const socket = await Deno.connect({ hostname: host, port, transport: "tcp" });
+    let socket: Deno.Conn;
+    try {
+      socket = await Deno.connect({ hostname: host, port, transport: "tcp" });
+    } catch (e) {
+      throw new PvaDisconnectedError(`${host}:${port}: ${(e as Error).message}`);
+    }
     const conn = new ClientConn(socket, host, port, opts);
     const ready = new Promise<void>((resolve, reject) => conn.validated = { resolve, reject });
     conn.wire.run();
@@ -275,12 +280,11 @@ export class ClientConn {
 
   private closed(error?: Error): void {
     clearInterval(this.timer);
+    // The server's address leads: channels and operations pass the reason on to the user.
     const reason = error instanceof DecodeError
-      ? `sent a malformed message: ${error.message}`
-      : error
-      ? error.message
-      : "connection closed";
-    this.validated?.reject(new PvaDisconnectedError(`${this.key}: ${reason}`));
+      ? `${this.key} sent a malformed message: ${error.message}`
+      : `${this.key}: ${error?.message ?? "connection closed"}`;
+    this.validated?.reject(new PvaDisconnectedError(reason));
     const ops = [...this.ops.values()];
     const channels = [...this.channels.values()];
     this.ops.clear();

@@ -237,11 +237,7 @@ export class Discoverer {
         ns.problem = null;
         this.hurry();
       }, (e: Error) => {
-        // Connection errors start with "host:port: " already.
-        const text = e.message.startsWith(`${ns.host}:${ns.port}`)
-          ? e.message
-          : `${ns.host}:${ns.port}: ${e.message}`;
-        ns.problem = `name server ${text}`;
+        ns.problem = `name server ${e.message}`; // "host:port ..." (ClientConn.open)
       }).finally(() => ns.dialling = false);
     }
   }

@@ -13,6 +13,7 @@ import { errorStatus, STATUS_OK, writeStatus } from "../../../protocol/pvdata/st
 import { writeType } from "../../../protocol/pvdata/typedesc.ts";
 import { type FieldDesc, struct } from "../../../protocol/pvdata/types.ts";
 import type { Writer } from "../../../protocol/pvdata/writer.ts";
+import { freePorts } from "../../interop/peers.ts";
 import { RawServer, type RawServerScript } from "./raw_server.ts";
 
 /** A structure of four fixed bool arrays of `size` elements each (40 bytes or so on the wire). */
@@ -133,9 +134,9 @@ Deno.test("a malformed Status in a reply fails the call at once with the cause",
 Deno.test("name server failures are the error, not a bare timeout", async (t) => {
   const hugeHeader = new Uint8Array([0xca, 2, 0x40, 1, 0xff, 0xff, 0xff, 0xff]);
   const cases: [string, RawServerScript["greeting"], RegExp][] = [
-    ["garbage", new Uint8Array(16).fill(0x42), /sent a malformed message: .*bad magic 0x42/],
-    ["a huge header", hugeHeader, /sent a malformed message: .*message of 4294967295 bytes exceeds/],
-    ["silence", "silence", /has not completed the connection handshake/],
+    ["garbage", new Uint8Array(16).fill(0x42), /\d sent a malformed message: .*bad magic 0x42/],
+    ["a huge header", hugeHeader, /\d sent a malformed message: .*message of 4294967295 bytes exceeds/],
+    ["silence", "silence", /\d has not completed the connection handshake/],
   ];
   for (const [what, greeting, cause] of cases) {
     await t.step(what, async () => {
@@ -148,6 +149,20 @@ Deno.test("name server failures are the error, not a bare timeout", async (t) =>
         assert.match(e.message, cause);
       });
     });
+  }
+});
+
+Deno.test("a name server nobody listens on is named in the error with the refusal", async () => {
+  const address = `127.0.0.1:${freePorts().tcp}`;
+  const client = new PvaClient({ config: loopbackConfig({ nameServers: [address] }) });
+  try {
+    const e = await failure(client.info("pv", { timeout: 1000 }));
+    assert.match(
+      e.message,
+      new RegExp(`^info pv \\(channel searching\\): name server ${address}: .*refused`, "i"),
+    );
+  } finally {
+    await client.close();
   }
 });
 
