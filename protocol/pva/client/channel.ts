@@ -55,9 +55,7 @@ export class Channel implements ConnChannel {
   state: ChannelState = "searching";
   /** Hex GUID of the server that answered the search (duplicate detection). */
   guid = "";
-  /** Why the channel is not connected, when something failed on the way (cleared on connect). */
-  problem: string | undefined;
-
+  #problem: string | undefined;
   #users = 0;
   #conn: ClientConn | undefined;
   #sid: number | undefined;
@@ -77,6 +75,11 @@ export class Channel implements ConnChannel {
     this.cid = cid;
     this.#ctx = ctx;
     ctx.search(this);
+  }
+
+  /** Why the channel is not connected, when something failed on the way (cleared on connect). */
+  get problem(): string | undefined {
+    return this.#problem;
   }
 
   /** One more operation or subscription uses the channel. */
@@ -117,7 +120,7 @@ export class Channel implements ConnChannel {
     }
     this.#refusals = 0;
     this.#refusedWith = null;
-    this.problem = undefined;
+    this.#problem = undefined;
     this.state = "connected";
     this.#sid = sid;
     for (const l of [...this.#listeners]) l.connected(this.#conn, sid);
@@ -175,7 +178,7 @@ export class Channel implements ConnChannel {
     const wasConnected = this.state === "connected";
     this.#conn = this.#sid = undefined;
     this.state = "searching";
-    this.problem = reason;
+    this.#problem = reason;
     if (wasConnected) { for (const l of [...this.#listeners]) l.disconnected(reason); }
     if (this.#users === 0) this.close();
     else this.#ctx.search(this, searchDelayMs);
