@@ -106,7 +106,7 @@ try {
 } catch (e) {
   problems.push((e as Error).message);
 } finally {
-  client.close();
+  await client.close();
   server.close();
   pv.close();
 }

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { createLogger } from "../protocol/log.ts";
 import { configFromEnv } from "../protocol/pva/config.ts";
 import { parseCommandLine, UsageError } from "./lib/args.ts";
 import { type Output, runClientCommand } from "./lib/client_commands.ts";
@@ -41,8 +42,15 @@ async function main(argv: string[]): Promise<number> {
     }
     const limits = inv.maxMessageBytes === undefined ? {} : { maxMessageBytes: inv.maxMessageBytes };
     const config = configFromEnv(undefined, { limits });
-    if (inv.command === "serve") return await serveFile(inv.args[0], config, io, stopSignal());
-    return await runClientCommand(config, { ...inv, command: inv.command }, io, stopSignal());
+    const name = inv.command === "serve" ? "pva serve" : "pva";
+    const logger = createLogger({ level: inv.logLevel, format: inv.logFormat, name });
+    if (inv.command === "serve") return await serveFile(inv.args[0], config, io, stopSignal(), logger);
+    return await runClientCommand({ ...inv, command: inv.command }, {
+      config,
+      io,
+      stop: stopSignal(),
+      logger,
+    });
   } catch (e) {
     io.err(e instanceof UsageError ? e.message : `pva ${argv[0]}: ${(e as Error).message}`);
     return e instanceof UsageError || e instanceof InputError ? 2 : 1;

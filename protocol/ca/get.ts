@@ -26,7 +26,7 @@ export interface CaGetOptions {
 /** Reads a channel once (normally through `CaClient.get`). */
 export async function caGet(pool: ChannelPool, name: string, opts: CaGetOptions = {}): Promise<CaValue> {
   const ch = pool.acquire(name);
-  const call = callSignal(opts, () => `get ${name} (${ch.state})`, (m) => new CaTimeoutError(m));
+  const call = callSignal(opts, () => ({ what: `get ${name} (${ch.state})` }), (m) => new CaTimeoutError(m));
   try {
     await ch.whenConnected(call.signal);
     return await read(ch, opts.type ?? "time", call.signal);

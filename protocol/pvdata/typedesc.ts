@@ -46,6 +46,13 @@ export const TYPE_CODE = {
   null: 0xff,
 } as const;
 
+/**
+ * Most elements a fixed or bounded array type may declare. Real ones hold a few to a few
+ * thousand; a type description is tiny whatever it declares, so the size is capped before
+ * anything trusts it.
+ */
+export const MAX_DECLARED_ARRAY_SIZE = 1 << 24;
+
 /** Writes a full description of `t`, or the null type (0xFF) for `null`. */
 export function writeType(w: Writer, t: FieldDesc | null): void {
   if (t === null) {
@@ -94,8 +101,11 @@ export function writeType(w: Writer, t: FieldDesc | null): void {
   }
 }
 
-/** Reads a type description; returns null for the null type (0xFF). */
-export function readType(r: Reader): FieldDesc | null {
+/**
+ * Reads a type description; returns null for the null type (0xFF).
+ * @param what names the field in errors (e.g. "member value")
+ */
+export function readType(r: Reader, what = "type"): FieldDesc | null {
   const at = r.offset;
   const code = r.u8();
   switch (code) {
@@ -129,7 +139,7 @@ export function readType(r: Reader): FieldDesc | null {
   }
   r.enter();
   try {
-    return readTypeBody(r, code, at);
+    return readTypeBody(r, code, at, what);
   } finally {
     r.leave();
   }
@@ -138,12 +148,12 @@ export function readType(r: Reader): FieldDesc | null {
 /** Reads a type that must not be null. */
 export function readNonNullType(r: Reader, what: string): FieldDesc {
   const at = r.offset;
-  const t = readType(r);
+  const t = readType(r, what);
   if (t === null) r.fail(`null type for ${what} (at ${at})`);
   return t;
 }
 
-function readTypeBody(r: Reader, code: number, at: number): FieldDesc {
+function readTypeBody(r: Reader, code: number, at: number, what: string): FieldDesc {
   switch (code) {
     case TYPE_CODE.structure:
     case TYPE_CODE.union:
@@ -175,14 +185,21 @@ function readTypeBody(r: Reader, code: number, at: number): FieldDesc {
       return { kind: "scalar", type };
     case 0x08:
       return { kind: "scalarArray", type };
-    default:
-      return {
-        kind: "scalarArray",
-        type,
-        form: (code & 0x18) === 0x10 ? "bounded" : "fixed",
-        size: r.count(r.limits.maxArrayBytes, "array size"),
-      };
+    default: {
+      const form = (code & 0x18) === 0x10 ? "bounded" : "fixed";
+      return { kind: "scalarArray", type, form, size: declaredSize(r, `${what}: ${form} ${type} array`) };
+    }
   }
+}
+
+/** The size of a fixed or bounded array type, within {@link MAX_DECLARED_ARRAY_SIZE}. */
+function declaredSize(r: Reader, what: string): number {
+  const at = r.offset;
+  const n = r.size();
+  const max = Math.min(MAX_DECLARED_ARRAY_SIZE, r.limits.maxArrayBytes);
+  if (n < 0) r.fail(`${what} has a null size (at ${at})`);
+  if (n > max) r.fail(`${what} of ${n} elements (at ${at}) exceeds the limit ${max}`);
+  return n;
 }
 
 function readCompound(r: Reader, kind: "structure" | "union"): StructureDesc | UnionDesc {

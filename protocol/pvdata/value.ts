@@ -34,6 +34,11 @@ export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0]
 
 /**
  * The default value of a type: zeros, empty strings and arrays, unselected unions.
+ *
+ * A fixed-size array defaults to an empty array, which {@link writeValue} writes as that
+ * many zeros: the size comes from a peer's type description, and building it here would
+ * allocate in proportion to a number the peer merely declared (four `bool[2^27]` fields
+ * are 40 bytes on the wire and 4 GiB as JavaScript arrays).
  * @example
  * ```ts
  * import { defaultValue } from "./value.ts";
@@ -46,7 +51,7 @@ export function defaultValue(t: FieldDesc): Value {
     case "scalar":
       return defaultScalar(t.type);
     case "scalarArray":
-      return emptyArray(t.type, t.form === "fixed" ? t.size ?? 0 : 0);
+      return emptyArray(t.type);
     case "structure": {
       const v: StructValue = {};
       for (const m of t.fields) v[m.name] = defaultValue(m.type);
@@ -68,17 +73,16 @@ function defaultScalar(t: ScalarType): Value {
   return 0;
 }
 
-function emptyArray(t: ScalarType, n: number): Value {
-  if (t === "bool") return new Array<boolean>(n).fill(false);
-  if (t === "string") return new Array<string>(n).fill("");
-  return new ARRAY_CONSTRUCTORS[t](n);
+function emptyArray(t: ScalarType): Value {
+  return t === "bool" || t === "string" ? [] : new ARRAY_CONSTRUCTORS[t](0);
 }
 
 // ---- Encoding ----
 
 /**
  * Writes the full value of `t`. Missing structure members are written as their defaults;
- * plain number arrays are accepted for numeric array types.
+ * plain number arrays are accepted for numeric array types; an empty array given for a
+ * fixed-size array is its default, written as zeros (see {@link defaultValue}).
  */
 export function writeValue(w: Writer, t: FieldDesc, v: Value, path = ""): void {
   switch (t.kind) {
@@ -200,6 +204,11 @@ function writeArray(w: Writer, t: ScalarType, v: Value, fixed: number, path: str
     throw new EncodeError(`${path || "value"}: expected an array of ${t}`);
   }
   const n = (v as ArrayLike<unknown>).length;
+  if (fixed > 0 && n === 0) {
+    // The default of a fixed array; a zero byte is also an empty string's size.
+    w.bytes(new Uint8Array(fixed * (t === "bool" || t === "string" ? 1 : SCALAR_WIDTH[t])));
+    return;
+  }
   if (fixed >= 0 && n !== fixed) {
     throw new EncodeError(`${path || "value"}: fixed array of ${fixed} given ${n} elements`);
   }

@@ -5,6 +5,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type LogLevel, parseLogLevel } from "../../protocol/log.ts";
 import { parseRequest } from "../../protocol/pvdata/pvrequest.ts";
 
 /** A command line that cannot be run; the tool prints the message and exits with status 2. */
@@ -22,7 +23,7 @@ export class UsageError extends Error {
 /** The subcommands. */
 export type CommandName = "get" | "put" | "monitor" | "info" | "rpc" | "list" | "serve";
 
-type OptionName = "timeout" | "json" | "request" | "count" | "max-message-bytes";
+type OptionName = "timeout" | "json" | "request" | "count" | "max-message-bytes" | "log-level" | "log-format";
 
 interface CommandSpec {
   args: string;
@@ -34,6 +35,8 @@ interface CommandSpec {
   max?: number;
   /** Default of -w in seconds. */
   wait?: number;
+  /** Words that read as negative numbers are values, not options (`pva put pv:x -5`). */
+  negativeValues?: boolean;
 }
 
 const OPTIONS: Record<OptionName, { short?: string; type: "string" | "boolean"; help: string }> = {
@@ -46,33 +49,48 @@ const OPTIONS: Record<OptionName, { short?: string; type: "string" | "boolean"; 
     help: "    --max-message-bytes N  largest message accepted from a validated client\n" +
       "                        (default PVASTREAM_MAX_MESSAGE_BYTES, else 1 GiB; see docs/limits.md)",
   },
+  "log-level": { type: "string", help: "    --log-level L   debug, info, warn or error (default warn)" },
+  "log-format": {
+    type: "string",
+    help: "    --log-format F  text or json (default text), on standard error",
+  },
 };
+
+/** The logging options, which every client subcommand takes. */
+const LOG_OPTIONS: OptionName[] = ["log-level", "log-format"];
 
 const COMMANDS: Record<CommandName, CommandSpec> = {
   get: {
     args: "NAME...",
     about: "Reads the current value of each PV.",
-    options: ["request", "timeout", "json"],
+    options: ["request", "timeout", "json", ...LOG_OPTIONS],
     min: 1,
   },
   put: {
     args: "NAME VALUE | NAME FIELD=VALUE... | NAME '{JSON}'",
     about: "Writes a PV: one value for its `value` field (JSON for arrays, a choice name for an enum),\n" +
-      "field=value pairs with dotted paths, or a JSON object. Put `--` before a negative number.",
-    options: ["request", "timeout"],
+      "field=value pairs with dotted paths, or a JSON object. A negative number is a value\n" +
+      "(pva put pv:x -5); `--` still ends the options.",
+    options: ["request", "timeout", ...LOG_OPTIONS],
     min: 2,
+    negativeValues: true,
   },
   monitor: {
     args: "NAME...",
     about: "Prints every update of the PVs until Ctrl-C (or -n updates in all).",
-    options: ["request", "count", "json"],
+    options: ["request", "count", "json", ...LOG_OPTIONS],
     min: 1,
   },
-  info: { args: "NAME...", about: "Prints the type of each PV.", options: ["timeout", "json"], min: 1 },
+  info: {
+    args: "NAME...",
+    about: "Prints the type of each PV.",
+    options: ["timeout", "json", ...LOG_OPTIONS],
+    min: 1,
+  },
   rpc: {
     args: "NAME [KEY=VALUE...]",
     about: "Calls an RPC service with an NTURI argument {scheme: pva, path: NAME, query: {KEY: VALUE}}.",
-    options: ["timeout", "json"],
+    options: ["timeout", "json", ...LOG_OPTIONS],
     min: 1,
   },
   list: {
@@ -86,7 +104,7 @@ const COMMANDS: Record<CommandName, CommandSpec> = {
   serve: {
     args: "FILE.yaml",
     about: "Hosts the PVs a YAML file describes until SIGINT/SIGTERM (see scripts/lib/yaml_pvs.ts).",
-    options: ["max-message-bytes"],
+    options: ["max-message-bytes", ...LOG_OPTIONS],
     min: 1,
     max: 1,
   },
@@ -108,6 +126,10 @@ export interface CommandLine {
   count?: number;
   /** --max-message-bytes (serve), when given. */
   maxMessageBytes?: number;
+  /** --log-level, when given. */
+  logLevel?: LogLevel;
+  /** --log-format, when given. */
+  logFormat?: "text" | "json";
 }
 
 /** A parsed command line: a subcommand to run, or help to print. */
@@ -135,6 +157,38 @@ export function commandHelp(name: CommandName): string {
     ...opts,
   ]
     .join("\n");
+}
+
+/** A negative number as users type it: -5, -0.5, -.5, -1e3, -Infinity. */
+const NEGATIVE_NUMBER = /^-(Infinity|(\d+\.?\d*|\.\d+)(e[+-]?\d+)?)$/i;
+
+/**
+ * The words with negative numbers moved behind a `--`, so that the option parser takes them
+ * as the values they are. Only values are moved: no option of a command that allows this
+ * takes a negative number.
+ */
+function negativesAsValues(words: string[]): string[] {
+  const end = words.indexOf("--");
+  const options = end < 0 ? words : words.slice(0, end);
+  const values = options.filter((w) => NEGATIVE_NUMBER.test(w));
+  if (values.length === 0) return words;
+  const after = end < 0 ? [] : words.slice(end + 1);
+  return [...options.filter((w) => !NEGATIVE_NUMBER.test(w)), "--", ...values, ...after];
+}
+
+function logFormat(command: string, text: string): "text" | "json" {
+  if (text !== "text" && text !== "json") {
+    throw new UsageError(`pva ${command}: --log-format wants text or json, not '${text}'`);
+  }
+  return text;
+}
+
+function logLevel(command: string, text: string): LogLevel {
+  try {
+    return parseLogLevel(text);
+  } catch (e) {
+    throw new UsageError(`pva ${command}: --log-level: ${(e as Error).message}`);
+  }
 }
 
 function positiveNumber(command: string, option: string, text: string, integer: boolean): number {
@@ -171,7 +225,8 @@ export function parseCommandLine(argv: string[]): Invocation {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options, strict: true, allowPositionals: true });
+    const args = spec.negativeValues ? negativesAsValues(rest) : rest;
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (e) {
     if (!String((e as { code?: string }).code).startsWith("ERR_PARSE_ARGS")) throw e;
     const unknown = /^Unknown option '([^']+)'/.exec((e as Error).message);
@@ -199,6 +254,8 @@ export function parseCommandLine(argv: string[]): Invocation {
   const timeout = values.timeout as string | undefined;
   const count = values.count as string | undefined;
   const maxMessageBytes = values["max-message-bytes"] as string | undefined;
+  const level = values["log-level"] as string | undefined;
+  const format = values["log-format"] as string | undefined;
   return {
     command,
     args: parsed.positionals,
@@ -210,5 +267,7 @@ export function parseCommandLine(argv: string[]): Invocation {
     ...(maxMessageBytes !== undefined
       ? { maxMessageBytes: positiveNumber(command, "--max-message-bytes", maxMessageBytes, true) }
       : {}),
+    ...(level !== undefined ? { logLevel: logLevel(command, level) } : {}),
+    ...(format !== undefined ? { logFormat: logFormat(command, format) } : {}),
   };
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Logger } from "../../protocol/log.ts";
 import { PvaClient } from "../../protocol/pva/client/mod.ts";
 import type { PvaConfig } from "../../protocol/pva/config.ts";
 import { changedLeaves } from "../../protocol/pvdata/partial.ts";
@@ -26,6 +27,18 @@ export interface Output {
 
 /** A command line of a client subcommand. */
 export type ClientCommand = CommandLine & { command: Exclude<CommandName, "serve"> };
+
+/** What a client subcommand runs with besides its command line. */
+export interface ClientSetting {
+  /** Network settings. */
+  config: PvaConfig;
+  /** Where results and problems are printed. */
+  io: Output;
+  /** Ends a monitor (Ctrl-C); other commands end by themselves. */
+  stop?: AbortSignal;
+  /** Where the client logs (refused channels, server messages); default the library's. */
+  logger?: Logger;
+}
 
 /** One value as output: a JSON line or the readable lines. */
 function printValue(io: Output, json: boolean, name: string, t: FieldDesc, v: Value, extra = {}): void {
@@ -59,9 +72,12 @@ async function monitor(client: PvaClient, c: ClientCommand, io: Output, stop: Ab
   let status = 0;
   await Promise.all(c.args.map(async (name) => {
     const sub = client.monitor(name, { request: c.request, signal });
+    let lost = false;
     try {
       for await (const ev of sub) {
         if (ev.kind === "disconnected") io.err(`${name}: disconnected (${ev.reason})`);
+        if (ev.kind === "connected" && lost) io.err(`${name}: reconnected`);
+        if (ev.kind !== "data") lost = ev.kind === "disconnected";
         if (ev.kind !== "data" || left <= 0) continue;
         const changed = changedLeaves(ev.type, ev.changed);
         printValue(io, c.json, name, ev.type, ev.value, { changed });
@@ -79,23 +95,18 @@ async function monitor(client: PvaClient, c: ClientCommand, io: Output, stop: Ab
 }
 
 /**
- * Runs a client subcommand with a client of its own (`list` needs none).
- * @param config network settings
+ * Runs a client subcommand with a client of its own (`list` needs none), and closes the
+ * client's connections in order before returning.
  * @param c the parsed command line
- * @param io where to print
- * @param stop ends a monitor (Ctrl-C); other commands end by themselves
+ * @param setting network settings, output, stop signal and logger
  * @throws {InputError} when the put value or RPC arguments cannot be understood (before any I/O)
  * @example
  * ```ts ignore
- * const status = await runClientCommand(configFromEnv(), parsed, { out: console.log, err: console.error });
+ * const status = await runClientCommand(parsed, { config: configFromEnv(), io: { out: console.log, err: console.error } });
  * ```
  */
-export async function runClientCommand(
-  config: PvaConfig,
-  c: ClientCommand,
-  io: Output,
-  stop: AbortSignal = new AbortController().signal,
-): Promise<number> {
+export async function runClientCommand(c: ClientCommand, setting: ClientSetting): Promise<number> {
+  const { config, io, stop = new AbortController().signal, logger } = setting;
   if (c.command === "list") {
     for (const s of await pingServers(config, c.timeoutMs)) {
       io.out(c.json ? JSON.stringify(s) : `${s.guid} ${s.host}:${s.port}`);
@@ -105,11 +116,11 @@ export async function runClientCommand(
   const [name, ...words] = c.args;
   const input = c.command === "put" ? putInput(words) : undefined;
   const arg = c.command === "rpc" ? rpcArgument(name, words) : undefined;
-  const client = new PvaClient({ config });
+  const client = new PvaClient({ config, logger });
   try {
     return await run(client, c, io, stop, input, arg);
   } finally {
-    client.close();
+    await client.close();
   }
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createLogger } from "../../protocol/log.ts";
+import { createLogger, type Logger } from "../../protocol/log.ts";
 import { timeStampNow } from "../../protocol/nt/time.ts";
 import type { PvaConfig } from "../../protocol/pva/config.ts";
 import { type PutRequest, PvaServer, SharedPV } from "../../protocol/pva/server/mod.ts";
@@ -47,9 +47,10 @@ export async function serveFile(
   config: PvaConfig,
   io: Output,
   stop: AbortSignal,
+  logger: Logger = createLogger({ name: "pva serve" }),
 ): Promise<number> {
   const pvs = sharedPVs(parsePvFile(await Deno.readTextFile(file), file));
-  const server = new PvaServer({ config, logger: createLogger({ name: "pva serve" }) });
+  const server = new PvaServer({ config, logger });
   for (const [name, pv] of pvs) server.addPV(name, pv);
   await server.start();
   const udp = server.udpPort ? `, searches on UDP port ${server.udpPort}` : "";

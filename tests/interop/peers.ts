@@ -141,6 +141,8 @@ export interface PeerProcess extends AsyncDisposable {
   receive(): Promise<unknown>;
   /** Kills the peer and waits for it to exit. */
   close(): Promise<void>;
+  /** Everything the peer wrote to standard error (pvxs logs there), complete once it has exited. */
+  stderr: Promise<string>;
 }
 
 /** Splits a byte stream into text lines. */
@@ -213,6 +215,7 @@ export async function startPython(
         return parsePeerJson(await next("its next line"));
       },
       close,
+      stderr,
       [Symbol.asyncDispose]: close,
     };
   } catch (e) {

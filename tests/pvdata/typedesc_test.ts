@@ -162,3 +162,26 @@ Deno.test("sameType: empty id equals the default id; order and names matter", ()
   assert.ok(!sameType(scalarArray("int8"), { kind: "scalarArray", type: "int8", form: "fixed", size: 0 }));
   assert.ok(sameType(union("", {}), union("union", {})));
 });
+
+Deno.test("declared fixed and bounded array sizes are capped, naming the member and the size", () => {
+  // struct { flags: bool[2^27] } with the fixed form (0x18), then the same bounded (0x10) as float64.
+  const fixedBool = hex("80 00 01 05 66 6c 61 67 73 18 fe 00 00 00 08");
+  assert.throws(
+    () => decode(fixedBool, true, readType),
+    (e) =>
+      e instanceof DecodeError &&
+      /member flags: fixed bool array of 134217728 elements .*exceeds the limit 16777216/.test(e.reason),
+  );
+  const boundedDouble = hex("80 00 01 01 76 53 fe 00 00 00 40");
+  assert.throws(
+    () => decode(boundedDouble, true, readType),
+    (e) =>
+      e instanceof DecodeError && /member v: bounded float64 array of 1073741824 elements/.test(e.reason),
+  );
+  // At the limit it is accepted.
+  const atLimit = hex("80 00 01 01 76 53 fe 00 00 00 01");
+  assert.deepEqual(
+    decode(atLimit, true, readType),
+    struct("", { v: { kind: "scalarArray", type: "float64", form: "bounded", size: 1 << 24 } }),
+  );
+});

@@ -208,11 +208,34 @@ Deno.test("defaultValue: zeros, empty strings and arrays, unselected unions", ()
     b: false,
     s: "",
     a: new Float32Array(0),
-    f: ["", ""],
+    f: [],
     u: { name: null, value: null },
     any: { type: null, value: null },
     sa: [],
   });
+});
+
+Deno.test("defaultValue: a fixed array declared huge costs nothing until written, then it is zeros", () => {
+  const huge: FieldDesc = { kind: "scalarArray", type: "bool", form: "fixed", size: 2 ** 27 };
+  const t = struct("", { a: huge, b: huge, c: huge, d: huge });
+  // Before the fix this built four 2^27-element arrays (several GiB); now each is empty.
+  assertSame(defaultValue(t), { a: [], b: [], c: [], d: [] });
+  const fixed = (type: "int16" | "string" | "bool", size: number): FieldDesc => ({
+    kind: "scalarArray",
+    type,
+    form: "fixed",
+    size,
+  });
+  for (const { le } of ORDERS) {
+    assert.equal(
+      toHex(encode(le, (w) => writeValue(w, fixed("int16", 3), defaultValue(fixed("int16", 3))))),
+      "00 00 00 00 00 00",
+    );
+    // A missing member is written as its default too; empty strings and false are one zero byte each.
+    const s = struct("", { s: fixed("string", 2), b: fixed("bool", 1) });
+    assert.equal(toHex(encode(le, (w) => writeValue(w, s, {}))), "00 00 00");
+    assertSame(decode(hex("00 00 00"), le, (r) => readValue(r, s)), { s: ["", ""], b: [false] });
+  }
 });
 
 Deno.test("encode errors name the field", () => {

@@ -44,12 +44,47 @@ Deno.test("a valid command line gives the subcommand, words and options", () => 
     json: false,
     count: 3,
   });
-  // list waits 2 s by default; a negative put value goes after --.
+  // list waits 2 s by default.
   assert.equal((parseCommandLine(["list"]) as { timeoutMs: number }).timeoutMs, 2000);
-  assert.deepEqual((parseCommandLine(["put", "pv:x", "--", "-5"]) as { args: string[] }).args, [
-    "pv:x",
-    "-5",
-  ]);
+});
+
+Deno.test("a negative number after the PV name is a put value, with or without --", () => {
+  const args = (argv: string[]) => (parseCommandLine(argv) as { args: string[] }).args;
+  for (const value of ["-5", "-0.5", "-.5", "-1e3", "-Infinity"]) {
+    assert.deepEqual(args(["put", "pv:x", value]), ["pv:x", value]);
+    assert.deepEqual(args(["put", "pv:x", "--", value]), ["pv:x", value]);
+  }
+  const withOptions = parseCommandLine(["put", "-w", "2", "pv:x", "-5", "-r", "field(value)"]);
+  assert.deepEqual(withOptions, {
+    command: "put",
+    args: ["pv:x", "-5"],
+    timeoutMs: 2000,
+    json: false,
+    request: "field(value)",
+  });
+  // Anything else starting with a dash is still an option.
+  assert.match(usageMessage(["put", "pv:x", "-x"]), /unknown option '-x'/);
+  assert.match(usageMessage(["put", "pv:x", "-5x"]), /unknown option/);
+  // Only put takes values this way: a get of "-5" is an unknown option.
+  assert.match(usageMessage(["get", "-5"]), /unknown option '-5'/);
+});
+
+Deno.test("--log-level and --log-format are parsed and checked", () => {
+  assert.deepEqual(parseCommandLine(["get", "--log-level", "DEBUG", "--log-format", "json", "pv:x"]), {
+    command: "get",
+    args: ["pv:x"],
+    timeoutMs: 5000,
+    json: false,
+    logLevel: "debug",
+    logFormat: "json",
+  });
+  assert.match(usageMessage(["get", "--log-level", "loud", "pv:x"]), /^pva get: --log-level: .*"loud"/);
+  assert.match(
+    usageMessage(["monitor", "--log-format", "xml", "pv:x"]),
+    /--log-format wants text or json, not 'xml'/,
+  );
+  assert.match(commandHelp("put"), /--log-level/);
+  assert.match(commandHelp("put"), /A negative number is a value/);
 });
 
 Deno.test("-h prints the help of the subcommand, listing only its options", () => {

@@ -4,6 +4,10 @@
  * 127.0.0.1 with free ports.
  */
 import assert from "node:assert/strict";
+import { epicsEnv, freePorts, peerPython, requirePeers } from "../interop/peers.ts";
+import { P4pServer } from "../pva/client/p4p_peer.ts";
+import { RawServer } from "../pva/client/raw_server.ts";
+import { errorStatus } from "../../protocol/pvdata/status.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -19,48 +23,8 @@ pvs:
     value: { x: 1.5, n: -4, tags: [a, b], where: { name: named, value: home } }
 `;
 
-function freePorts(): { tcp: number; udp: number } {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const u = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
-  const ports = { tcp: (l.addr as Deno.NetAddr).port, udp: (u.addr as Deno.NetAddr).port };
-  l.close();
-  u.close();
-  return ports;
-}
-
-function loopbackEnv(ports: { tcp: number; udp: number }): Record<string, string> {
-  return {
-    EPICS_PVA_SERVER_PORT: String(ports.tcp),
-    EPICS_PVA_BROADCAST_PORT: String(ports.udp),
-    EPICS_PVA_ADDR_LIST: "127.0.0.1",
-    EPICS_PVA_AUTO_ADDR_LIST: "NO",
-    EPICS_PVAS_INTF_ADDR_LIST: "127.0.0.1",
-    EPICS_PVAS_BEACON_ADDR_LIST: "127.0.0.1",
-    EPICS_PVAS_AUTO_BEACON_ADDR_LIST: "NO",
-  };
-}
-
-/** The Python with p4p: PVASTREAM_PYTHON, else the repository's .venv (see scripts/install-peers.sh). */
-function findPython(): string | undefined {
-  const isFile = (p: string) => {
-    try {
-      return Deno.statSync(p).isFile;
-    } catch {
-      return false;
-    }
-  };
-  return [Deno.env.get("PVASTREAM_PYTHON") ?? "", `${ROOT}.venv/bin/python`].find((p) =>
-    p !== "" && isFile(p)
-  );
-}
-
-const python = findPython();
-const inCI = Deno.env.get("CI") !== undefined;
-if (!python && !inCI) {
-  console.warn(
-    "pva e2e: no Python peer (set PVASTREAM_PYTHON or run `deno task peers`): the p4p step is ignored",
-  );
-}
+const python = peerPython();
+const ignoreP4p = !requirePeers("the p4p steps of the pva e2e tests");
 
 interface Run {
   code: number;
@@ -97,7 +61,7 @@ async function readyLine(server: Deno.ChildProcess): Promise<string> {
 
 Deno.test("pva serve hosts YAML PVs that pva get/put/list and p4p read", async (t) => {
   const ports = freePorts();
-  const env = loopbackEnv(ports);
+  const env = epicsEnv(ports);
   const dir = await Deno.makeTempDir();
   const file = `${dir}/pvs.yaml`;
   await Deno.writeTextFile(file, YAML);
@@ -129,7 +93,7 @@ Deno.test("pva serve hosts YAML PVs that pva get/put/list and p4p read", async (
 
     await t.step("pva put writes; a read-only PV refuses with status 1", async () => {
       for (
-        const args of [["e2e:temp", "--", "-7.25"], ["e2e:point", "n=12", 'where={"name": "at", "value": 2}']]
+        const args of [["e2e:temp", "-7.25"], ["e2e:point", "n=12", 'where={"name": "at", "value": 2}']]
       ) {
         const put = await pva(["put", ...args], env);
         assert.equal(put.code, 0, put.stderr);
@@ -187,11 +151,10 @@ Deno.test("pva serve hosts YAML PVs that pva get/put/list and p4p read", async (
 
     await t.step({
       name: "p4p reads the served PVs as pva get --json does",
-      ignore: !python && !inCI,
+      ignore: ignoreP4p,
       fn: async () => {
-        assert.ok(python, "no Python peer in CI: set PVASTREAM_PYTHON or run `deno task peers`");
         for (const name of ["e2e:wave", "e2e:point"]) {
-          const peer = await run(python, [`${ROOT}tests/interop/py/p4p_client.py`, "get", name], env);
+          const peer = await run(python!, [`${ROOT}tests/interop/py/p4p_client.py`, "get", name], env);
           assert.equal(peer.code, 0, peer.stderr + peer.stdout);
           const ours = await pva(["get", "--json", name], env);
           assert.deepEqual(JSON.parse(peer.stdout).value, JSON.parse(ours.stdout).value);
@@ -204,4 +167,51 @@ Deno.test("pva serve hosts YAML PVs that pva get/put/list and p4p read", async (
     await Deno.remove(dir, { recursive: true });
   }
   assert.equal((await server.status).code, 0, "pva serve stops cleanly on SIGTERM");
+});
+
+Deno.test({
+  name: "pva get, put and info end their connections in order: the p4p server logs no reset",
+  ignore: ignoreP4p,
+  fn: async () => {
+    const ports = freePorts();
+    const server = await P4pServer.start(ports, ["put:float64"]);
+    const env = epicsEnv(ports);
+    const pv = server.pv("put:float64");
+    let log = "";
+    try {
+      for (const args of [["put", pv, "-2.5"], ["get", pv], ["info", pv]]) {
+        const r = await pva(args, env);
+        assert.equal(r.code, 0, r.stderr);
+        if (args[0] === "get") assert.match(r.stdout, /-2\.5$/m);
+      }
+    } finally {
+      log = await server.stopAndReadLog();
+    }
+    // pvxs logs "connection ... closed with socket error 104 : Connection reset by peer".
+    assert.doesNotMatch(log, /reset by peer|socket error/i, log);
+  },
+});
+
+Deno.test("pva --log-level and --log-format shape what the client logs on standard error", async () => {
+  await using server = RawServer.start({ createChannel: () => errorStatus("not here") });
+  const env = {
+    ...epicsEnv(freePorts()),
+    EPICS_PVA_ADDR_LIST: "",
+    EPICS_PVA_NAME_SERVERS: server.address,
+  };
+  const json = await pva(["get", "-w", "1", "--log-format", "json", "e2e:refused"], env);
+  assert.equal(json.code, 1);
+  const [record, ...rest] = json.stderr.trim().split("\n");
+  assert.deepEqual({ ...JSON.parse(record), time: "" }, {
+    time: "",
+    level: "warn",
+    name: "pva",
+    message: `channel e2e:refused: ${server.address} refused it: not here`,
+  });
+  // Then the error of the get, which says why it failed.
+  assert.deepEqual(rest, [
+    `e2e:refused: get e2e:refused (channel searching): ${server.address} refused the channel: not here (gave up after 1000 ms)`,
+  ]);
+  const quiet = await pva(["get", "-w", "1", "--log-level", "error", "e2e:refused"], env);
+  assert.equal(quiet.stderr.trim().split("\n").length, 1, quiet.stderr);
 });

@@ -22,9 +22,9 @@ async function pva(port: number, argv: string[]): Promise<{ status: number; out:
   const out: string[] = [];
   const err: string[] = [];
   const config = loopbackConfig({ nameServers: [`127.0.0.1:${port}`] });
-  const status = await runClientCommand(config, inv as ClientCommand, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
+  const status = await runClientCommand(inv as ClientCommand, {
+    config,
+    io: { out: (l) => out.push(l), err: (l) => err.push(l) },
   });
   return { status, out, err };
 }

@@ -3,14 +3,17 @@
  * whenever that connection or the server drops it, for as long as someone uses it.
  * @module
  */
+import type { Logger } from "../../log.ts";
 import { isSuccess, type Status } from "../../pvdata/status.ts";
 import type { ClientConn, ConnChannel } from "./conn.ts";
 import { abortable } from "./errors.ts";
 
 /** What a channel needs from its client. */
 export interface ChannelContext {
-  /** Starts (or restarts) searching for the channel. */
-  search(ch: Channel): void;
+  /** Where the channel reports refusals. */
+  readonly logger: Logger;
+  /** Starts (or restarts) searching for the channel, the first search after `delayMs`. */
+  search(ch: Channel, delayMs?: number): void;
   /** Stops searching for it. */
   unsearch(ch: Channel): void;
   /** The shared connection to a server. */
@@ -28,12 +31,19 @@ export interface ChannelListener {
 /** Where a channel is in its life. */
 export type ChannelState = "searching" | "connecting" | "connected" | "closed";
 
+/** The first search after a refused CREATE_CHANNEL waits this long; each further refusal doubles it. */
+const REFUSED_RETRY_MS = 250;
+/** ... up to this (the longest search interval). */
+const REFUSED_RETRY_MAX_MS = 30_000;
+
 /**
  * One channel, shared by every operation on its name.
  * @example
  * ```ts ignore
  * const ch = new Channel("pv:x", 1, context);
+ * ch.retain();
  * const { conn, sid } = await ch.whenConnected(signal);
+ * ch.release();
  * ```
  */
 export class Channel implements ConnChannel {
@@ -45,13 +55,15 @@ export class Channel implements ConnChannel {
   state: ChannelState = "searching";
   /** Hex GUID of the server that answered the search (duplicate detection). */
   guid = "";
-  /** Operations and subscriptions using the channel. */
-  users = 0;
-
-  private conn: ClientConn | undefined;
-  private sid: number | undefined;
-  private readonly ctx: ChannelContext;
-  private readonly listeners = new Set<ChannelListener>();
+  #problem: string | undefined;
+  #users = 0;
+  #conn: ClientConn | undefined;
+  #sid: number | undefined;
+  #refusals = 0;
+  /** The Status text of the last refusal that was logged, so that retries do not log again. */
+  #refusedWith: string | null = null;
+  readonly #ctx: ChannelContext;
+  readonly #listeners = new Set<ChannelListener>();
 
   /**
    * @param name PV name
@@ -61,8 +73,23 @@ export class Channel implements ConnChannel {
   constructor(name: string, cid: number, ctx: ChannelContext) {
     this.name = name;
     this.cid = cid;
-    this.ctx = ctx;
+    this.#ctx = ctx;
     ctx.search(this);
+  }
+
+  /** Why the channel is not connected, when something failed on the way (cleared on connect). */
+  get problem(): string | undefined {
+    return this.#problem;
+  }
+
+  /** One more operation or subscription uses the channel. */
+  retain(): void {
+    this.#users++;
+  }
+
+  /** One user fewer; an unused channel is kept while connected, for the next call, else closed. */
+  release(): void {
+    if (--this.#users === 0 && this.state !== "connected") this.close();
   }
 
   /** A search found the channel on `host:port` (server `guid`): connect to it. */
@@ -70,46 +97,45 @@ export class Channel implements ConnChannel {
     if (this.state !== "searching") return;
     this.state = "connecting";
     this.guid = guid;
-    this.ctx.unsearch(this);
-    this.ctx.connect(host, port).then((conn) => {
+    this.#ctx.unsearch(this);
+    this.#ctx.connect(host, port).then((conn) => {
       if (this.state !== "connecting") return;
-      this.conn = conn;
+      this.#conn = conn;
       conn.createChannel(this);
     }, (e) => {
-      if (this.state === "connecting") this.onLost(`connecting to ${host}:${port}: ${e.message}`);
+      if (this.state === "connecting") this.onLost(`connecting: ${e.message}`);
     });
   }
 
   /** CREATE_CHANNEL answered. */
   onCreated(sid: number, status: Status): void {
-    if (this.state !== "connecting" || !this.conn) return;
+    if (this.state !== "connecting" || !this.#conn) return;
+    const key = this.#conn.key;
     if (!isSuccess(status)) {
-      console.warn(`channel ${this.name}: ${this.conn.key} refused it: ${status.message}`);
-      this.conn.destroyChannel(this.cid, undefined);
-      this.onLost(status.message);
+      this.#refused(key, status.message);
       return;
     }
+    if (this.#refusedWith !== null) {
+      this.#ctx.logger.info(`channel ${this.name}: ${key} accepted it`, { refusals: this.#refusals });
+    }
+    this.#refusals = 0;
+    this.#refusedWith = null;
+    this.#problem = undefined;
     this.state = "connected";
-    this.sid = sid;
-    for (const l of [...this.listeners]) l.connected(this.conn, sid);
+    this.#sid = sid;
+    for (const l of [...this.#listeners]) l.connected(this.#conn, sid);
   }
 
   /** The server or connection dropped the channel: search again, or close when unused. */
   onLost(reason: string): void {
-    if (this.state === "closed") return;
-    const wasConnected = this.state === "connected";
-    this.conn = this.sid = undefined;
-    this.state = "searching";
-    if (wasConnected) { for (const l of [...this.listeners]) l.disconnected(reason); }
-    if (this.users === 0) this.close();
-    else this.ctx.search(this);
+    this.#lose(reason, undefined);
   }
 
   /** Adds a listener, told at once when already connected; returns its removal. */
   listen(l: ChannelListener): () => void {
-    this.listeners.add(l);
-    if (this.state === "connected") l.connected(this.conn!, this.sid!);
-    return () => this.listeners.delete(l);
+    this.#listeners.add(l);
+    if (this.state === "connected") l.connected(this.#conn!, this.#sid!);
+    return () => this.#listeners.delete(l);
   }
 
   /** The connection and server id once connected (at once if already). */
@@ -125,9 +151,36 @@ export class Channel implements ConnChannel {
   close(): void {
     if (this.state === "closed") return;
     this.state = "closed";
-    this.ctx.unsearch(this);
-    if (this.conn && !this.conn.isClosed) this.conn.destroyChannel(this.cid, this.sid);
-    this.conn = this.sid = undefined;
-    this.ctx.forget(this);
+    this.#ctx.unsearch(this);
+    if (this.#conn && !this.#conn.isClosed) this.#conn.destroyChannel(this.cid, this.#sid);
+    this.#conn = this.#sid = undefined;
+    this.#ctx.forget(this);
+  }
+
+  /**
+   * The server refused the channel. Searching at once would ask it again at once, dozens of
+   * times a second, so the next search waits, longer after each refusal in a row; the log
+   * hears of a refusal only when its reason is new.
+   */
+  #refused(key: string, message: string): void {
+    this.#refusals++;
+    if (message !== this.#refusedWith) {
+      this.#refusedWith = message;
+      this.#ctx.logger.warn(`channel ${this.name}: ${key} refused it: ${message}`);
+    }
+    this.#conn!.destroyChannel(this.cid, undefined);
+    const delay = Math.min(REFUSED_RETRY_MS * 2 ** (this.#refusals - 1), REFUSED_RETRY_MAX_MS);
+    this.#lose(`${key} refused the channel: ${message}`, delay);
+  }
+
+  #lose(reason: string, searchDelayMs: number | undefined): void {
+    if (this.state === "closed") return;
+    const wasConnected = this.state === "connected";
+    this.#conn = this.#sid = undefined;
+    this.state = "searching";
+    this.#problem = reason;
+    if (wasConnected) { for (const l of [...this.#listeners]) l.disconnected(reason); }
+    if (this.#users === 0) this.close();
+    else this.#ctx.search(this, searchDelayMs);
   }
 }

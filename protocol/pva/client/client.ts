@@ -3,15 +3,17 @@
  * operations get, put, rpc, info and monitor.
  * @module
  */
+import { defaultLogger, type Logger } from "../../log.ts";
 import type { FieldDesc, Value } from "../../pvdata/types.ts";
 import { configFromEnv, type PvaConfig } from "../config.ts";
-import { Channel } from "./channel.ts";
+import { Channel, type ChannelContext } from "./channel.ts";
 import { ClientConn } from "./conn.ts";
 import { Discoverer } from "./discover.ts";
 import { PvaError } from "./errors.ts";
 import { get, type GetOptions, type GetResult } from "./get.ts";
 import { info, type InfoOptions } from "./info.ts";
 import { type MonitorOptions, Subscription } from "./monitor.ts";
+import type { ChannelPool } from "./op.ts";
 import { put, type PutOptions } from "./put.ts";
 import { rpc, type RpcOptions } from "./rpc.ts";
 
@@ -19,13 +21,21 @@ import { rpc, type RpcOptions } from "./rpc.ts";
 export interface PvaClientOptions {
   /** Addresses, ports and timeouts; default {@link configFromEnv}(). */
   config?: PvaConfig;
+  /** Where the client reports what it cannot return as an error (refused channels, server messages, duplicate PVs); default {@link defaultLogger}. */
+  logger?: Logger;
 }
+
+/** How long {@link PvaClient.close} lets each server take to close its side after ours. */
+const END_TIMEOUT_MS = 2000;
 
 /**
  * A pvAccess client.
  *
- * Needs --allow-net (and --allow-env, --allow-sys for the defaults: environment, interface
- * broadcast addresses, host name); UDP needs the "net" unstable feature.
+ * Constructing one opens no socket and needs no permission beyond reading the environment
+ * when no `config` is given. The first operation binds two UDP sockets (searches, and
+ * beacons on the broadcast port) and needs --allow-net (--allow-sys for interface broadcast
+ * addresses and the host name) and the "net" unstable feature; its permission error is then
+ * that operation's failure.
  *
  * @example
  * ```ts ignore
@@ -35,31 +45,24 @@ export interface PvaClientOptions {
  * for await (const ev of client.monitor("pv:temperature")) {
  *   if (ev.kind === "data") console.log(ev.value.value);
  * }
- * client.close();
+ * await client.close();
  * ```
  */
 export class PvaClient {
   /** The configuration in use. */
   readonly config: PvaConfig;
 
-  private readonly discoverer: Discoverer;
-  private readonly channels = new Map<string, Channel>();
-  private readonly byCid = new Map<number, Channel>();
-  private readonly conns = new Map<string, Promise<ClientConn>>();
-  private readonly subscriptions = new Set<Subscription>();
-  private nextCid = 1;
-  private closed = false;
+  readonly #core: ClientCore;
 
   /**
-   * Creates a client; it searches and connects only once used.
-   * @param opts configuration
+   * Creates a client. It opens nothing yet: the first operation binds its UDP sockets (one
+   * for searches, one for beacons on the broadcast port) and connects to servers as needed;
+   * {@link close} releases them.
+   * @param opts configuration and logger
    */
   constructor(opts: PvaClientOptions = {}) {
     this.config = opts.config ?? configFromEnv();
-    this.discoverer = new Discoverer(this.config, {
-      channel: (cid) => this.byCid.get(cid),
-      connect: (host, port) => this.connect(host, port),
-    });
+    this.#core = new ClientCore(this.config, opts.logger ?? defaultLogger);
   }
 
   /**
@@ -71,7 +74,7 @@ export class PvaClient {
    * ```
    */
   get(name: string, opts?: GetOptions): Promise<GetResult> {
-    return get(this, name, opts);
+    return get(this.#core, name, opts);
   }
 
   /**
@@ -85,7 +88,7 @@ export class PvaClient {
    * ```
    */
   put(name: string, value: unknown, opts?: PutOptions): Promise<void> {
-    return put(this, name, value, opts);
+    return put(this.#core, name, value, opts);
   }
 
   /**
@@ -102,7 +105,7 @@ export class PvaClient {
     args: { type: FieldDesc; value: Value },
     opts?: RpcOptions,
   ): Promise<{ type: FieldDesc; value: Value }> {
-    return rpc(this, name, args, opts);
+    return rpc(this.#core, name, args, opts);
   }
 
   /**
@@ -113,12 +116,13 @@ export class PvaClient {
    * ```
    */
   info(name: string, opts?: InfoOptions): Promise<FieldDesc> {
-    return info(this, name, opts);
+    return info(this.#core, name, opts);
   }
 
   /**
    * Subscribes to a PV. Iterate the result; it reports `connected`, `data` and, when the
-   * server goes away, `disconnected` (the channel is then searched for again by itself).
+   * server goes away, `disconnected` (the channel is then searched for again by itself, and
+   * `connected` follows once it is back).
    * @example
    * ```ts ignore
    * const sub = client.monitor("pv:x", { queueSize: 8 });
@@ -128,77 +132,130 @@ export class PvaClient {
    * ```
    */
   monitor(name: string, opts?: MonitorOptions): Subscription {
-    if (this.closed) throw new PvaError("client closed");
-    const sub = new Subscription(this, name, opts, (s) => this.subscriptions.delete(s));
-    if (!sub.isClosed) this.subscriptions.add(sub);
+    return this.#core.monitor(name, opts);
+  }
+
+  /**
+   * Ends every subscription and operation, closes the UDP sockets and ends every connection
+   * in order (the server sees its channels destroyed and then a clean close, not a reset).
+   * Everything is closed when this returns except the connections, whose ending the
+   * returned promise follows (at most about 2 s each); await it before exiting a program.
+   */
+  close(): Promise<void> {
+    return this.#core.close();
+  }
+}
+
+/**
+ * The client's internals, behind the module boundary: the channel pool of its operations,
+ * the context of its channels, and the connections. Only {@link PvaClient} holds one.
+ */
+class ClientCore implements ChannelPool, ChannelContext {
+  readonly config: PvaConfig;
+  readonly logger: Logger;
+  #discoverer: Discoverer | null = null;
+  readonly #channels = new Map<string, Channel>();
+  readonly #byCid = new Map<number, Channel>();
+  readonly #conns = new Map<string, Promise<ClientConn>>();
+  /** Connections that completed their handshake and are still open. */
+  readonly #open = new Set<ClientConn>();
+  readonly #subscriptions = new Set<Subscription>();
+  #nextCid = 1;
+  #closed = false;
+
+  constructor(config: PvaConfig, logger: Logger) {
+    this.config = config;
+    this.logger = logger;
+  }
+
+  monitor(name: string, opts?: MonitorOptions): Subscription {
+    if (this.#closed) throw new PvaError("client closed");
+    const sub = new Subscription(this, name, opts, (s) => this.#subscriptions.delete(s));
+    if (!sub.isClosed) this.#subscriptions.add(sub);
     return sub;
   }
 
-  /** Ends every subscription, closes every connection and socket. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const sub of [...this.subscriptions]) sub.close();
-    for (const ch of [...this.channels.values()]) ch.close();
-    this.discoverer.close();
-    for (const c of this.conns.values()) c.then((conn) => conn.close(), () => {});
-    this.conns.clear();
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const sub of [...this.#subscriptions]) sub.close();
+    for (const ch of [...this.#channels.values()]) ch.close();
+    this.#discoverer?.close();
+    // Open connections end in order; those still in their handshake are dropped once it ends.
+    const open = [...this.#open];
+    for (const c of this.#conns.values()) {
+      c.then((conn) => {
+        if (!open.includes(conn)) conn.close();
+      }, () => {});
+    }
+    this.#conns.clear();
+    await Promise.all(open.map((conn) => conn.end(END_TIMEOUT_MS)));
   }
 
-  // The client is the ChannelPool of its operations and the ChannelContext of its channels.
-  // It matches those internal interfaces structurally (no `implements`) to keep them out of
-  // the public API; the calls passing `this` still check the fit.
-
-  /** @internal `ChannelPool` (op.ts) of the operations */
+  /** `ChannelPool` of the operations. */
   acquire(name: string): Channel {
-    if (this.closed) throw new PvaError("client closed");
-    let ch = this.channels.get(name);
+    if (this.#closed) throw new PvaError("client closed");
+    let ch = this.#channels.get(name);
     if (!ch) {
-      ch = new Channel(name, this.nextCid++, this);
-      this.channels.set(name, ch);
-      this.byCid.set(ch.cid, ch);
+      ch = new Channel(name, this.#nextCid++, this);
+      this.#channels.set(name, ch);
+      this.#byCid.set(ch.cid, ch);
     }
-    ch.users++;
+    ch.retain();
     return ch;
   }
 
-  /** @internal `ChannelPool`: an unused channel is kept while connected, for the next call */
+  /** `ChannelPool`: one user fewer. */
   release(ch: Channel): void {
-    if (--ch.users === 0 && ch.state !== "connected") ch.close();
+    ch.release();
   }
 
-  /** @internal `ChannelContext` (channel.ts) of the channels */
-  search(ch: Channel): void {
-    this.discoverer.add(ch);
+  /** `ChannelPool`: name servers that all fail. */
+  searchProblem(): string | undefined {
+    return this.#discoverer?.problem();
   }
 
-  /** @internal `ChannelContext` (channel.ts) of the channels */
+  /** `ChannelContext`: the sockets are bound on the first search. */
+  search(ch: Channel, delayMs?: number): void {
+    this.#discoverer ??= new Discoverer(this.config, {
+      logger: this.logger,
+      channel: (cid) => this.#byCid.get(cid),
+      connect: (host, port) => this.connect(host, port),
+    });
+    this.#discoverer.add(ch, delayMs);
+  }
+
+  /** `ChannelContext` */
   unsearch(ch: Channel): void {
-    this.discoverer.remove(ch);
+    this.#discoverer?.remove(ch);
   }
 
-  /** @internal `ChannelContext` (channel.ts) of the channels */
+  /** `ChannelContext` */
   forget(ch: Channel): void {
-    if (this.channels.get(ch.name) === ch) this.channels.delete(ch.name);
-    this.byCid.delete(ch.cid);
+    if (this.#channels.get(ch.name) === ch) this.#channels.delete(ch.name);
+    this.#byCid.delete(ch.cid);
   }
 
-  /** @internal `ChannelContext`: one connection per server, opened on first use */
+  /** `ChannelContext`: one connection per server, opened on first use. */
   connect(host: string, port: number): Promise<ClientConn> {
-    if (this.closed) return Promise.reject(new PvaError("client closed"));
+    if (this.#closed) return Promise.reject(new PvaError("client closed"));
     const key = `${host}:${port}`;
-    let p = this.conns.get(key);
+    let p = this.#conns.get(key);
     if (!p) {
       p = ClientConn.open(host, port, {
         config: this.config,
-        onSearchResponse: (conn, res) => this.discoverer.onTcpResponse(conn, res),
-        onClose: () => {
-          if (this.conns.get(key) === p) this.conns.delete(key);
+        logger: this.logger,
+        onSearchResponse: (conn, res) => this.#discoverer?.onTcpResponse(conn, res),
+        onClose: (conn) => {
+          this.#open.delete(conn);
+          if (this.#conns.get(key) === p) this.#conns.delete(key);
         },
       });
-      this.conns.set(key, p);
-      p.catch(() => {
-        if (this.conns.get(key) === p) this.conns.delete(key);
+      this.#conns.set(key, p);
+      p.then((conn) => {
+        if (!conn.isClosed) this.#open.add(conn);
+      }, () => {
+        if (this.#conns.get(key) === p) this.#conns.delete(key);
       });
     }
     return p;

@@ -4,6 +4,8 @@
  * channels (by cid) and operations (by ioid).
  * @module
  */
+import { defaultLogger, type Logger } from "../../log.ts";
+import { DecodeError } from "../../pvdata/errors.ts";
 import { Reader } from "../../pvdata/reader.ts";
 import { readStatus, type Status } from "../../pvdata/status.ts";
 import type { Writer } from "../../pvdata/writer.ts";
@@ -50,6 +52,8 @@ export interface ConnOp {
 /** Options of {@link ClientConn.open}. */
 export interface ClientConnOptions {
   config: PvaConfig;
+  /** Where server messages and refused credentials are reported (default {@link defaultLogger}). */
+  logger?: Logger;
   /** SEARCH_RESPONSE received over this connection (name servers). */
   onSearchResponse?: (conn: ClientConn, response: SearchResponse) => void;
   /** Called once when the connection has closed. */
@@ -90,6 +94,8 @@ export class ClientConn {
   readonly port: number;
   /** The framed connection. */
   readonly wire: Connection;
+  /** Where this connection, its channels and operations report what they cannot return. */
+  readonly logger: Logger;
 
   private readonly opts: ClientConnOptions;
   private readonly channels = new Map<number, ConnChannel>();
@@ -97,12 +103,16 @@ export class ClientConn {
   private nextIoid = 1;
   private timer: ReturnType<typeof setInterval> | undefined;
   private validated!: { resolve: () => void; reject: (e: Error) => void };
+  private readonly ended: Promise<void>;
+  private markEnded!: () => void;
 
   private constructor(socket: Deno.Conn, host: string, port: number, opts: ClientConnOptions) {
     this.host = host;
     this.port = port;
     this.key = `${host}:${port}`;
     this.opts = opts;
+    this.logger = opts.logger ?? defaultLogger;
+    this.ended = new Promise((resolve) => this.markEnded = resolve);
     this.wire = new Connection(socket, {
       role: "client",
       idleTimeout: opts.config.idleTimeout,
@@ -118,10 +128,15 @@ export class ClientConn {
 
   /**
    * Connects and completes the handshake; fails if the server does not validate the
-   * connection within the idle timeout.
+   * connection within the idle timeout. Every failure's message starts with "host:port".
    */
   static async open(host: string, port: number, opts: ClientConnOptions): Promise<ClientConn> {
-    const socket = await Deno.connect({ hostname: host, port, transport: "tcp" });
+    let socket: Deno.Conn;
+    try {
+      socket = await Deno.connect({ hostname: host, port, transport: "tcp" });
+    } catch (e) {
+      throw new PvaDisconnectedError(`${host}:${port}: ${(e as Error).message}`);
+    }
     const conn = new ClientConn(socket, host, port, opts);
     const ready = new Promise<void>((resolve, reject) => conn.validated = { resolve, reject });
     conn.wire.run();
@@ -188,6 +203,26 @@ export class ClientConn {
     return this.ops.get(ioid)?.payloadShift?.(head) ?? 0;
   }
 
+  /**
+   * Ends the connection in order, within `timeoutMs`: what is queued (the DESTROYs) is
+   * written, our side shuts down, and the server's last messages are read until it closes
+   * too. Closing with data unread or still on its way makes the kernel reset the connection,
+   * which pvxs servers log as an error ("connection reset by peer") for every such client.
+   */
+  async end(timeoutMs: number): Promise<void> {
+    clearInterval(this.timer);
+    const limit = setTimeout(() => this.close(), timeoutMs);
+    try {
+      await this.wire.drained();
+      if (!this.isClosed) await this.wire.socket.closeWrite();
+      await this.ended;
+    } catch {
+      this.close(); // the socket is already gone
+    } finally {
+      clearTimeout(limit);
+    }
+  }
+
   private dispatch(m: Message): void {
     const r = new Reader(m.payload, m.littleEndian, { typeCache: this.wire.rxTypes });
     if (OP_COMMANDS.has(m.command)) {
@@ -204,7 +239,7 @@ export class ClientConn {
       case Command.CONNECTION_VALIDATED: {
         const status = readStatus(r);
         // Like pvxs, carry on without credentials when the server refuses them.
-        if (status.type !== "ok") console.warn(`${this.key}: connection validation: ${status.message}`);
+        if (status.type !== "ok") this.logger.warn(`${this.key}: connection validation: ${status.message}`);
         this.wire.markValidated();
         this.validated.resolve();
         return;
@@ -228,7 +263,7 @@ export class ClientConn {
       }
       case Command.MESSAGE: {
         const msg = readServerMessage(r);
-        console.warn(`${this.key}: ${msg.type}: ${msg.message}`);
+        this.logger.warn(`${this.key}: ${msg.type}: ${msg.message}`);
         return;
       }
     }
@@ -257,8 +292,11 @@ export class ClientConn {
 
   private closed(error?: Error): void {
     clearInterval(this.timer);
-    const reason = error ? error.message : "connection closed";
-    this.validated?.reject(new PvaDisconnectedError(`${this.key}: ${reason}`));
+    // The server's address leads: channels and operations pass the reason on to the user.
+    const reason = error instanceof DecodeError
+      ? `${this.key} sent a malformed message: ${error.message}`
+      : `${this.key}: ${error?.message ?? "connection closed"}`;
+    this.validated?.reject(new PvaDisconnectedError(reason));
     const ops = [...this.ops.values()];
     const channels = [...this.channels.values()];
     this.ops.clear();
@@ -266,6 +304,7 @@ export class ClientConn {
     for (const op of ops) op.onLost(reason);
     for (const ch of channels) ch.onLost(reason);
     this.opts.onClose?.(this);
+    this.markEnded();
   }
 }
 

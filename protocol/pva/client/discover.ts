@@ -4,6 +4,7 @@
  * hurried along by beacons from servers not seen before.
  * @module
  */
+import type { Logger } from "../../log.ts";
 import { DecodeError } from "../../pvdata/errors.ts";
 import type { Reader } from "../../pvdata/reader.ts";
 import { parseHostPort, type PvaConfig } from "../config.ts";
@@ -32,6 +33,8 @@ import {
 
 /** What discovery needs from the client. */
 export interface DiscoverContext {
+  /** Where discovery reports missing sockets and duplicate PVs. */
+  readonly logger: Logger;
   /** The channel with this cid, if it still exists. */
   channel(cid: number): Channel | undefined;
   /** The shared connection to a server (name servers are ordinary connections). */
@@ -61,6 +64,8 @@ interface NameServer {
   conn: ClientConn | null;
   dialling: boolean;
   nextDial: number;
+  /** Why the name server is of no use now (unreachable, broke the protocol, silent), if it is not. */
+  problem: string | null;
 }
 
 /**
@@ -96,7 +101,7 @@ export class Discoverer {
     this.udp = Deno.listenDatagram({ transport: "udp", hostname: "0.0.0.0", port: 0 });
     this.beacons = this.listenBeacons();
     const local = ipv4Interfaces((e) => {
-      if (config.autoAddrList) console.warn(`pva search: no interface broadcasts (${e.message})`);
+      if (config.autoAddrList) ctx.logger.warn(`pva search: no interface broadcasts (${e.message})`);
     });
     this.forwarder = new SearchForwarder(config.broadcastPort, local);
     this.targets = searchDestinations(config, local);
@@ -105,16 +110,24 @@ export class Discoverer {
       conn: null,
       dialling: false,
       nextDial: 0,
+      problem: null,
     }));
     this.receive(this.udp);
     if (this.beacons) this.receive(this.beacons);
   }
 
-  /** Starts searching for a channel (first search in about 10 ms). */
-  add(ch: Channel): void {
+  /** Starts searching for a channel, the first search after `delayMs` (default about 10 ms). */
+  add(ch: Channel, delayMs = FIRST_SEARCH_MS): void {
     if (this.closed) return;
-    this.pending.set(ch.cid, { ch, attempts: 0, due: performance.now() + FIRST_SEARCH_MS });
-    this.schedule(FIRST_SEARCH_MS);
+    this.pending.set(ch.cid, { ch, attempts: 0, due: performance.now() + delayMs });
+    this.schedule(delayMs);
+  }
+
+  /** What is wrong with the name servers, when none of them is usable, or undefined. */
+  problem(): string | undefined {
+    const failing = this.nameServers.filter((ns) => ns.problem !== null);
+    if (failing.length === 0 || failing.length < this.nameServers.length) return undefined;
+    return failing.map((ns) => ns.problem).join("; ");
   }
 
   /** Stops searching for a channel. */
@@ -146,7 +159,7 @@ export class Discoverer {
         reuseAddress: true,
       });
     } catch (e) {
-      console.warn(
+      this.ctx.logger.warn(
         `pva search: not listening for beacons on ${this.config.broadcastPort}: ${(e as Error).message}`,
       );
       return null;
@@ -217,10 +230,15 @@ export class Discoverer {
       if (ns.conn || ns.dialling || now < ns.nextDial) continue;
       ns.dialling = true;
       ns.nextDial = now + NAME_SERVER_RETRY_MS;
+      // Until the handshake ends, a silent name server is the likely reason for no answers.
+      ns.problem ??= `name server ${ns.host}:${ns.port} has not completed the connection handshake`;
       this.ctx.connect(ns.host, ns.port).then((conn) => {
         ns.conn = conn;
+        ns.problem = null;
         this.hurry();
-      }, () => {}).finally(() => ns.dialling = false);
+      }, (e: Error) => {
+        ns.problem = `name server ${e.message}`; // "host:port ..." (ClientConn.open)
+      }).finally(() => ns.dialling = false);
     }
   }
 
@@ -278,7 +296,9 @@ export class Discoverer {
       if (ch.state === "searching") ch.found(host, port, guid);
       else if (ch.guid !== guid && !this.warnedDuplicates.has(ch.name)) {
         this.warnedDuplicates.add(ch.name);
-        console.warn(`duplicate PV ${ch.name}: served by GUID ${ch.guid} and by ${guid} at ${host}:${port}`);
+        this.ctx.logger.warn(
+          `duplicate PV ${ch.name}: served by GUID ${ch.guid} and by ${guid} at ${host}:${port}`,
+        );
       }
     }
   }

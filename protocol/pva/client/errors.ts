@@ -89,23 +89,35 @@ export interface CallOptions {
 /** Default timeout of one call. */
 export const DEFAULT_TIMEOUT_MS = 5000;
 
+/** How far a call got, asked for when its timeout expires. */
+export interface CallProgress {
+  /** The operation, the PV and its stage, e.g. "get pv:x (channel searching)". */
+  what: string;
+  /** The last failure on the way (a refused channel, a name server that broke the protocol), if any. */
+  cause?: string;
+}
+
 /**
  * One AbortSignal for a call: aborted by the caller's signal (with its reason) or, after
- * `timeout` ms, with a {@link PvaTimeoutError} whose text `describe()` supplies at that moment.
- * `dispose` stops the timer and unhooks the caller's signal. `timeoutError` builds the error
- * of another protocol's client (the CA client's own timeout class).
+ * `timeout` ms, with a timeout error built from what `progress()` says at that moment: the
+ * cause leads when there is one, so that a user reads why, not only "timed out". `dispose`
+ * stops the timer and unhooks the caller's signal. `timeoutError` builds the error of another
+ * protocol's client (the CA client's own timeout class); a {@link PvaTimeoutError} by default.
  */
 export function callSignal(
   opts: CallOptions,
-  describe: () => string,
+  progress: () => CallProgress,
   timeoutError: (message: string) => Error = (m) => new PvaTimeoutError(m),
 ): { signal: AbortSignal; dispose: () => void } {
   const ctl = new AbortController();
   const timeout = opts.timeout ?? DEFAULT_TIMEOUT_MS;
-  const timer = setTimeout(
-    () => ctl.abort(timeoutError(`${describe()}: timed out after ${timeout} ms`)),
-    timeout,
-  );
+  const timer = setTimeout(() => {
+    const { what, cause } = progress();
+    const text = cause
+      ? `${what}: ${cause} (gave up after ${timeout} ms)`
+      : `${what}: timed out after ${timeout} ms`;
+    ctl.abort(timeoutError(text));
+  }, timeout);
   const onAbort = () => ctl.abort(opts.signal!.reason);
   if (opts.signal?.aborted) onAbort();
   else opts.signal?.addEventListener("abort", onAbort, { once: true });

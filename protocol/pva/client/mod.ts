@@ -6,7 +6,7 @@
  * import { PvaClient } from "./mod.ts";
  * const client = new PvaClient();
  * console.log((await client.get("pv:x")).value);
- * client.close();
+ * await client.close();
  * ```
  * @module
  */

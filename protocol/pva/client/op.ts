@@ -19,7 +19,14 @@ import {
 } from "../messages/mod.ts";
 import type { Channel } from "./channel.ts";
 import type { ClientConn, ConnOp } from "./conn.ts";
-import { abortable, type CallOptions, callSignal, PvaDisconnectedError, PvaRemoteError } from "./errors.ts";
+import {
+  abortable,
+  type CallOptions,
+  callSignal,
+  PvaDisconnectedError,
+  PvaError,
+  PvaRemoteError,
+} from "./errors.ts";
 
 /** Where operations get their channels: shared by name, counted while in use. */
 export interface ChannelPool {
@@ -27,11 +34,13 @@ export interface ChannelPool {
   acquire(name: string): Channel;
   /** One user fewer. */
   release(ch: Channel): void;
+  /** What keeps searches from being answered (name servers that fail), if anything. */
+  searchProblem(): string | undefined;
 }
 
 /**
  * Runs `body` once the channel of `name` is connected, within the call's timeout and signal.
- * The timeout message says how far the call got.
+ * The timeout message says how far the call got and the last thing that failed on the way.
  */
 export async function withChannel<T>(
   pool: ChannelPool,
@@ -42,7 +51,10 @@ export async function withChannel<T>(
 ): Promise<T> {
   const ch = pool.acquire(name);
   let stage = "";
-  const { signal, dispose } = callSignal(opts, () => `${what} ${name}${stage || ` (channel ${ch.state})`}`);
+  const { signal, dispose } = callSignal(opts, () => ({
+    what: `${what} ${name}${stage || ` (channel ${ch.state})`}`,
+    cause: stage ? undefined : ch.problem ?? pool.searchProblem(),
+  }));
   try {
     const { conn, sid } = await ch.whenConnected(signal);
     stage = ` (waiting for ${conn.key})`;
@@ -126,20 +138,24 @@ export class Exchange implements ConnOp {
     const w = this.waiting;
     if (command !== this.command || w === null) return;
     this.waiting = null;
-    const head = command === Command.GET_FIELD
-      ? { ioid: r.u32(), subcmd: 0, status: readStatus(r) }
-      : readOpResponseHead(r, command);
-    if (!isSuccess(head.status)) {
-      w.reject(new PvaRemoteError(this.what, head.status));
-      return;
-    }
-    if (head.status.type === "warning") console.warn(`${this.what}: ${head.status.message}`);
+    let result: unknown;
     try {
-      w.resolve(w.decode(head, r));
+      const head = command === Command.GET_FIELD
+        ? { ioid: r.u32(), subcmd: 0, status: readStatus(r) }
+        : readOpResponseHead(r, command);
+      if (!isSuccess(head.status)) {
+        w.reject(new PvaRemoteError(this.what, head.status));
+        return;
+      }
+      if (head.status.type === "warning") this.conn.logger.warn(`${this.what}: ${head.status.message}`);
+      result = w.decode(head, r);
     } catch (e) {
-      w.reject(e as Error);
+      w.reject(
+        new PvaError(`${this.what}: ${this.conn.key} sent a malformed reply: ${(e as Error).message}`),
+      );
       throw e; // a malformed reply closes the connection
     }
+    w.resolve(result);
   }
 
   /** @inheritdoc */

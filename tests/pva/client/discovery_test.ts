@@ -1,5 +1,6 @@
 /** How PvaClient finds servers: name servers over TCP, a shared UDP port, duplicate PVs. */
 import assert from "node:assert/strict";
+import { createLogger } from "../../../protocol/log.ts";
 import { PvaClient } from "../../../protocol/pva/client/mod.ts";
 import { clientConfig, freePorts, IGNORE_P4P, P4pServer } from "./p4p_peer.ts";
 
@@ -32,8 +33,10 @@ Deno.test({
   ignore: IGNORE_P4P,
   fn: async () => {
     const ports = freePorts();
-    // Bound first: the server, bound last, receives the unicast searches itself.
+    // Bound first (a client binds its sockets on first use): the server, bound last, receives
+    // the unicast searches itself.
     const early = new PvaClient({ config: clientConfig(ports) });
+    await early.info("nobody:here", { timeout: 50 }).catch(() => {});
     const server = await P4pServer.start(ports, ["scalar:float64"]);
     // Bound last: unicast searches reach this client, which forwards them to the local servers.
     const late = new PvaClient({ config: clientConfig(ports) });
@@ -58,9 +61,8 @@ Deno.test({
     const first = await P4pServer.start(a, ["scalar:float64"]);
     const second = await P4pServer.start(b, ["scalar:float64"]);
     const warnings: string[] = [];
-    const warn = console.warn;
-    console.warn = (...args: unknown[]) => warnings.push(args.join(" "));
-    const client = new PvaClient({ config: clientConfig(a) });
+    const logger = createLogger({ write: (line) => warnings.push(line) });
+    const client = new PvaClient({ config: clientConfig(a), logger });
     try {
       assert.equal((await client.get(first.pv("scalar:float64"))).value.value, 3.141592653589793);
       // The second answer may come a moment after the first.
@@ -73,8 +75,7 @@ Deno.test({
       const dups = warnings.filter((w) => w.includes("duplicate PV pvastream:test:scalar:float64"));
       assert.equal(dups.length, 1, warnings.join("\n"));
     } finally {
-      console.warn = warn;
-      client.close();
+      await client.close();
       await first.stop();
       await second.stop();
     }

@@ -62,6 +62,12 @@ export class P4pServer {
   stop(): Promise<void> {
     return this.peer.close();
   }
+
+  /** Stops the server process and returns what it logged (pvxs logs to standard error). */
+  async stopAndReadLog(): Promise<string> {
+    await this.peer.close();
+    return await this.peer.stderr;
+  }
 }
 
 /**

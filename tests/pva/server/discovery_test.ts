@@ -20,6 +20,7 @@ import { datagram, LOCAL_MULTICAST_GROUP } from "../../../protocol/pva/udp.ts";
 import { beaconDestinations, BeaconEmitter, newGuid } from "../../../protocol/pva/server/beacon.ts";
 import { searchDatagram, UdpPeer } from "../../support/udp_peer.ts";
 import { within } from "../../support/within.ts";
+import { peerPython, requirePeers } from "../../interop/peers.ts";
 
 const TCP_PORT = 5999;
 
@@ -284,19 +285,6 @@ Deno.test("responder: malformed datagrams are counted and ignored, the responder
   }
 });
 
-/** The Python with p4p: PVASTREAM_PYTHON, else the repository's .venv, else /tmp/pyv. */
-function python(): string {
-  const fromEnv = Deno.env.get("PVASTREAM_PYTHON");
-  if (fromEnv) return fromEnv;
-  const venv = new URL("../../../.venv/bin/python", import.meta.url).pathname;
-  try {
-    Deno.statSync(venv);
-    return venv;
-  } catch {
-    return "/tmp/pyv/bin/python";
-  }
-}
-
 const P4P_GET = `
 import sys
 from p4p.client.thread import Context
@@ -308,7 +296,10 @@ except Exception as e:
     print(type(e).__name__, e)
 `;
 
-Deno.test("responder: a real p4p client finds our name and connects to the advertised TCP port", async () => {
+Deno.test({
+  name: "responder: a real p4p client finds our name and connects to the advertised TCP port",
+  ignore: !requirePeers("the p4p discovery test"),
+}, async () => {
   const tcp = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const searched: string[] = [];
   const responder = await SearchResponder.start({
@@ -320,7 +311,7 @@ Deno.test("responder: a real p4p client finds our name and connects to the adver
       return name === "pvastream:discovery:test";
     },
   });
-  const child = new Deno.Command(python(), {
+  const child = new Deno.Command(peerPython()!, {
     args: ["-c", P4P_GET, String(responder.port), "pvastream:discovery:test"],
     stdout: "piped",
     stderr: "piped",
