@@ -10,6 +10,7 @@ import { Reader } from "../../pvdata/reader.ts";
 import { readStatus, type Status } from "../../pvdata/status.ts";
 import type { Writer } from "../../pvdata/writer.ts";
 import type { PvaConfig } from "../config.ts";
+import { PvaLimitError } from "../limits.ts";
 import { Connection, type Message, type PayloadHead } from "../connection.ts";
 import { encodeMessage } from "../frame.ts";
 import { Command, ControlCommand } from "../header.ts";
@@ -295,6 +296,8 @@ export class ClientConn {
     // The server's address leads: channels and operations pass the reason on to the user.
     const reason = error instanceof DecodeError
       ? `${this.key} sent a malformed message: ${error.message}`
+      : error instanceof PvaLimitError
+      ? `${this.key} sent more than our limits allow: ${error.message}`
       : `${this.key}: ${error?.message ?? "connection closed"}`;
     this.validated?.reject(new PvaDisconnectedError(reason));
     const ops = [...this.ops.values()];
