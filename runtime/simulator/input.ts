@@ -96,5 +96,7 @@ export function openFrameSource(s: SimulatorSettings): FrameSource {
     }
     return generatedFrames({ ...s, count: s.nFrames > 0 ? s.nFrames : s.cacheSize });
   }
-  return concatenated(files.map((f) => fileFrames(f, s, raw)), s.nFrames);
+  const frames = concatenated(files.map((f) => fileFrames(f, s, raw)), s.nFrames);
+  if (frames.count === 0) throw new FrameInputError(`${files.join(", ")}: no frames`);
+  return frames;
 }
