@@ -59,29 +59,41 @@ export function generatedRange(
   return [min, Math.max(min, max)];
 }
 
-/** mulberry32: 32 random bits per call, fast and good enough for test images. */
-function randomBits(seed: number): () => number {
+/** `count` words of 32 random bits from mulberry32, a small generator that is fast and good enough for test images. */
+function randomWords(count: number, seed: number): Uint32Array {
+  const words = new Uint32Array(count);
   let a = seed >>> 0;
-  return () => {
+  for (let i = 0; i < count; i++) {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+    words[i] = (t ^ (t >>> 14)) >>> 0;
+  }
+  return words;
 }
 
-/** Fills `out` with uniform values in [min, max] (integers inclusive). */
+/**
+ * Fills `out` with uniform values in [min, max] (integers inclusive). An integer type's full range takes
+ * the random bytes as they are; otherwise each value is made in one Float64Array and copied over with
+ * `set`, so that the hot loops see one array type whatever `out` is.
+ */
 function fill(out: NumericArray, datatype: SimDatatype, min: number, max: number, seed: number): void {
-  const next = randomBits(seed);
-  const a = out as Float64Array;
-  if (datatype.startsWith("float")) {
-    const span = max - min;
-    for (let i = 0; i < a.length; i++) a[i] = min + span * (next() / 4294967296);
-  } else {
-    const span = max - min + 1;
-    for (let i = 0; i < a.length; i++) a[i] = min + Math.floor((next() / 4294967296) * span);
+  const isFloat = datatype.startsWith("float");
+  const [lo, hi] = DATATYPE_RANGE[datatype];
+  if (!isFloat && min === lo && max === hi) {
+    const words = randomWords(Math.ceil(out.byteLength / 4), seed);
+    new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(
+      new Uint8Array(words.buffer, 0, out.byteLength),
+    );
+    return;
   }
+  const words = randomWords(out.length, seed);
+  const values = new Float64Array(out.length);
+  const scale = (isFloat ? max - min : max - min + 1) / 4294967296;
+  if (isFloat) { for (let i = 0; i < values.length; i++) values[i] = min + words[i] * scale; }
+  else for (let i = 0; i < values.length; i++) values[i] = min + Math.floor(words[i] * scale);
+  (out as Float64Array).set(values);
 }
 
 /**
