@@ -104,15 +104,10 @@ Deno.test("cached frames repeat: the same pixel array is posted again, not a cop
 });
 
 Deno.test("no subscriber: every frame counts as not delivered", async () => {
-  const sim = simulator({ frameRate: 0, nFrames: 5, cacheSize: 1 });
   const lines: string[] = [];
-  const withReport = new Simulator({
-    ...sim.settings,
-    config: loopbackConfig(),
-    report: (l) => lines.push(l),
-  });
-  await withReport.start();
-  const stats = await within(withReport.finished, 5000, "finished");
+  const sim = simulator({ frameRate: 0, nFrames: 5, cacheSize: 1, report: (l) => lines.push(l) });
+  await sim.start();
+  const stats = await within(sim.finished, 5000, "finished");
   assert.equal(stats.framesPublished, 5);
   assert.equal(stats.notDelivered, 5);
   assert.equal(stats.notDeliveredNoSubscriber, 5);
