@@ -1,14 +1,15 @@
 /**
  * Real clients reading our simulator: p4p (pvxs) and pvapy (pvAccessCPP) monitor the frames channel on
  * loopback and must see PvaPy's dimension order, the pixel type and values, ColorMode, uniqueIds in
- * sequence and timeStamp == dataTimeStamp.
+ * sequence and timeStamp == dataTimeStamp; PvaPy's own pvapy-hpc-consumer must process every frame.
  */
 import assert from "node:assert/strict";
 import { configFromEnv, NDARRAY_MEMBERS } from "../../../mod.ts";
 import { frameDims } from "../../../runtime/simulator/frame.ts";
 import { generatedFrames } from "../../../runtime/simulator/generated.ts";
 import { type SimColorMode, type SimDatatype, Simulator } from "../../../runtime/simulator/mod.ts";
-import { epicsEnv, freePorts, requirePeers, runPython } from "../../interop/peers.ts";
+import { dirname } from "node:path";
+import { epicsEnv, freePorts, peerPython, requirePeers, runPython } from "../../interop/peers.ts";
 
 const IGNORE = !requirePeers("simulator read by p4p and pvapy");
 
@@ -75,3 +76,48 @@ for (const script of ["p4p_client.py", "pvapy_client.py"]) {
     await readWith(script, "uint32", 4);
   });
 }
+
+/** The last value of `key` in the consumer's printed stats (`'nProcessed': 401`). */
+function lastStat(text: string, key: string): number {
+  const all = [...text.matchAll(new RegExp(`'${key}': (\\d+)`, "g"))];
+  assert.ok(all.length > 0, `no ${key} in:\n${text}`);
+  return Number(all[all.length - 1][1]);
+}
+
+Deno.test({ name: "pvapy-hpc-consumer processes every frame of our simulator", ignore: IGNORE }, async () => {
+  const ports = freePorts();
+  const env = epicsEnv(ports);
+  const sim = new Simulator({
+    channelName: "sim:consumed",
+    frameRate: 200,
+    runtime: 1,
+    nx: 64,
+    ny: 64,
+    nFrames: 10,
+    startDelay: 2,
+    shutdownDelay: 2,
+    reportPeriod: 0,
+    config: configFromEnv(env),
+  });
+  await sim.start();
+  const consumerBin = `${dirname(peerPython()!)}/pvapy-hpc-consumer`;
+  // The consumer hosts its own status and output channels: give its server another TCP port.
+  const consumer = new Deno.Command(consumerBin, {
+    args: ["-ic", "sim:consumed", "-rt", "5", "-rp", "10", "-dc"],
+    env: { ...env, EPICS_PVAS_SERVER_PORT: String(freePorts().tcp) },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const [out, stats] = await Promise.all([consumer.output(), sim.finished]);
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, text + new TextDecoder().decode(out.stderr));
+  assert.equal(stats.framesPublished, 201);
+  assert.equal(stats.notDeliveredQueuesFull, 0);
+  // The consumer may connect after the first frames; from then on it must see every one.
+  const first = lastStat(text, "firstObjectId");
+  assert.equal(first, stats.notDeliveredNoSubscriber + 1);
+  assert.equal(lastStat(text, "lastObjectId"), 201);
+  assert.equal(lastStat(text, "nProcessed"), 201 - first + 1);
+  assert.equal(lastStat(text, "nMissed"), 0);
+});
