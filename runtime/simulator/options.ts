@@ -135,7 +135,7 @@ export class SimulatorOptionError extends Error {
 }
 
 /** Command-line name of each setting, for error messages. */
-export const SETTING_OPTIONS: Readonly<Record<keyof SimulatorSettings, string>> = {
+const SETTING_OPTIONS: Readonly<Record<keyof SimulatorSettings, string>> = {
   channelName: "--channel-name",
   frameRate: "--frame-rate",
   nx: "--n-x-pixels",
