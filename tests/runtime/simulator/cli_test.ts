@@ -50,11 +50,13 @@ Deno.test("a 1 s run at 50 frames/s prints report lines and the summary", async 
   assert.match(stdout, /^Serving cli:image on TCP port \d+; first frame in 0 s at 50 fps$/m);
   assert.match(stdout, /^Published frames: +51 @ (\d+\.\d{4}) fps$/m);
   const fps = Number(/^Published frames: +51 @ (\S+) fps$/m.exec(stdout)![1]);
-  assert.ok(fps > 45 && fps <= 50.5, `${fps} fps`);
+  // Never faster than asked (within the timer slack); a loaded machine may be late.
+  assert.ok(fps > 30 && fps <= 50.1, `${fps} fps\n${stdout}`);
   const mbps = Number(/^Data rate: (\S+) MBps$/m.exec(stdout)![1]);
   assert.ok(Math.abs(mbps - fps * 128 / 1e6) < 1e-4, `${mbps} MB/s for 128-byte frames at ${fps} fps`);
   assert.match(stdout, /^Not delivered: 51 \(no subscriber: 51, all subscriber queues full: 0\)$/m);
-  assert.match(stdout, /^Server runtime: 1\.0\d{3} seconds$/m);
+  const runtime = Number(/^Server runtime: (\S+) seconds$/m.exec(stdout)![1]);
+  assert.ok(Math.abs(runtime - 50 / fps) < 0.01, `${runtime} s for 50 intervals at ${fps} fps`);
 });
 
 Deno.test("SIGINT ends publishing, the summary is printed, exit status 0", async () => {

@@ -26,6 +26,7 @@ import {
 import { FRAME_DESCRIPTOR } from "../../../runtime/simulator/publisher.ts";
 import { clientOf, counterPv, nextData, sleep, startServer } from "../../pva/server/harness.ts";
 import { within } from "../../support/within.ts";
+import { fittedRate } from "./rate.ts";
 
 /** A simulator on a TCP-only loopback server, starting at once and stopping at once. */
 function simulator(options: SimulatorOptions): Simulator {
@@ -170,11 +171,17 @@ Deno.test("a subscriber that stops reading: frames folded into its full queue co
 Deno.test("200 frames/s for 2 s: 401 frames, the achieved rate holds", async () => {
   const sim = simulator({ frameRate: 200, runtime: 2, nx: 64, ny: 64, nFrames: 10 });
   await sim.start();
+  const times: number[] = [];
+  sim.pv.subscribe({ onUpdate: () => times.push(performance.now()), onClose() {}, hasRoom: () => true });
   const stats = await within(sim.finished, 10_000, "finished");
   assert.equal(stats.framesPublished, 401, "frames due at 0, 5 ms, ..., 2 s");
-  assert.ok(stats.frameRate >= 185 && stats.frameRate <= 201, `${stats.frameRate} frames/s`);
+  assert.equal(times.length, 401);
+  const fitted = fittedRate(times);
+  assert.ok(fitted > 190 && fitted < 210, `fitted ${fitted.toFixed(1)} frames/s`);
+  // PvaPy's figure, end to end: never above the rate asked for, lower only by a late last frame.
+  assert.ok(stats.frameRate <= 201 && stats.frameRate > 150, `${stats.frameRate} frames/s`);
+  assert.ok(Math.abs(stats.runtime - 400 / stats.frameRate) < 1e-9);
   assert.ok(Math.abs(stats.dataRate - stats.frameRate * 4096 / 1e6) < 1e-9, `${stats.dataRate} MB/s`);
-  assert.ok(stats.runtime >= 1.99 && stats.runtime < 2.2, `${stats.runtime} s`);
 });
 
 Deno.test("start delay, runtime and shutdown delay: states, and the channel is served while draining", async () => {
@@ -189,9 +196,9 @@ Deno.test("start delay, runtime and shutdown delay: states, and the channel is s
     assert.equal(framesPublished, 11, "frames at 0, 20, ..., 200 ms");
     const frame = readNTNDArray(await client.get("test:image"));
     assert.equal(frame.uniqueId, 11, "the last frame is still served");
-    const drained = Date.now();
     const stats = await within(sim.finished, 5000, "finished");
-    assert.ok(Date.now() - drained >= 300, "shutdown delay kept the channel up");
+    const served = Date.now() - stats.lastFrameTime!;
+    assert.ok(served >= 590, `the channel stayed up ${served} ms after the last frame`);
     assert.equal(stats.state, "stopped");
     assert.equal(sim.server.names().length, 0, "the channel is gone");
   } finally {
