@@ -13,7 +13,7 @@ import {
   scalar,
   type SharedPV,
   type StructValue,
-  timeStampNow,
+  timeStampFrom,
 } from "../../mod.ts";
 import type { Frame } from "./frame.ts";
 import type { SimColorMode } from "./options.ts";
@@ -50,11 +50,12 @@ export class FramePublisher {
   }
 
   /**
-   * Posts `frame` as frame `uniqueId`. Its pixel array is posted as it is (not copied): the server
-   * encodes each post once and shares the bytes among subscribers.
+   * Posts `frame` as frame `uniqueId`, stamped `when`. Its pixel array is posted as it is (not copied):
+   * the server encodes each post once and shares the bytes among subscribers.
+   * @param when timeStamp and dataTimeStamp, in ms since the epoch
    * @returns what became of it
    */
-  publish(frame: Frame, uniqueId: number): PublishOutcome {
+  publish(frame: Frame, uniqueId: number, when: number): PublishOutcome {
     const pv = this.#pv;
     const subscribers = pv.subscriberCount;
     const overrunsBefore = pv.stats.overruns;
@@ -62,7 +63,7 @@ export class FramePublisher {
       data: frame.data,
       dims: [...frame.dims],
       uniqueId,
-      timeStamp: timeStampNow(),
+      timeStamp: timeStampFrom(when),
       attributes: this.#attributes(frame.colorMode),
       descriptor: FRAME_DESCRIPTOR,
     }).value as StructValue;

@@ -172,7 +172,6 @@ export class Simulator {
     const signal = this.#publishing.signal;
     const publisher = new FramePublisher(this.pv);
     const pacer = new Pacer({ frameRate });
-    const runtimeMs = runtime > 0 ? runtime * 1000 : Infinity;
     pacer.start();
     try {
       for (let n = 0; !signal.aborted; n++) {
@@ -184,11 +183,11 @@ export class Simulator {
           break;
         }
         const uniqueId = (n % MAX_UNIQUE_ID) + 1;
-        const outcome = publisher.publish(frame, uniqueId);
-        this.#account.record(uniqueId, frame.data.byteLength, outcome, wallClockMs());
+        const when = wallClockMs();
+        const outcome = publisher.publish(frame, uniqueId, when);
+        this.#account.record(uniqueId, frame.data.byteLength, outcome, when);
         if (reportPeriod > 0 && (n + 1) % reportPeriod === 0) this.#report(periodReport(this.stats()));
-        const next = frameRate > 0 ? pacer.dueAt(n + 1) : performance.now();
-        if (next - pacer.dueAt(0) > runtimeMs) {
+        if (this.#runtimeReached(n + 1, pacer.dueAt(0))) {
           this.#report(`Server exiting after reaching runtime of ${runtime} seconds`);
           break;
         }
@@ -196,5 +195,17 @@ export class Simulator {
     } finally {
       pacer.close();
     }
+  }
+
+  /**
+   * Whether frame `next` falls after the runtime. Paced, that is decided by its number, so that
+   * floating-point noise in the clock cannot drop the frame due exactly at the end (frames at 0, 1/rate,
+   * ..., runtime are all published, as in PvaPy); unpaced, by the clock.
+   */
+  #runtimeReached(next: number, startMs: number): boolean {
+    const { frameRate, runtime } = this.settings;
+    if (runtime === 0) return false;
+    if (frameRate > 0) return next > runtime * frameRate + 1e-9;
+    return performance.now() - startMs > runtime * 1000;
   }
 }
