@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  createLogger,
   loopbackConfig,
   NDARRAY_MEMBERS,
   PvaServer,
@@ -240,6 +241,32 @@ Deno.test("the notify PV gets its value once the channel is served", async () =>
   assert.equal((acquire.value as StructValue).value, 7);
   assert.ok(lines.includes("Set notification PV det:cam1:Acquire to 7"), lines.join("\n"));
   await within(sim.finished, 5000, "finished");
+});
+
+Deno.test("a notify PV that refuses the put is reported and the run goes on", async () => {
+  using other = await startServer({ "det:cam1:Acquire": counterPv(0, { readOnly: true }) });
+  const lines: string[] = [];
+  const warnings: string[] = [];
+  const sim = new Simulator({
+    startDelay: 0,
+    shutdownDelay: 0,
+    frameRate: 0,
+    nFrames: 2,
+    cacheSize: 1,
+    notifyPv: "det:cam1:Acquire",
+    config: loopbackConfig({ nameServers: [`127.0.0.1:${other.port}`] }),
+    report: (l) => lines.push(l),
+    logger: createLogger({ level: "warn", write: (l) => warnings.push(l) }),
+  });
+  await within(sim.start(), 8000, "start");
+  const stats = await within(sim.finished, 5000, "finished");
+  assert.equal(stats.framesPublished, 2);
+  assert.ok(
+    lines.some((l) => l.startsWith("Could not set notification PV det:cam1:Acquire to 1: ")),
+    lines.join("\n"),
+  );
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /^WARN could not set the notification PV pv="det:cam1:Acquire" value="1"/);
 });
 
 Deno.test("on a shared server: the channel is added and removed, the server stays up", async () => {
