@@ -32,23 +32,26 @@ export interface NpyArray {
   data: NumericArray;
 }
 
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Byte order of a file's elements. */
+export type ByteOrder = "little" | "big";
+
+const HOST_ORDER: ByteOrder = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? "little" : "big";
 
 /**
  * The elements of `bytes[offset..]` as `datatype`: a view when aligned and already in host order, else
- * one copy (byte-swapped when `littleEndian` differs from the host).
+ * one copy (byte-swapped when `order` differs from the host's).
  */
 export function typedView(
   bytes: Uint8Array<ArrayBuffer>,
   offset: number,
   length: number,
   datatype: SimDatatype,
-  littleEndian: boolean,
+  order: ByteOrder,
 ): NumericArray {
   const C = ARRAY_CONSTRUCTORS[datatype];
   const width = C.BYTES_PER_ELEMENT;
   const start = bytes.byteOffset + offset;
-  if (littleEndian === LITTLE_ENDIAN_HOST || width === 1) {
+  if (order === HOST_ORDER || width === 1) {
     if (start % width === 0) return new C(bytes.buffer, start, length);
     return new C(bytes.slice(offset, offset + length * width).buffer, 0, length);
   }
@@ -114,6 +117,6 @@ export function parseNpy(bytes: Uint8Array<ArrayBuffer>, file: string): NpyArray
       }`,
     );
   }
-  const littleEndian = order === "<" || (order !== ">" && LITTLE_ENDIAN_HOST);
-  return { datatype, shape, data: typedView(bytes, dataOffset, length, datatype, littleEndian) };
+  const byteOrder = order === "<" ? "little" : order === ">" ? "big" : HOST_ORDER;
+  return { datatype, shape, data: typedView(bytes, dataOffset, length, datatype, byteOrder) };
 }

@@ -18,7 +18,7 @@
 import { parse } from "yaml";
 import { ARRAY_CONSTRUCTORS } from "../../mod.ts";
 import { frameDims, FrameInputError, type FrameSource, shapeText } from "./frame.ts";
-import { typedView } from "./npy.ts";
+import { type ByteOrder, typedView } from "./npy.ts";
 import { SIM_DATATYPES, type SimColorMode, type SimDatatype } from "./options.ts";
 
 /** A checked raw-file description. */
@@ -30,7 +30,7 @@ export interface RawDescription {
   /** Frame height (ny). */
   height: number;
   /** Byte order of the file. */
-  littleEndian: boolean;
+  byteOrder: ByteOrder;
   /** Bytes before the first frame. */
   headerOffset: number;
   /** Bytes between frames. */
@@ -59,7 +59,7 @@ const KEYS = [
  * @example
  * ```ts
  * import { parseRawDescription } from "./raw.ts";
- * parseRawDescription("file_info: {datatype: uint16, width: 4, height: 2}", "d.yaml").littleEndian; // true
+ * parseRawDescription("file_info: {datatype: uint16, width: 4, height: 2}", "d.yaml").byteOrder; // "little"
  * ```
  */
 export function parseRawDescription(text: string, file: string): RawDescription {
@@ -102,7 +102,7 @@ export function parseRawDescription(text: string, file: string): RawDescription 
     datatype: d.datatype as SimDatatype,
     width: count("width", 1),
     height: count("height", 1),
-    littleEndian: endian === "<" || endian === "little",
+    byteOrder: endian === "<" || endian === "little" ? "little" : "big",
     headerOffset: count("header_offset", 0, 0),
     betweenFrames: count("between_frames", 0, 0),
     nImages: d.n_images === undefined || d.n_images === null ? null : count("n_images", 1),
@@ -139,7 +139,7 @@ export function rawFrames(
     count,
     description: `${count} ${shapeText(dims, desc.datatype, colorMode)} frames from ${file}`,
     frame: (i) => ({
-      data: typedView(bytes, desc.headerOffset + i * stride, n, desc.datatype, desc.littleEndian),
+      data: typedView(bytes, desc.headerOffset + i * stride, n, desc.datatype, desc.byteOrder),
       dims,
       colorMode,
     }),

@@ -196,15 +196,15 @@ Deno.test("raw descriptions: defaults, and errors naming the key", () => {
     datatype: "float32",
     width: 3,
     height: 2,
-    littleEndian: true,
+    byteOrder: "little",
     headerOffset: 0,
     betweenFrames: 0,
     nImages: null,
     orderedFiles: null,
   });
   assert.equal(
-    parseRawDescription("file_info: {datatype: int8, width: 1, height: 1, endian: big}", "d").littleEndian,
-    false,
+    parseRawDescription("file_info: {datatype: int8, width: 1, height: 1, endian: big}", "d").byteOrder,
+    "big",
   );
   const bad: [string, RegExp][] = [
     ["nothing: 1", /'file_info' mapping/],
