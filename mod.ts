@@ -64,3 +64,22 @@ export * from "./runtime/stats/mod.ts";
 export * from "./runtime/status/mod.ts";
 export * from "./runtime/control/mod.ts";
 export * from "./runtime/http/mod.ts";
+export {
+  FrameInputError,
+  parseSimulatorArgs,
+  resolveSettings,
+  SIM_COLOR_MODES,
+  SIM_DATATYPES,
+  type SimColorMode,
+  type SimDatatype,
+  Simulator,
+  SIMULATOR_DEFAULTS,
+  simulatorHelp,
+  type SimulatorInvocation,
+  SimulatorOptionError,
+  type SimulatorOptions,
+  type SimulatorSettings,
+  type SimulatorState,
+  type SimulatorStats,
+  SimulatorUsageError,
+} from "./runtime/simulator/mod.ts";

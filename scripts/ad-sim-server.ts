@@ -1,0 +1,65 @@
+/**
+ * `ad-sim-server`: a simulated areaDetector publishing NTNDArray frames, with the options of PvaPy's
+ * `pvapy-ad-sim-server` (see `--help` and docs/simulator.md).
+ *
+ * ```sh
+ * deno task sim -cn sim:image -fps 100 -nx 1024 -ny 1024 -rt 60 -std 0
+ * ```
+ * The first Ctrl-C (or SIGTERM) ends publishing and starts the shutdown delay; a second one ends that
+ * too. Exit status: 0 done, 1 an input could not be streamed or publishing failed, 2 bad command line.
+ * The network settings come from the EPICS_PVA* environment variables.
+ *
+ * @module
+ */
+import { configFromEnv, createLogger } from "../mod.ts";
+import {
+  FrameInputError,
+  parseSimulatorArgs,
+  Simulator,
+  SimulatorOptionError,
+  SimulatorUsageError,
+} from "../runtime/simulator/mod.ts";
+
+/** Calls `first` on the first SIGINT/SIGTERM and `second` on the next; returns the un-listen. */
+function onSignals(first: () => void, second: () => void): () => void {
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  let count = 0;
+  const handler = () => (count++ === 0 ? first : second)();
+  for (const s of signals) Deno.addSignalListener(s, handler);
+  return () => signals.forEach((s) => Deno.removeSignalListener(s, handler));
+}
+
+async function main(argv: string[]): Promise<number> {
+  let sim: Simulator;
+  try {
+    const inv = parseSimulatorArgs(argv);
+    if ("help" in inv) {
+      console.log(inv.help);
+      return 0;
+    }
+    sim = new Simulator({
+      ...inv.settings,
+      config: configFromEnv(),
+      logger: createLogger({ name: "ad-sim-server" }),
+      report: (line) => console.log(line),
+    });
+  } catch (e) {
+    if (!(e instanceof SimulatorUsageError || e instanceof SimulatorOptionError)) throw e;
+    console.error(`ad-sim-server: ${e.message} (see --help)`);
+    return 2;
+  }
+  const unlisten = onSignals(() => sim.stopPublishing(), () => sim.stop());
+  try {
+    await sim.start();
+    await sim.finished;
+    return 0;
+  } catch (e) {
+    console.error(`ad-sim-server: ${e instanceof FrameInputError ? e.message : (e as Error).stack}`);
+    await sim.stop().catch(() => {});
+    return 1;
+  } finally {
+    unlisten();
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
