@@ -49,3 +49,4 @@ export {
   parseLogLevel,
   silentLogger,
 } from "./protocol/log.ts";
+export * from "./runtime/processor/mod.ts";

@@ -1,0 +1,74 @@
+/**
+ * Process isolation: the processor runs in a child Deno process with the granted `--allow-*`
+ * flags and its own heap limit; messages cross its standard input and output in the framing of
+ * `wire.ts`. Pipes need no permission in the child, where a socket back to the host would need
+ * a network or file grant the processor could then use.
+ *
+ * @module
+ */
+import { entryUrl } from "./entry.ts";
+import type { LinkEvents, LinkSpec, SandboxLink } from "./link.ts";
+import { permissionFlags } from "./permissions.ts";
+import { encodeMessage, MessageReader } from "./wire.ts";
+
+/** Largest reply accepted from a child. */
+const MAX_REPLY = 2 ** 32 - 1;
+
+/** Starts a processor in a child Deno process. */
+export function openProcessLink(spec: LinkSpec, events: LinkEvents): SandboxLink {
+  const v8 = spec.memoryMb ? [`--v8-flags=--max-old-space-size=${spec.memoryMb}`] : [];
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...permissionFlags(spec.permissions), ...v8, entryUrl(spec, "process")],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  let open = true;
+  const end = (reason: string) => {
+    if (!open) return;
+    open = false;
+    kill();
+    events.exit(reason);
+  };
+  const kill = () => {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  (async () => {
+    const reader = new MessageReader(MAX_REPLY);
+    try {
+      for await (const chunk of child.stdout) for (const m of reader.push(chunk)) events.reply(m as never);
+    } catch (e) {
+      end(`unreadable output: ${e instanceof Error ? e.message : e}`);
+    }
+  })();
+  logLines(
+    child.stderr,
+    (line) => spec.logger.info("processor output", { line, processor: spec.processorUrl }),
+  );
+  child.status.then((s) => end(s.signal ? `killed by ${s.signal}` : `exited with code ${s.code}`));
+  return {
+    send: (req) => {
+      for (const c of encodeMessage(req)) writer.write(c).catch(() => end("its input closed"));
+    },
+    close: async () => {
+      open = false;
+      kill();
+      await child.status;
+    },
+  };
+}
+
+async function logLines(stream: ReadableStream<Uint8Array>, line: (text: string) => void): Promise<void> {
+  let rest = "";
+  for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+    const lines = (rest + text).split("\n");
+    rest = lines.pop()!;
+    for (const l of lines) line(l);
+  }
+  if (rest) line(rest);
+}
