@@ -8,7 +8,7 @@
  * - the host that runs a processor in a Worker or a child process with only the granted
  *   permissions: {@link ProcessorHost}, {@link parsePermissions};
  * - the command-line options (`--processor-*`) and the one-line entry of a processor script:
- *   {@link parseProcessorOptions}, {@link processorMain}.
+ *   {@link processorHostOptions}, {@link processorMain}.
  *
  * @example Run a processor on one frame
  * ```ts ignore
@@ -42,3 +42,5 @@ export {
   ProcessorHost,
   type ProcessorHostOptions,
 } from "./host.ts";
+export { PROCESSOR_CLI_OPTIONS, type ProcessorCliValues, processorHostOptions } from "./options.ts";
+export { type ConsumerRun, processorMain, type ProcessorMainOptions } from "./main.ts";
