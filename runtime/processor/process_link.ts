@@ -18,7 +18,15 @@ const MAX_REPLY = 2 ** 32 - 1;
 export function openProcessLink(spec: LinkSpec, events: LinkEvents): SandboxLink {
   const v8 = spec.memoryMb ? [`--v8-flags=--max-old-space-size=${spec.memoryMb}`] : [];
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissionFlags(spec.permissions), ...v8, entryUrl(spec, "process")],
+    args: [
+      "run",
+      ...configFlag(spec.processorUrl),
+      // Without it, a processor's attempt at a Worker ends the process instead of being denied.
+      "--unstable-worker-options",
+      ...permissionFlags(spec.permissions),
+      ...v8,
+      entryUrl(spec, "process"),
+    ],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
@@ -71,4 +79,23 @@ async function logLines(stream: ReadableStream<Uint8Array>, line: (text: string)
     for (const l of lines) line(l);
   }
   if (rest) line(rest);
+}
+
+/**
+ * The processor's own deno.json (the nearest one above it), for its import map: a `data:`
+ * entry module finds no configuration by itself.
+ */
+function configFlag(processorUrl: string): string[] {
+  if (!processorUrl.startsWith("file:")) return ["--no-config"];
+  for (let dir = new URL(".", processorUrl); dir.pathname !== "/"; dir = new URL("..", dir)) {
+    for (const name of ["deno.json", "deno.jsonc"]) {
+      const path = new URL(name, dir).pathname;
+      try {
+        if (Deno.statSync(path).isFile) return ["--config", path];
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }
+  }
+  return ["--no-config"];
 }
