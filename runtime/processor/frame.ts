@@ -101,7 +101,8 @@ export function frameToNTNDArray(frame: Frame): Typed {
     dataTimeStamp: frame.dataTimeStamp,
     attributes,
     codec: frame.codec,
-    uncompressedSize: frame.uncompressedSize,
+    // Raw pixels: the builder computes the size and checks the shape against the data.
+    uncompressedSize: frame.codec.name ? frame.uncompressedSize : undefined,
   });
 }
 
