@@ -96,7 +96,10 @@ export class ProcessorHost {
   #outputs = new OutputTypeGuard();
   #stopped = false;
 
-  /** @param opts what to run and how */
+  /**
+   * Prepares the host; nothing runs before {@link start}.
+   * @param opts what to run and how
+   */
   constructor(opts: ProcessorHostOptions) {
     this.#opts = opts;
     this.#log = opts.logger ?? silentLogger;
@@ -133,7 +136,7 @@ export class ProcessorHost {
     this.#ready = this.#launch();
     try {
       await this.#ready;
-      checkStats(this.#statsTypes, await this.#call({ op: "stats" }) as Record<string, never>);
+      checkStats(this.#statsTypes, await this.#call({ op: "stats" }));
     } catch (e) {
       await this.#close();
       throw e;
@@ -173,7 +176,7 @@ export class ProcessorHost {
   async stats(): Promise<StructValue> {
     const values = await this.#call({ op: "stats" });
     try {
-      return checkStats(this.#statsTypes, values as Record<string, never>);
+      return checkStats(this.#statsTypes, values);
     } catch (e) {
       throw this.#count(e as ProcessorError);
     }

@@ -46,7 +46,10 @@ export function outputTypeOf(o: Output): FieldDesc {
 export class OutputTypeGuard {
   #type: FieldDesc | undefined;
 
-  /** @param declared the processor's `outputType`, if it has one */
+  /**
+   * Starts with the declared type, if any.
+   * @param declared the processor's `outputType`
+   */
   constructor(declared?: OutputType) {
     this.#type = declared === "frame" ? ntNDArrayType : declared;
   }

@@ -87,7 +87,7 @@ function checkKind(key: string, t: StatType, base: StatScalarType, v: unknown): 
 }
 
 /**
- * Checks the values `stats()` returned against the declaration and returns them as the
+ * Checks what `stats()` returned against the declaration and returns them as the
  * `userStats` structure value (64-bit integers as bigint, arrays as typed arrays).
  * @throws {ProcessorError} (kind "stats") naming the first key that is missing, undeclared, or
  * of another type or out of range
@@ -102,10 +102,11 @@ function checkKind(key: string, t: StatType, base: StatScalarType, v: unknown): 
  * }
  * ```
  */
-export function checkStats(declared: StatsDeclaration, values: StatsValues): StructValue {
-  if (typeof values !== "object" || values === null) {
-    throw new ProcessorError("stats", `stats() returned ${show(values)}, not an object`);
+export function checkStats(declared: StatsDeclaration, returned: unknown): StructValue {
+  if (typeof returned !== "object" || returned === null || Array.isArray(returned)) {
+    throw new ProcessorError("stats", `stats() returned ${show(returned)}, not an object`);
   }
+  const values = returned as StatsValues;
   const out: StructValue = {};
   for (const [key, t] of Object.entries(declared)) {
     if (!(key in values)) {

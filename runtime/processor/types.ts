@@ -116,8 +116,11 @@ export type StatType = StatScalarType | `${StatScalarType}[]`;
 /** The user statistics a processor reports, by name, e.g. `{ nPeaks: "uint", mean: "double" }`. */
 export type StatsDeclaration = Readonly<Record<string, StatType>>;
 
-/** Values of declared statistics: numbers (or bigint for long/ulong), strings, booleans, arrays. */
-export type StatsValues = Record<string, Value>;
+/**
+ * Values of declared statistics: numbers (or bigint for long/ulong), strings, booleans, arrays
+ * or typed arrays. The runtime checks each against its declared type.
+ */
+export type StatsValues = Record<string, unknown>;
 
 /**
  * The arguments `configure` receives: the user's `--processor-args` JSON object plus the system
