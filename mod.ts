@@ -5,7 +5,9 @@
  * - normative types: builders and readers such as {@link ntScalar} and {@link readNTNDArray};
  * - the pvAccess server: {@link PvaServer} hosting {@link SharedPV}s;
  * - the pvAccess client: {@link PvaClient} (get, put, monitor, rpc, info);
- * - configuration from the EPICS_PVA* environment: {@link configFromEnv}.
+ * - configuration from the EPICS_PVA* environment: {@link configFromEnv};
+ * - processors: the contract ({@link Processor}, {@link Frame}) and the sandbox that runs them
+ *   ({@link ProcessorHost}); see docs/processors.md.
  *
  * @example Host a PV and read it back
  * ```ts ignore

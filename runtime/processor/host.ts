@@ -89,7 +89,10 @@ export class ProcessorHost {
   readonly #pending = new Map<number, Pending>();
   readonly #counters: HostCounters = { errors: 0, restarts: 0, timeouts: 0, crashes: 0 };
   #link: SandboxLink | undefined;
+  /** Settles when the current sandbox is loaded and configured; undefined before start. */
   #ready: Promise<void> | undefined;
+  /** True while the current sandbox is loaded and configured (calls then skip awaiting #ready). */
+  #running = false;
   #nextId = 1;
   #args: ProcessorArgs;
   #statsTypes: StatsDeclaration = {};
@@ -132,6 +135,7 @@ export class ProcessorHost {
    * "thrown" or "timeout" (configure)
    */
   async start(): Promise<void> {
+    if (this.#ready) throw new ProcessorError("load", "the processor host is already started");
     checkGrantedPaths(this.#opts.permissions ?? noPermissions());
     this.#ready = this.#launch();
     try {
@@ -241,12 +245,13 @@ export class ProcessorHost {
       clearTimeout(timer);
     }
     await this.#send({ op: "configure", args: this.#args });
+    this.#running = true;
   }
 
   async #call(req: DistributiveOmit<HostRequest, "id">): Promise<unknown> {
     if (this.#stopped) throw new ProcessorError("stopped", "the processor host is stopped");
     if (!this.#ready) throw new ProcessorError("stopped", "the processor host is not started");
-    await this.#ready;
+    if (!this.#running) await this.#ready;
     return this.#send(req);
   }
 
@@ -292,6 +297,7 @@ export class ProcessorHost {
   #restart(kind: ProcessorErrorKind, message: string): void {
     const link = this.#link;
     this.#link = undefined;
+    this.#running = false;
     this.#failPending(kind, message);
     link?.close();
     if (this.#stopped) return;
@@ -314,6 +320,7 @@ export class ProcessorHost {
 
   async #close(): Promise<void> {
     this.#stopped = true;
+    this.#running = false;
     this.#failPending("stopped", "the processor host stopped");
     const link = this.#link;
     this.#link = undefined;

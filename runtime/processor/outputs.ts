@@ -24,14 +24,19 @@ const NONE: readonly Output[] = Object.freeze([]);
  * ```
  */
 export function outputList(result: ProcessResult): readonly Output[] {
-  if (result === undefined || result === null) return NONE;
-  const list = Array.isArray(result) ? result as readonly Output[] : [result as Output];
+  const list = asList(result);
   for (const o of list) {
     if (!isFrame(o) && !(isPlainObject(o) && isPlainObject(o.type) && "value" in o)) {
       throw new ProcessorError("output", "an output must be a Frame or a {type, value} PV value");
     }
   }
   return list;
+}
+
+/** What `process` returned as a list, unchecked. */
+export function asList(result: ProcessResult): readonly Output[] {
+  if (result === undefined || result === null) return NONE;
+  return Array.isArray(result) ? result as readonly Output[] : [result as Output];
 }
 
 /** The pvData type an output is published with. */

@@ -6,17 +6,11 @@
  */
 import { loadProcessor } from "./load.ts";
 import { errorInfo, type HostRequest, type SandboxReply } from "./messages.ts";
-import type { Output, Processor, ProcessResult } from "./types.ts";
+import { asList } from "./outputs.ts";
+import type { Processor, ProcessResult } from "./types.ts";
 
 /** Sends one reply to the host. */
 export type ReplySender = (reply: SandboxReply) => void;
-
-const NONE: readonly Output[] = [];
-
-/** The result of `process` as a list (the host checks each output). */
-function listOf(r: ProcessResult): readonly unknown[] {
-  return r === undefined || r === null ? NONE : Array.isArray(r) ? r : [r];
-}
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
   return typeof (x as PromiseLike<unknown> | undefined)?.then === "function";
@@ -44,7 +38,8 @@ export function startRunner(
     switch (req.op) {
       case "process": {
         const r = processor.process(req.frame);
-        return isThenable(r) ? Promise.resolve(r).then(listOf) : listOf(r as ProcessResult);
+        // The host checks each output; the sandbox only makes the result a list.
+        return isThenable(r) ? Promise.resolve(r).then(asList) : asList(r as ProcessResult);
       }
       case "configure":
         return processor.configure?.(req.args);

@@ -139,3 +139,23 @@ Deno.test("process: npm packages are not resolved unless granted", async () => {
     assert.match((await attempt(host, "importNpm", "npm:yaml@2.9.1")).message, /--no-npm/);
   });
 });
+
+Deno.test("worker: under --cached-only an npm package outside the cache cannot be fetched (cached ones load)", async () => {
+  const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--cached-only",
+      "-A",
+      fixture("cached_only_host.ts"),
+      "npm:is-number@7.0.0",
+      "npm:yaml@2.9.1",
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  assert.equal(code, 0);
+  const [uncached, cached] = new TextDecoder().decode(stdout).trim().split("\n");
+  assert.match(uncached, /^npm:is-number@7.0.0: .*not found in cache.*--cached-only/);
+  // The documented limit of worker isolation: what the host's cache holds, a Worker can import.
+  assert.equal(cached, "npm:yaml@2.9.1: imported");
+});
