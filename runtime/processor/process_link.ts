@@ -9,10 +9,13 @@
 import { entryUrl } from "./entry.ts";
 import type { LinkEvents, LinkSpec, SandboxLink } from "./link.ts";
 import { permissionFlags } from "./permissions.ts";
+import type { SandboxReply } from "./messages.ts";
 import { encodeMessage, MessageReader } from "./wire.ts";
 
 /** Largest reply accepted from a child. */
 const MAX_REPLY = 2 ** 32 - 1;
+/** Reply bytes that may always be allocated before they arrive. */
+const MIN_UPFRONT = 1 << 20;
 
 /** Starts a processor in a child Deno process. */
 export function openProcessLink(spec: LinkSpec, events: LinkEvents): SandboxLink {
@@ -46,10 +49,20 @@ export function openProcessLink(spec: LinkSpec, events: LinkEvents): SandboxLink
       // already gone
     }
   };
+  // Replies come from untrusted code: only about as much as the last request carried is
+  // allocated before it arrives.
+  let upfront = MIN_UPFRONT;
   (async () => {
-    const reader = new MessageReader(MAX_REPLY);
+    const stdout = child.stdout.getReader({ mode: "byob" });
+    const reader = new MessageReader(async (view) => {
+      // At the end a BYOB read still hands back the (empty) view, with done set.
+      const { value, done } = await stdout.read(view);
+      return done || !value ? null : { bytes: value.byteLength, buffer: value.buffer as ArrayBuffer };
+    }, MAX_REPLY);
     try {
-      for await (const chunk of child.stdout) for (const m of reader.push(chunk)) events.reply(m as never);
+      for (let m = await reader.next(upfront); m !== null; m = await reader.next(upfront)) {
+        events.reply(m as SandboxReply);
+      }
     } catch (e) {
       end(`unreadable output: ${e instanceof Error ? e.message : e}`);
     }
@@ -61,7 +74,9 @@ export function openProcessLink(spec: LinkSpec, events: LinkEvents): SandboxLink
   child.status.then((s) => end(s.signal ? `killed by ${s.signal}` : `exited with code ${s.code}`));
   return {
     send: (req) => {
-      for (const c of encodeMessage(req)) writer.write(c).catch(() => end("its input closed"));
+      const chunks = encodeMessage(req);
+      upfront = Math.max(MIN_UPFRONT, 2 * chunks.reduce((n, c) => n + c.length, 0));
+      for (const c of chunks) writer.write(c).catch(() => end("its input closed"));
     },
     close: async () => {
       open = false;

@@ -28,9 +28,13 @@ export async function serveProcess(module: Record<string, unknown>, className?: 
   };
   const handle = startRunner(module, className, send);
   if (!handle) return await writing;
-  const reader = new MessageReader(MAX_REQUEST);
-  for await (const chunk of Deno.stdin.readable) {
-    for (const m of reader.push(chunk)) handle(m as HostRequest);
+  // The host is trusted with its declared sizes: each request is read straight into its own buffer.
+  const reader = new MessageReader(async (view) => {
+    const bytes = await Deno.stdin.read(view);
+    return bytes === null ? null : { bytes, buffer: view.buffer as ArrayBuffer };
+  }, MAX_REQUEST);
+  for (let m = await reader.next(MAX_REQUEST); m !== null; m = await reader.next(MAX_REQUEST)) {
+    handle(m as HostRequest);
   }
   await writing;
 }

@@ -74,60 +74,83 @@ export class WireError extends Error {
 }
 
 /**
- * Splits a byte stream into messages. Bytes are kept as they arrive and put together only once
- * a whole message is in, so a declared length costs nothing before its bytes exist.
+ * Reads into `view` (at least one byte) and returns how many bytes came and the buffer now
+ * holding them (a BYOB stream read moves the view's buffer); null at the end of the stream.
+ */
+export type ReadInto = (view: Uint8Array) => Promise<{ bytes: number; buffer: ArrayBuffer } | null>;
+
+/** Smallest piece a large message is read in. */
+const MIN_CHUNK = 1 << 16;
+
+/** Bytes read into memory allocated before they arrive, unless a reader is told otherwise. */
+const DEFAULT_UPFRONT = 1 << 20;
+
+/**
+ * Reads messages from a byte stream straight into the memory the message will live in. At most
+ * `upfront` bytes are allocated ahead of their arrival; a larger message is read into chunks
+ * that grow with what has arrived and joined by one copy, so a declared length costs at most
+ * twice the bytes that actually came.
  */
 export class MessageReader {
+  readonly #read: ReadInto;
   readonly #max: number;
-  #chunks: Uint8Array[] = [];
-  #have = 0;
-  #need = HEADER;
-  #header: { description: number; data: number } | undefined;
+  #head = new ArrayBuffer(HEADER);
 
-  /** @param maxBytes largest message accepted */
-  constructor(maxBytes: number) {
+  /**
+   * @param read the source
+   * @param maxBytes largest message accepted
+   */
+  constructor(read: ReadInto, maxBytes: number) {
+    this.#read = read;
     this.#max = maxBytes;
   }
 
   /**
-   * Takes the next chunk and returns the messages it completes.
-   * @throws {WireError} for a message larger than the limit or one that does not decode
+   * The next message, or null at the end of the stream.
+   * @param upfront bytes that may be allocated before they arrive (e.g. twice the frame just sent)
+   * @throws {WireError} for a message larger than the limit, cut short, or that does not decode
    */
-  push(chunk: Uint8Array): WireMessage[] {
-    this.#chunks.push(chunk);
-    this.#have += chunk.length;
-    const out: WireMessage[] = [];
-    while (this.#have >= this.#need) {
-      if (!this.#header) {
-        const dv = new DataView(this.#take(HEADER).buffer);
-        this.#header = { description: dv.getUint32(0, true), data: dv.getUint32(4, true) };
-        this.#need = this.#header.description + this.#header.data;
-        if (this.#need > this.#max) {
-          throw new WireError(`message of ${this.#need} bytes exceeds ${this.#max}`);
-        }
-        continue;
-      }
-      out.push(this.#decode(this.#take(this.#need), this.#header.description));
-      this.#header = undefined;
-      this.#need = HEADER;
+  async next(upfront: number = DEFAULT_UPFRONT): Promise<WireMessage | null> {
+    const head = await this.#fill(this.#head, 0, HEADER);
+    if (head === null) return null;
+    this.#head = head;
+    const dv = new DataView(head);
+    const description = dv.getUint32(0, true);
+    const need = description + dv.getUint32(4, true);
+    if (need > this.#max) throw new WireError(`message of ${need} bytes exceeds ${this.#max}`);
+    if (need <= upfront) {
+      const whole = await this.#fill(new ArrayBuffer(need), 0, need);
+      if (whole === null) throw new WireError("the stream ended inside a message");
+      return this.#decode(new Uint8Array(whole), description);
     }
-    return out;
+    const chunks: Uint8Array[] = [];
+    let have = 0;
+    while (have < need) {
+      const size = Math.min(need - have, Math.max(upfront, have, MIN_CHUNK));
+      const chunk = await this.#fill(new ArrayBuffer(size), 0, size);
+      if (chunk === null) throw new WireError("the stream ended inside a message");
+      chunks.push(new Uint8Array(chunk));
+      have += size;
+    }
+    const whole = new Uint8Array(need);
+    let o = 0;
+    for (const c of chunks) {
+      whole.set(c, o);
+      o += c.length;
+    }
+    return this.#decode(whole, description);
   }
 
-  /** The next `n` buffered bytes in one fresh buffer (8-aligned for the views made on it). */
-  #take(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    let o = 0;
-    while (o < n) {
-      const c = this.#chunks[0];
-      const k = Math.min(c.length, n - o);
-      out.set(c.subarray(0, k), o);
-      o += k;
-      if (k === c.length) this.#chunks.shift();
-      else this.#chunks[0] = c.subarray(k);
+  /** Fills `length` bytes of `buffer` from `offset`; the buffer holding them, or null at the end. */
+  async #fill(buffer: ArrayBuffer, offset: number, length: number): Promise<ArrayBuffer | null> {
+    for (let o = 0; o < length;) {
+      const r = await this.#read(new Uint8Array(buffer, offset + o, length - o));
+      // A read that brings nothing would spin here without yielding to the event loop.
+      if (r === null || r.bytes === 0) return null;
+      buffer = r.buffer;
+      o += r.bytes;
     }
-    this.#have -= n;
-    return out;
+    return buffer;
   }
 
   #decode(bytes: Uint8Array, descriptionBytes: number): WireMessage {
