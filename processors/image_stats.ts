@@ -1,8 +1,9 @@
 /**
  * Image statistics: min, max, mean, sum and a histogram of every frame, reported as user
  * statistics (of the latest frame) and published as one structure per frame. Works for every
- * dtype and colour mode: all samples of the frame count, colour planes included. 64-bit pixels
- * are converted to doubles (exact up to 2^53).
+ * dtype and colour mode: the totals count every sample, colour planes included, and the
+ * `channel*` arrays hold the same figures per colour (one entry for a mono frame, three for
+ * RGB1, RGB2 and RGB3). 64-bit pixels are converted to doubles (exact up to 2^53).
  *
  * Arguments: `bins` (default 16); `histogramMin` and `histogramMax` fix the histogram's range
  * (default: each frame's own min and max). Samples outside the range are not counted; the top
@@ -40,6 +41,18 @@ export interface ImageStatistics {
   histogramMax: number;
 }
 
+/** Min, max, sum and mean of each colour (one entry for mono). */
+export interface ChannelStatistics {
+  /** Smallest sample of each colour. */
+  channelMin: Float64Array;
+  /** Largest sample of each colour. */
+  channelMax: Float64Array;
+  /** Sum of each colour's samples. */
+  channelSum: Float64Array;
+  /** Mean of each colour's samples. */
+  channelMean: Float64Array;
+}
+
 /** The structure published per frame. */
 export const IMAGE_STATS_TYPE: StructureDesc = struct("pvastream:ImageStatistics:1.0", {
   uniqueId: scalar("int32"),
@@ -51,6 +64,10 @@ export const IMAGE_STATS_TYPE: StructureDesc = struct("pvastream:ImageStatistics
   histogramMin: scalar("float64"),
   histogramMax: scalar("float64"),
   histogram: scalarArray("uint32"),
+  channelMin: scalarArray("float64"),
+  channelMax: scalarArray("float64"),
+  channelSum: scalarArray("float64"),
+  channelMean: scalarArray("float64"),
 });
 
 /** Histogram range and bin count; an undefined edge is the frame's own min or max. */
@@ -73,9 +90,7 @@ export interface HistogramOptions {
  * ```
  */
 export function imageStatistics(data: Frame["data"], h: HistogramOptions): ImageStatistics {
-  const values: ArrayLike<number> = data instanceof BigInt64Array || data instanceof BigUint64Array
-    ? Float64Array.from(data, Number)
-    : data;
+  const values = asNumbers(data);
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
@@ -101,6 +116,77 @@ export function imageStatistics(data: Frame["data"], h: HistogramOptions): Image
     }
   }
   return { min, max, sum, mean: n > 0 ? sum / n : NaN, histogram, histogramMin: lo, histogramMax: hi };
+}
+
+function asNumbers(data: Frame["data"]): ArrayLike<number> {
+  return data instanceof BigInt64Array || data instanceof BigUint64Array
+    ? Float64Array.from(data, Number)
+    : data;
+}
+
+/**
+ * How far apart the colours of an RGB frame are: colour c is every run of `stride` samples
+ * starting at c × stride, then every 3 × stride after (RGB1 [3, nx, ny] interleaves samples,
+ * RGB2 [nx, 3, ny] rows, RGB3 [nx, ny, 3] planes). Undefined for mono.
+ */
+function colourStride(colorMode: number, shape: readonly number[]): number | undefined {
+  if (shape.length !== 3) return undefined;
+  if (colorMode === 2 && shape[0] === 3) return 1;
+  if (colorMode === 3 && shape[1] === 3) return shape[0];
+  if (colorMode === 4 && shape[2] === 3) return shape[0] * shape[1];
+  return undefined;
+}
+
+/**
+ * Min, max, sum and mean of each colour of a frame; a mono frame (or one whose shape does not
+ * fit its colour mode) is one channel.
+ * @example
+ * ```ts
+ * import { channelStatistics } from "./image_stats.ts";
+ * // RGB1, 2 x 1 pixels: r g b r g b
+ * const s = channelStatistics(new Uint8Array([1, 2, 3, 5, 6, 7]), 2, [3, 2, 1]);
+ * [...s.channelMean]; // [3, 4, 5]
+ * ```
+ */
+export function channelStatistics(
+  data: Frame["data"],
+  colorMode: number,
+  shape: readonly number[],
+): ChannelStatistics {
+  const values = asNumbers(data);
+  const stride = colourStride(colorMode, shape);
+  const channels = stride === undefined ? 1 : 3;
+  const period = stride === undefined ? values.length : 3 * stride;
+  const run = stride ?? values.length;
+  const out: ChannelStatistics = {
+    channelMin: new Float64Array(channels).fill(NaN),
+    channelMax: new Float64Array(channels).fill(NaN),
+    channelSum: new Float64Array(channels),
+    channelMean: new Float64Array(channels).fill(NaN),
+  };
+  for (let c = 0; c < channels; c++) {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let n = 0;
+    for (let start = c * run; start < values.length; start += period) {
+      const end = Math.min(start + run, values.length);
+      for (let i = start; i < end; i++) {
+        const v = values[i];
+        if (v < min) min = v;
+        if (v > max) max = v;
+        sum += v;
+      }
+      n += end - start;
+    }
+    out.channelSum[c] = sum;
+    if (n > 0) {
+      out.channelMin[c] = min;
+      out.channelMax[c] = max;
+      out.channelMean[c] = sum / n;
+    }
+  }
+  return out;
 }
 
 /** Computes {@link ImageStatistics} of every frame. */
@@ -144,7 +230,12 @@ export class ImageStats implements Processor {
     this.#last = s;
     return {
       type: IMAGE_STATS_TYPE,
-      value: { uniqueId: frame.uniqueId, timeStamp: frame.timeStamp, ...s },
+      value: {
+        uniqueId: frame.uniqueId,
+        timeStamp: frame.timeStamp,
+        ...s,
+        ...channelStatistics(frame.data, frame.colorMode, frame.shape),
+      },
     };
   }
 

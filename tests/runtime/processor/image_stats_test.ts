@@ -93,6 +93,27 @@ Deno.test("imageStatistics: by default the histogram spans the frame and counts 
   assert.ok(Number.isNaN(imageStatistics(new Uint8Array(0), { bins: 2 }).mean));
 });
 
+/** Colour c of pixel (x, y) as docs/processors.md states it, for a reference per channel. */
+const SAMPLE: Record<number, (c: number, x: number, y: number, nx: number, ny: number) => number> = {
+  2: (c, x, y, nx) => c + 3 * (x + nx * y),
+  3: (c, x, y, nx) => x + nx * (c + 3 * y),
+  4: (c, x, y, nx, ny) => x + nx * (y + ny * c),
+};
+
+function channelReference(data: NumericArray, colorMode: number, nx: number, ny: number) {
+  const all = Array.from(data as ArrayLike<number | bigint>, Number);
+  const channels = colorMode === 0 ? [all] : [0, 1, 2].map((c) => {
+    const v: number[] = [];
+    for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) v.push(all[SAMPLE[colorMode](c, x, y, nx, ny)]);
+    return v;
+  });
+  return {
+    min: channels.map((v) => Math.min(...v)),
+    max: channels.map((v) => Math.max(...v)),
+    sum: channels.map((v) => v.reduce((a, b) => a + b, 0)),
+  };
+}
+
 for (const [colorMode, dims] of [[0, [8, 6]], [2, [3, 8, 6]], [3, [8, 3, 6]], [4, [8, 6, 3]]] as const) {
   Deno.test(`image stats processor in its sandbox: colour mode ${colorMode}, every dtype`, async () => {
     const file = new URL("../../../processors/image_stats.ts", import.meta.url).pathname;
@@ -100,6 +121,7 @@ for (const [colorMode, dims] of [[0, [8, 6]], [2, [3, 8, 6]], [3, [8, 3, 6]], [4
       assert.deepEqual(host.outputType, IMAGE_STATS_TYPE);
       for (const [i, dtype] of DTYPES.entries()) {
         const data = samples(dtype, dims.reduce((a, b) => a * b, 1), i + colorMode * 100);
+        const original = data.slice(); // data moves to the sandbox
         const want = reference(
           data,
           4,
@@ -117,6 +139,10 @@ for (const [colorMode, dims] of [[0, [8, 6]], [2, [3, 8, 6]], [3, [8, 3, 6]], [4
         const v = (out as { value: Record<string, unknown> }).value;
         assert.equal(v.uniqueId, i);
         assert.deepEqual([v.min, v.max, v.sum], [want.min, want.max, want.sum], dtype);
+        const perColour = channelReference(original, colorMode, 8, 6);
+        assert.deepEqual([...v.channelMin as Float64Array], perColour.min, dtype);
+        assert.deepEqual([...v.channelMax as Float64Array], perColour.max, dtype);
+        assert.deepEqual([...v.channelSum as Float64Array], perColour.sum, dtype);
         assert.equal(data.length, 0, "the pixels moved to the sandbox");
         assert.equal(
           (v.histogram as Uint32Array).reduce((a, b) => a + b, 0),
