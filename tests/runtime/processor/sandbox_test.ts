@@ -81,6 +81,16 @@ for (const isolation of ISOLATIONS) {
     }
   });
 
+  Deno.test(`${isolation}: WebGPU stays when granted`, async () => {
+    await withHost(
+      { file: fixture("escape.ts"), isolation, permissions: parsePermissions(["gpu"]) },
+      async (host) => {
+        const [out] = await host.process(testFrame({ attempt: "gpu" }));
+        assert.equal((out as { value: string }).value, "escaped");
+      },
+    );
+  });
+
   Deno.test(`${isolation}: a throwing processor counts an error and the stream goes on`, async () => {
     await withHost({ file: fixture("misbehave.ts"), isolation }, async (host) => {
       await assert.rejects(
