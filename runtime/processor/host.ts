@@ -293,14 +293,19 @@ export class ProcessorHost {
     this.#restart("crash", `the sandbox died: ${reason}`);
   }
 
-  /** Fails every call in flight, ends the sandbox and starts a new one with the last arguments. */
+  /**
+   * Fails every call in flight and ends the sandbox; a sandbox that was running is replaced by a
+   * new one configured with the last arguments. One that fails while being configured is not:
+   * its launch fails instead, or a processor that dies in `configure` would restart forever.
+   */
   #restart(kind: ProcessorErrorKind, message: string): void {
+    const relaunch = this.#running && !this.#stopped;
     const link = this.#link;
     this.#link = undefined;
     this.#running = false;
     this.#failPending(kind, message);
     link?.close();
-    if (this.#stopped) return;
+    if (!relaunch) return;
     this.#counters.restarts++;
     this.#log.warn("processor restarted", { reason: kind, message, file: this.#opts.file });
     this.#opts.onEvent?.({ kind: "restart", reason: kind, message, restarts: this.#counters.restarts });

@@ -92,7 +92,7 @@ for (const isolation of ISOLATIONS) {
   });
 
   Deno.test(`${isolation}: a throwing processor counts an error and the stream goes on`, async () => {
-    await withHost({ file: fixture("misbehave.ts"), isolation }, async (host) => {
+    await withHost({ file: fixture("misbehave.ts"), className: "Misbehave", isolation }, async (host) => {
       await assert.rejects(
         host.process(testFrame({ do: "throw" }, undefined, 5)),
         (e: ProcessorError) =>
@@ -108,6 +108,7 @@ for (const isolation of ISOLATIONS) {
     const events: string[] = [];
     await withHost({
       file: fixture("misbehave.ts"),
+      className: "Misbehave",
       isolation,
       timeLimitMs: 500,
       onEvent: (e) => events.push(e.kind === "restart" ? `restart ${e.reason}` : `error ${e.error.kind}`),
@@ -125,10 +126,27 @@ for (const isolation of ISOLATIONS) {
   });
 }
 
+Deno.test("a sandbox that cannot be configured after a restart is not restarted again and again", async () => {
+  await withHost(
+    { file: fixture("misbehave.ts"), className: "HangsOnRelaunch", timeLimitMs: 300 },
+    async (host) => {
+      await host.configure({ mode: "hang-at-launch" });
+      await assert.rejects(
+        host.process(testFrame({ do: "hang" })),
+        (e: ProcessorError) => e.kind === "timeout",
+      );
+      await assert.rejects(host.process(testFrame()), /configure took longer than 300 ms/);
+      await new Promise((r) => setTimeout(r, 700));
+      assert.deepEqual(host.counters, { errors: 2, restarts: 1, timeouts: 2, crashes: 0 });
+    },
+  );
+});
+
 Deno.test("process: a processor exhausting its memory limit dies, is restarted and reported", async () => {
   const restarts: string[] = [];
   await withHost({
     file: fixture("misbehave.ts"),
+    className: "Misbehave",
     isolation: "process",
     memoryMb: 64,
     timeLimitMs: 20_000,
