@@ -175,7 +175,7 @@ Deno.test("worker: under --cached-only an npm package outside the cache cannot b
       "--cached-only",
       "-A",
       fixture("cached_only_host.ts"),
-      "npm:is-number@7.0.0",
+      "npm:pvastream-never-published@0.0.0",
       "npm:yaml@2.9.1",
     ],
     stdout: "piped",
@@ -183,7 +183,7 @@ Deno.test("worker: under --cached-only an npm package outside the cache cannot b
   }).output();
   assert.equal(code, 0);
   const [uncached, cached] = new TextDecoder().decode(stdout).trim().split("\n");
-  assert.match(uncached, /^npm:is-number@7.0.0: .*not found in cache.*--cached-only/);
+  assert.match(uncached, /^npm:pvastream-never-published@0.0.0: .*not found in cache.*--cached-only/);
   // The documented limit of worker isolation: what the host's cache holds, a Worker can import.
   assert.equal(cached, "npm:yaml@2.9.1: imported");
 });
