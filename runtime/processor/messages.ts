@@ -29,6 +29,29 @@ export type SandboxReply =
   | { op: "result"; id: number; value: unknown }
   | { op: "error"; id: number; error: ErrorInfo };
 
+/**
+ * True for a well-formed reply. Replies come from the processor's side, where its code can post
+ * anything: a malformed one ends that sandbox, never the host.
+ */
+export function isSandboxReply(x: unknown): x is SandboxReply {
+  if (typeof x !== "object" || x === null) return false;
+  const r = x as Record<string, unknown>;
+  const isError = (e: unknown) =>
+    typeof e === "object" && e !== null && typeof (e as ErrorInfo).name === "string" &&
+    typeof (e as ErrorInfo).message === "string";
+  switch (r.op) {
+    case "ready":
+      return typeof r.statsTypes === "object" && r.statsTypes !== null;
+    case "failed":
+      return isError(r.error);
+    case "result":
+      return typeof r.id === "number";
+    case "error":
+      return typeof r.id === "number" && isError(r.error);
+  }
+  return false;
+}
+
 /** The frames a message carries: the request's frame, or the frames among a result's outputs. */
 export function carriedFrames(m: HostRequest | SandboxReply): Frame[] {
   if ("frame" in m) return [m.frame];
