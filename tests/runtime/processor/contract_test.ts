@@ -72,7 +72,7 @@ Deno.test("load: a missing export, or several processors without --processor-cla
   );
   await assert.rejects(
     new ProcessorHost({ file }).start(),
-    /several processors \(BadStats, Declared, Lifecycle\)/,
+    /several processors \(BadStats, Declared, Lifecycle, Sequential\)/,
   );
 });
 
@@ -83,5 +83,15 @@ Deno.test("userStatsType is built from the declaration", async () => {
       ["tag", { kind: "scalar", type: "string" }],
     ]);
     return Promise.resolve();
+  });
+});
+
+Deno.test("frames in flight together are processed one at a time, in order; waiting ones are not timed", async () => {
+  await withHost({ file, className: "Sequential", timeLimitMs: 400 }, async (host) => {
+    const ids = [1, 2, 3, 4, 5, 6];
+    // Six calls of 150 ms: 900 ms in all, each within the 400 ms limit.
+    const results = await Promise.all(ids.map((id) => host.process(testFrame({ ms: "150" }, undefined, id))));
+    assert.deepEqual(results.map(([o]) => (o as { value: number }).value), ids.map((id) => id * 10 + 1));
+    assert.equal(host.counters.timeouts, 0);
   });
 });
