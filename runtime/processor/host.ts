@@ -210,6 +210,7 @@ export class ProcessorHost {
   async #launch(): Promise<void> {
     const { file, className, isolation = "worker", memoryMb, startLimitMs = 30_000 } = this.#opts;
     const permissions = this.#opts.permissions ?? noPermissions();
+    const processorUrl = toUrl(file);
     const loaded = Promise.withResolvers<SandboxReply & { op: "ready" }>();
     const timer = setTimeout(
       () =>
@@ -218,7 +219,7 @@ export class ProcessorHost {
     );
     let loading = true;
     const link: SandboxLink = OPEN[isolation]({
-      processorUrl: toUrl(file),
+      processorUrl,
       className,
       gpu: permissions.gpu,
       permissions,
@@ -228,7 +229,9 @@ export class ProcessorHost {
       reply: (r) => {
         if (r.op === "ready") loaded.resolve(r);
         else if (r.op === "failed") loaded.reject(new ProcessorError("load", r.error.message));
-        else this.#settle(r);
+        else if (r.op === "log") {
+          this.#log[r.level]("processor output", { line: r.line, processor: processorUrl });
+        } else this.#settle(r);
       },
       exit: (reason) => {
         // Dying while loading fails the start; restarting would only die again.

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { LOG_LEVELS, type LogLevel } from "../../protocol/log.ts";
 import { isFrame } from "./frame.ts";
 import type { Frame, Output, OutputType, ProcessorArgs, StatsDeclaration } from "./types.ts";
 
@@ -22,12 +23,13 @@ export interface ErrorInfo {
   message: string;
 }
 
-/** What the sandbox sends: the processor's declarations once loaded, or a call's result. */
+/** What the sandbox sends: the processor's declarations once loaded, a call's result, or a line the processor logged. */
 export type SandboxReply =
   | { op: "ready"; statsTypes: StatsDeclaration; outputType?: OutputType }
   | { op: "failed"; error: ErrorInfo }
   | { op: "result"; id: number; value: unknown }
-  | { op: "error"; id: number; error: ErrorInfo };
+  | { op: "error"; id: number; error: ErrorInfo }
+  | { op: "log"; level: LogLevel; line: string };
 
 /**
  * True for a well-formed reply. Replies come from the processor's side, where its code can post
@@ -48,6 +50,8 @@ export function isSandboxReply(x: unknown): x is SandboxReply {
       return typeof r.id === "number";
     case "error":
       return typeof r.id === "number" && isError(r.error);
+    case "log":
+      return LOG_LEVELS.includes(r.level as LogLevel) && typeof r.line === "string";
   }
   return false;
 }
