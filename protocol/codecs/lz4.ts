@@ -8,6 +8,7 @@
  * @module
  */
 import { CodecError } from "./errors.ts";
+import { copyMatch } from "./match_copy.ts";
 
 const MIN_MATCH = 4;
 /** The block format ends with at least this many literals... */
@@ -93,25 +94,6 @@ export function decodeLz4Block(src: Uint8Array, dst: Uint8Array, codec = "lz4"):
     if (len > dEnd - d) throw new CodecError(codec, `output overflows ${dEnd} bytes (match at ${d})`);
     copyMatch(dst, d, offset, len);
     d += len;
-  }
-}
-
-/** Copies `len` bytes from `offset` back; an overlapping copy repeats the pattern. */
-function copyMatch(dst: Uint8Array, d: number, offset: number, len: number): void {
-  if (len <= 16) {
-    for (let i = 0, m = d - offset; i < len; i++) dst[d + i] = dst[m + i];
-    return;
-  }
-  // The bytes before `d` repeat with period `offset`; each chunk copies from a whole number of
-  // periods back, and that distance grows with what was written, so runs take few copies.
-  let dist = offset;
-  let done = 0;
-  while (done < len) {
-    const n = Math.min(dist, len - done);
-    const at = d + done;
-    dst.copyWithin(at, at - dist, at - dist + n);
-    done += n;
-    dist += n;
   }
 }
 
