@@ -5,7 +5,8 @@
  * - normative types: builders and readers such as {@link ntScalar} and {@link readNTNDArray};
  * - the pvAccess server: {@link PvaServer} hosting {@link SharedPV}s;
  * - the pvAccess client: {@link PvaClient} (get, put, monitor, rpc, info);
- * - configuration from the EPICS_PVA* environment: {@link configFromEnv}.
+ * - configuration from the EPICS_PVA* environment: {@link configFromEnv};
+ * - areaDetector frame compression (lz4, bslz4, blosc): {@link decodeFrame} and {@link encodeFrame}.
  *
  * @example Host a PV and read it back
  * ```ts ignore
@@ -49,3 +50,4 @@ export {
   parseLogLevel,
   silentLogger,
 } from "./protocol/log.ts";
+export * from "./protocol/codecs/mod.ts";
