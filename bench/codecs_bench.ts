@@ -3,17 +3,20 @@
  * bright spots, noise of a few counts), each group against its baseline: our LZ4 block codec
  * against the npm candidates lz4js (pure JavaScript) and lz4-wasm-nodejs (lz4_flex in
  * WebAssembly, size-prefixed blocks, so a raw block is copied in behind a prefix and the output
- * copied out); the bitshuffle transpose on 32-bit words against its byte-wise path; whole
+ * copied out); our Blosc decoder against numcodecs (c-blosc in WebAssembly), on containers
+ * numcodecs writes; the bitshuffle transpose on 32-bit words against its byte-wise path; whole
  * frames through bslz4 and lz4; a memcpy of the frame for scale. docs/codecs.md has the figures.
  *
  * @module
  */
 import * as lz4js from "lz4js";
 import * as lz4wasm from "lz4-wasm-nodejs";
+import { Blosc } from "numcodecs";
 import {
   bitShuffle,
   bitUnshuffle,
   compressArray,
+  decodeBlosc,
   decodeLz4Block,
   decompressArray,
   encodeLz4Block,
@@ -135,3 +138,31 @@ Deno.bench({
   fn: () => void decompressArray("lz4", block, { elementType: "uint16", uncompressedSize: SIZE }),
 });
 Deno.bench({ name: `lz4 encode ${frame}`, group: "frames", fn: () => void compressArray("lz4", image) });
+
+// Blosc containers from c-blosc itself (numcodecs), one per sub-compressor and shuffle we decode.
+const BLOSC_CASES = [
+  { cname: "lz4", shuffle: 2 },
+  { cname: "blosclz", shuffle: 1 },
+  { cname: "zstd", shuffle: 1 },
+  { cname: "zlib", shuffle: 2 },
+];
+for (const { cname, shuffle } of BLOSC_CASES) {
+  const codec = Blosc.fromConfig({ id: "blosc", cname, shuffle, clevel: 5 });
+  const container = await codec.encode(raw);
+  const ours = new Uint8Array(SIZE);
+  decodeBlosc(container, ours);
+  check(`blosc ${cname}`, ours);
+  check(`numcodecs ${cname}`, await codec.decode(container));
+  const group = `blosc ${cname} ${shuffle === 2 ? "bitshuffle" : "shuffle"}`;
+  Deno.bench({
+    name: `ours: decodeBlosc (${group})`,
+    group,
+    baseline: true,
+    fn: () => decodeBlosc(container, new Uint8Array(SIZE)),
+  });
+  Deno.bench({
+    name: `numcodecs Blosc.decode (${group})`,
+    group,
+    fn: async () => void await codec.decode(container),
+  });
+}
