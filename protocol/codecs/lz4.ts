@@ -50,41 +50,25 @@ export function lz4BlockBound(n: number): number {
 export function decodeLz4Block(src: Uint8Array, dst: Uint8Array, codec = "lz4"): number {
   const sEnd = src.length;
   const dEnd = dst.length;
-  // Below these, a token with short literal and match lengths cannot reach either end.
-  const sFast = sEnd - 17;
-  const dFast = dEnd - 32;
   let s = 0;
   let d = 0;
   while (s < sEnd) {
-    if (s < sFast && d < dFast) {
-      // The common case (detector noise makes many short sequences): only the offset is checked.
-      const token = src[s];
-      if (token < 0xf0 && (token & 15) !== 15) {
-        s++;
-        for (const end = s + (token >>> 4); s < end;) dst[d++] = src[s++];
-        const offset = src[s] | (src[s + 1] << 8);
-        s += 2;
-        if (offset === 0 || offset > d) throw badOffset(codec, offset, d);
-        for (let m = d - offset, end = d + (token & 15) + MIN_MATCH; d < end;) dst[d++] = dst[m++];
-        continue;
-      }
-    }
     const token = src[s++];
     let lit = token >>> 4;
-    if (lit === 15) {
-      let b = 255;
-      while (b === 255 && s < sEnd) {
-        b = src[s++];
-        lit += b;
+    if (lit > 0) {
+      if (lit === 15) {
+        let b: number;
+        do {
+          if (s >= sEnd) throw new CodecError(codec, `block truncated in a literal length at byte ${s}`);
+          b = src[s++];
+          lit += b;
+        } while (b === 255);
       }
-    }
-    if (lit > sEnd - s || lit > dEnd - d) throw badLiterals(codec, lit, sEnd - s, d, dEnd);
-    if (lit < 32) {
+      if (lit > sEnd - s) {
+        throw new CodecError(codec, `block truncated: ${lit} literals, ${sEnd - s} bytes remain`);
+      }
+      if (lit > dEnd - d) throw new CodecError(codec, `output overflows ${dEnd} bytes (literals at ${d})`);
       for (const end = s + lit; s < end;) dst[d++] = src[s++];
-    } else {
-      dst.set(src.subarray(s, s + lit), d);
-      s += lit;
-      d += lit;
     }
     if (s === sEnd) return d; // the last sequence has literals only
     if (sEnd - s < 2) throw new CodecError(codec, `block truncated in a match offset at byte ${s}`);
@@ -92,13 +76,16 @@ export function decodeLz4Block(src: Uint8Array, dst: Uint8Array, codec = "lz4"):
     s += 2;
     let len = (token & 15) + MIN_MATCH;
     if (len === 15 + MIN_MATCH) {
-      let b = 255;
-      while (b === 255 && s < sEnd) {
+      let b: number;
+      do {
+        if (s >= sEnd) throw new CodecError(codec, `block truncated in a match length at byte ${s}`);
         b = src[s++];
         len += b;
-      }
+      } while (b === 255);
     }
-    if (offset === 0 || offset > d) throw badOffset(codec, offset, d);
+    if (offset === 0 || offset > d) {
+      throw new CodecError(codec, `match offset ${offset} at output byte ${d} is outside the output`);
+    }
     if (len > dEnd - d) throw new CodecError(codec, `output overflows ${dEnd} bytes (match at ${d})`);
     if (len <= 32) {
       for (let m = d - offset, end = d + len; d < end;) dst[d++] = dst[m++];
@@ -108,19 +95,6 @@ export function decodeLz4Block(src: Uint8Array, dst: Uint8Array, codec = "lz4"):
     }
   }
   throw new CodecError(codec, `block truncated at byte ${s} (expected a token)`);
-}
-
-function badOffset(codec: string, offset: number, at: number): CodecError {
-  return new CodecError(codec, `match offset ${offset} at output byte ${at} is outside the output`);
-}
-
-function badLiterals(codec: string, lit: number, remain: number, d: number, dEnd: number): CodecError {
-  return new CodecError(
-    codec,
-    lit > remain
-      ? `block truncated: ${lit} literals, ${remain} bytes remain`
-      : `output overflows ${dEnd} bytes (literals at ${d})`,
-  );
 }
 
 /**
