@@ -124,8 +124,10 @@ export function decodeBlosc(src: Uint8Array, dst: Uint8Array): void {
   }
   const decompress = streamDecoder(h.compressor);
   const view = new DataView(src.buffer, src.byteOffset, src.length);
-  const shuffled = (h.shuffle === "byte" && h.typeSize > 1) ||
-    (h.shuffle === "bit" && h.blockSize >= h.typeSize);
+  // As c-blosc's blosc_d decides, from the flags: a byte shuffle of 1-byte types is no shuffle.
+  const byteShuffled = (flags & DO_SHUFFLE) !== 0 && h.typeSize > 1;
+  const bitShuffled = !byteShuffled && (flags & DO_BITSHUFFLE) !== 0 && h.blockSize >= h.typeSize;
+  const shuffled = byteShuffled || bitShuffled;
   const tmp = new Uint8Array(h.blockSize);
   for (let b = 0; b < blocks; b++) {
     const start = b * h.blockSize;
@@ -144,7 +146,7 @@ export function decodeBlosc(src: Uint8Array, dst: Uint8Array): void {
       b,
     );
     if (!shuffled) continue;
-    if (h.shuffle === "byte") byteUnshuffle(target, out, h.typeSize);
+    if (byteShuffled) byteUnshuffle(target, out, h.typeSize);
     else bloscBitUnshuffle(target, out, h.typeSize);
   }
 }
