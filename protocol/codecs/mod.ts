@@ -15,6 +15,7 @@
  * @module
  */
 export * from "./errors.ts";
+export * from "./registry.ts";
 export * from "./frame.ts";
 export { decodeLz4Block, encodeLz4Block, lz4BlockBound, Lz4Encoder } from "./lz4.ts";
 export { bitShuffle, bitUnshuffle } from "./bitshuffle.ts";
