@@ -227,6 +227,9 @@ function decodeBlock(
   block: number,
 ): void {
   const part = out.length / splits;
+  if (!Number.isInteger(part)) {
+    throw new CodecError(CODEC, `block of ${out.length} bytes does not split in ${splits} byte planes`);
+  }
   let s = offset;
   for (let j = 0; j < splits; j++) {
     if (s < HEADER_BYTES || s > src.length - 4) {

@@ -159,3 +159,10 @@ Deno.test("blosc: random and mutated containers end in data or a CodecError", ()
     { numRuns: 300 },
   );
 });
+
+Deno.test("blosc: a split block that is not a whole number of elements is refused", () => {
+  const image = bytesOf(detectorImage(64, 64));
+  const odd = bloscLz4(image, 2, 4096).slice();
+  new DataView(odd.buffer).setUint32(8, 4095, true);
+  assert.throws(() => decodeBlosc(odd, new Uint8Array(image.length)), /does not split in 2 byte planes/);
+});
