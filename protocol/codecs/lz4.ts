@@ -101,6 +101,15 @@ export function decodeLz4Block(src: Uint8Array, dst: Uint8Array, codec = "lz4"):
  * Reusable state of the LZ4 block encoder (its match table): encode many blocks with one.
  * A table left over from an earlier block only proposes candidates, each checked against the
  * current input, so no reset is needed between blocks.
+ * @example
+ * ```ts
+ * import { lz4BlockBound, Lz4Encoder } from "./lz4.ts";
+ * const encoder = new Lz4Encoder();
+ * const out = new Uint8Array(lz4BlockBound(8192));
+ * for (const block of [new Uint8Array(8192), new Uint8Array(8192).fill(7)]) {
+ *   const size = encoder.encode(block, out); // out.subarray(0, size) is the block
+ * }
+ * ```
  */
 export class Lz4Encoder {
   #table = new Int32Array(1 << 16).fill(-1);
