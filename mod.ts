@@ -9,6 +9,8 @@
  * - configuration from the EPICS_PVA* environment: {@link configFromEnv};
  * - processors: the contract ({@link Processor}, {@link Frame}) and the sandbox that runs them
  *   ({@link ProcessorHost}); see docs/processors.md.
+ * - configuration from the EPICS_PVA* environment: {@link configFromEnv};
+ * - areaDetector frame compression (lz4, bslz4, blosc): {@link decodeFrame} and {@link encodeFrame}.
  *
  * @example Host a PV and read it back
  * ```ts ignore
@@ -78,6 +80,7 @@ export {
   SIMULATOR_DEFAULTS,
   simulatorHelp,
   type SimulatorInvocation,
+  type SimulatorToolOptions,
   SimulatorOptionError,
   type SimulatorOptions,
   type SimulatorSettings,
@@ -86,3 +89,4 @@ export {
   SimulatorUsageError,
 } from "./runtime/simulator/mod.ts";
 export * from "./runtime/processor/mod.ts";
+export * from "./protocol/codecs/mod.ts";
