@@ -1,0 +1,125 @@
+/**
+ * The preview as the dashboard serves it: a PNG of the latest frame, rendered at most `maxPerSecond` times
+ * a second however many pages ask and whatever the frame rate, and shared between them until it is due
+ * again. Rendering reads only the frame the owner hands out as latest, so the pipeline pays for a preview
+ * a few times a second and never per frame; the cost of each render is measured and reported with it.
+ *
+ * @module
+ */
+import { type FrameLike, PreviewError, type PreviewImage, renderPreview } from "./render.ts";
+import { encodePng } from "./png.ts";
+
+/** Where the preview takes its frames: the owner's latest frame, or undefined before the first. */
+export interface PreviewSource {
+  /** The newest frame; called at most `maxPerSecond` times a second. */
+  latest(): FrameLike | undefined;
+}
+
+/** A rendered preview: the PNG and what labels it. */
+export interface PreviewPng {
+  /** A preview was rendered. */
+  kind: "image";
+  /** The PNG file. */
+  png: Uint8Array<ArrayBuffer>;
+  /** Size, scale and type of the image and its frame. */
+  image: Omit<PreviewImage, "rgba">;
+  /** Bytes of the frame's pixels. */
+  frameBytes: number;
+  /** Milliseconds the render and the PNG encoding took. */
+  costMs: number;
+}
+
+/** What {@link FramePreview.current} answers. */
+export type PreviewResult =
+  | PreviewPng
+  | { kind: "empty" }
+  | { kind: "unusable"; reason: string };
+
+/** Options of {@link FramePreview}. */
+export interface FramePreviewOptions {
+  /** Where the frames come from. */
+  source: PreviewSource;
+  /** Renders per second at most (2). */
+  maxPerSecond?: number;
+  /** Longest side of the preview in pixels (256). */
+  maxSize?: number;
+  /** Milliseconds on a monotonic clock (performance.now). */
+  clock?: () => number;
+}
+
+/** Renders counted so far and what they cost. */
+export interface PreviewCost {
+  /** Renders done. */
+  renders: number;
+  /** Milliseconds the last render took (0 before the first). */
+  lastMs: number;
+  /** Milliseconds all renders took. */
+  totalMs: number;
+}
+
+/**
+ * A rate-limited, cached preview of a source's latest frame.
+ * @example
+ * ```ts
+ * import { FramePreview } from "./frame_preview.ts";
+ * const preview = new FramePreview({ source: { latest: () => ({ data: new Uint8Array(4), dims: [2, 2] }) } });
+ * (await preview.current()).kind; // "image"
+ * ```
+ */
+export class FramePreview {
+  readonly #source: PreviewSource;
+  readonly #intervalMs: number;
+  readonly #maxSize: number;
+  readonly #clock: () => number;
+  #result: Promise<PreviewResult> | undefined;
+  #renderedAt = -Infinity;
+  #cost: PreviewCost = { renders: 0, lastMs: 0, totalMs: 0 };
+
+  /** @throws {RangeError} when `maxPerSecond` is not positive */
+  constructor(
+    { source, maxPerSecond = 2, maxSize = 256, clock = () => performance.now() }: FramePreviewOptions,
+  ) {
+    if (!(maxPerSecond > 0)) throw new RangeError(`preview rate must be > 0 per second, not ${maxPerSecond}`);
+    this.#source = source;
+    this.#intervalMs = 1000 / maxPerSecond;
+    this.#maxSize = maxSize;
+    this.#clock = clock;
+  }
+
+  /** The preview of the latest frame, rendered now if the last one is older than 1 / maxPerSecond. */
+  current(): Promise<PreviewResult> {
+    const now = this.#clock();
+    if (this.#result === undefined || now - this.#renderedAt >= this.#intervalMs) {
+      this.#renderedAt = now;
+      this.#result = this.#render();
+    }
+    return this.#result;
+  }
+
+  /** Renders so far and their cost. */
+  get cost(): PreviewCost {
+    return { ...this.#cost };
+  }
+
+  async #render(): Promise<PreviewResult> {
+    const frame = this.#source.latest();
+    if (frame === undefined) return { kind: "empty" };
+    const started = performance.now();
+    let rendered: PreviewImage;
+    try {
+      rendered = renderPreview(frame, { maxSize: this.#maxSize });
+    } catch (e) {
+      if (e instanceof PreviewError) return { kind: "unusable", reason: e.message };
+      throw e;
+    }
+    const png = await encodePng(rendered);
+    const costMs = performance.now() - started;
+    this.#cost = {
+      renders: this.#cost.renders + 1,
+      lastMs: costMs,
+      totalMs: this.#cost.totalMs + costMs,
+    };
+    const { rgba: _, ...image } = rendered;
+    return { kind: "image", png, image, frameBytes: frame.data.byteLength, costMs };
+  }
+}

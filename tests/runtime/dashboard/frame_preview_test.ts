@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { type FrameLike, FramePreview } from "../../../runtime/preview/mod.ts";
+
+/** A source whose frame the test swaps, counting how often the preview asks for it. */
+class SwappableSource {
+  frame: FrameLike | undefined;
+  asked = 0;
+  latest(): FrameLike | undefined {
+    this.asked++;
+    return this.frame;
+  }
+}
+
+Deno.test("the preview is rendered at most maxPerSecond times a second and shared meanwhile", async () => {
+  const source = new SwappableSource();
+  let now = 1000;
+  const preview = new FramePreview({ source, maxPerSecond: 4, clock: () => now });
+  assert.deepEqual(await preview.current(), { kind: "empty" });
+  source.frame = { data: new Uint8Array([0, 1, 2, 3]), dims: [2, 2] };
+  now += 100;
+  assert.deepEqual(await preview.current(), { kind: "empty" }, "within 250 ms: the cached answer");
+  now += 150;
+  const first = await preview.current();
+  assert.equal(first.kind, "image");
+  const burst = await Promise.all(Array.from({ length: 20 }, () => preview.current()));
+  assert.ok(burst.every((r) => r === first), "every caller within the interval gets the same render");
+  assert.equal(source.asked, 2);
+  source.frame = { data: new Uint16Array(6), dims: [3, 2] };
+  now += 250;
+  const second = await preview.current();
+  assert.equal(source.asked, 3);
+  assert.ok(second.kind === "image" && first.kind === "image");
+  assert.deepEqual([second.image.sourceWidth, second.image.dtype, second.frameBytes], [3, "uint16", 12]);
+  assert.deepEqual([first.image.sourceWidth, first.image.dtype, first.frameBytes], [2, "uint8", 4]);
+  const cost = preview.cost;
+  assert.equal(cost.renders, 2);
+  assert.ok(cost.lastMs === second.costMs && cost.totalMs >= cost.lastMs && cost.lastMs >= 0);
+});
+
+Deno.test("an unusable frame is told with its reason, not thrown, and counts no render", async () => {
+  let now = 0;
+  const preview = new FramePreview({
+    source: { latest: () => ({ data: new Uint8Array(3), dims: [2, 2] }) },
+    clock: () => (now += 1000),
+  });
+  assert.deepEqual(await preview.current(), {
+    kind: "unusable",
+    reason: "the frame holds 3 elements but dimensions [2, 2] need 4",
+  });
+  assert.equal(preview.cost.renders, 0);
+  assert.throws(() => new FramePreview({ source: { latest: () => undefined }, maxPerSecond: 0 }), RangeError);
+});
