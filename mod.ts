@@ -64,3 +64,4 @@ export * from "./runtime/stats/mod.ts";
 export * from "./runtime/status/mod.ts";
 export * from "./runtime/control/mod.ts";
 export * from "./runtime/http/mod.ts";
+export * from "./runtime/preview/mod.ts";

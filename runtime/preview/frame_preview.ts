@@ -75,7 +75,10 @@ export class FramePreview {
   #renderedAt = -Infinity;
   #cost: PreviewCost = { renders: 0, lastMs: 0, totalMs: 0 };
 
-  /** @throws {RangeError} when `maxPerSecond` is not positive */
+  /**
+   * A preview of `source`'s frames; nothing is rendered before the first {@link FramePreview.current}.
+   * @throws {RangeError} when `maxPerSecond` is not positive
+   */
   constructor(
     { source, maxPerSecond = 2, maxSize = 256, clock = () => performance.now() }: FramePreviewOptions,
   ) {

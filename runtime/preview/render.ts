@@ -53,7 +53,10 @@ export interface RenderOptions {
 
 /** A frame that cannot be previewed; the message names what is wrong with it. */
 export class PreviewError extends Error {
-  /** @param message what is wrong with the frame */
+  /**
+   * An error about a frame.
+   * @param message what is wrong with the frame
+   */
   constructor(message: string) {
     super(message);
     this.name = "PreviewError";

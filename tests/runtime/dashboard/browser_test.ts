@@ -1,0 +1,220 @@
+/// <reference lib="dom" />
+/**
+ * The dashboard in a real browser: the process page against a fake stage run as its own process (so that
+ * stop is seen to end it), the workflow page over that stage, an in-process RGB stage and a stage that is
+ * down. Set PVASTREAM_DASHBOARD_SCREENSHOT to a path to keep a screenshot of the process page
+ * (docs/images/dashboard.png is made so).
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { within } from "../../support/within.ts";
+import { launchChromium, requireChromium } from "./browser.ts";
+import { startFakeStage } from "./fake_stage.ts";
+
+const FAKE_STAGE = new URL("./fake_stage.ts", import.meta.url).pathname;
+
+/** Starts fake_stage.ts as a process and reads its URL from the READY line. */
+async function spawnStage(): Promise<{ child: Deno.ChildProcess; url: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", FAKE_STAGE],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const ready = (async () => {
+    for (;;) {
+      const { done, value } = await lines.read();
+      if (done) throw new Error(`fake stage exited before READY: ${text}`);
+      text += value;
+      const match = /^READY (\S+)$/m.exec(text);
+      if (match) return match[1];
+    }
+  })();
+  const url = await within(ready, 15_000, "the fake stage's READY line");
+  lines.releaseLock();
+  child.stdout.cancel().catch(() => {});
+  return { child, url };
+}
+
+/** The text of the `<dd>` after the `<dt>` reading `term` in `list`, as a number (NaN when absent). */
+function definition(page: Page, list: string, term: string): Promise<number> {
+  return page.evaluate(([l, t]) => {
+    const dt = [...document.querySelectorAll(`${l} dt`)].find((e) => e.textContent === t);
+    return Number(dt?.nextElementSibling?.textContent ?? NaN);
+  }, [list, term]);
+}
+
+/** Waits until `definition(list, term)` satisfies `test` ("positive" or "zero"), checking every frame. */
+function waitForDefinition(page: Page, list: string, term: string, test: "positive" | "zero") {
+  return page.waitForFunction(
+    ([l, t, want]) => {
+      const dt = [...document.querySelectorAll(`${l} dt`)].find((e) => e.textContent === t);
+      const v = Number(dt?.nextElementSibling?.textContent ?? NaN);
+      return want === "zero" ? v === 0 : v > 0;
+    },
+    [list, term, test],
+    { polling: "raf" },
+  );
+}
+
+Deno.test({
+  name: "dashboard in chromium: rates move, the preview changes, configure, reset, stop, workflow page",
+  ignore: !requireChromium("the dashboard browser tests"),
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async (t) => {
+  const { child, url } = await spawnStage();
+  await using rgb = await startFakeStage({ id: 2, colorMode: 2 });
+  await using workflow = await startFakeStage({
+    id: 9,
+    stages: [
+      { name: "detector", kind: "consumer", url },
+      { name: "colour", kind: "collector", url: rgb.http.url.href },
+      { name: "gone", kind: "collector", url: "http://127.0.0.1:9/" },
+    ],
+  });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    // The refused configurations below are answered 400 and 422, which chromium reports on the console.
+    const refused = /Failed to load resource: .* status of (400|422) /;
+    page.on("console", (m) => {
+      if (m.type() === "error" && !refused.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+    page.setDefaultTimeout(8000);
+
+    await t.step("the page loads and the rates move", async () => {
+      await page.goto(url);
+      await page.locator("#connection", { hasText: "live" }).waitFor();
+      await page.waitForFunction(() => Number(document.querySelector("#fps")?.textContent) > 0);
+      const first = await page.locator("#fps").textContent();
+      await page.waitForFunction((before) => document.querySelector("#fps")?.textContent !== before, first);
+      assert.ok(
+        Number(await page.locator("#mbps").textContent()) > 0,
+        "MB/s from the previewed frame's size",
+      );
+      assert.match(await page.locator("#title").textContent() ?? "", /^consumer 1 · fake:1:image$/);
+      assert.equal(await page.locator("#fps-chart canvas").count(), 1);
+      assert.ok(await definition(page, "#user-stats", "frames") > 0);
+    });
+
+    await t.step("the preview shows a frame whose pixels change", async () => {
+      const img = page.locator("#preview");
+      await page.waitForFunction(() =>
+        (document.querySelector("#preview") as HTMLImageElement).naturalWidth > 0
+      );
+      assert.deepEqual(
+        await img.evaluate((e: HTMLImageElement) => [e.naturalWidth, e.naturalHeight]),
+        [256, 192],
+      );
+      assert.match(await page.locator("#preview-caption").textContent() ?? "", /^640x480 uint16 mono, scale/);
+      const before = await img.screenshot();
+      const src = await img.getAttribute("src");
+      await page.waitForFunction(
+        (s) => (document.querySelector("#preview") as HTMLImageElement).src !== s,
+        src,
+      );
+      await page.waitForFunction(() => (document.querySelector("#preview") as HTMLImageElement).complete);
+      const after = await img.screenshot();
+      assert.notDeepEqual(new Uint8Array(after), new Uint8Array(before));
+    });
+
+    if (Deno.env.get("PVASTREAM_DASHBOARD_SCREENSHOT")) {
+      await page.screenshot({ path: Deno.env.get("PVASTREAM_DASHBOARD_SCREENSHOT"), fullPage: true });
+    }
+
+    await t.step("configure checks its JSON, from the keyboard", async () => {
+      const message = page.locator("#message");
+      await page.locator("#args").fill('{"receiverQueueSize": ');
+      await page.locator("#args").focus();
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "configure");
+      assert.equal(
+        await page.locator("#configure").evaluate((e) => getComputedStyle(e).outlineStyle),
+        "solid",
+        "keyboard focus is visible",
+      );
+      await page.keyboard.press("Enter");
+      await message.filter({ hasText: /^not JSON: / }).waitFor();
+      assert.equal(await page.locator("#args").getAttribute("aria-invalid"), "true");
+      await page.locator("#args").fill("[1, 2]");
+      await page.locator("#configure").press("Enter");
+      await message.filter({ hasText: /must be a JSON object/ }).waitFor();
+      await page.locator("#args").fill('{"receiverQueueSize": -1}');
+      await page.locator("#configure").press("Enter");
+      await message.filter({ hasText: /^receiverQueueSize: / }).waitFor();
+      await page.locator("#args").fill('{"refuse": "gain out of range"}');
+      await page.locator("#configure").press("Enter");
+      await message.filter({ hasText: "Configuration failed: gain out of range" }).waitFor();
+      await page.locator("#args").fill('{"receiverQueueSize": 5, "gain": 2}');
+      await page.locator("#configure").press("Enter");
+      await message.filter({ hasText: "Configuration successful" }).waitFor();
+    });
+
+    await t.step("reset zeroes the counters", async () => {
+      await waitForDefinition(page, "#counters", "missed", "positive");
+      await waitForDefinition(page, "#queue", "delivered", "positive");
+      await page.locator("#reset").click();
+      await page.locator("#message", { hasText: "Stats reset successful" }).waitFor();
+      // The stage refreshes its status on reset: zeros until its next report, half a second later.
+      await Promise.all([
+        waitForDefinition(page, "#counters", "missed", "zero"),
+        waitForDefinition(page, "#queue", "delivered", "zero"),
+      ]);
+    });
+
+    await t.step("large numbers, from the keyboard", async () => {
+      const toggle = page.locator("#large-toggle");
+      await toggle.focus();
+      await page.keyboard.press("Space");
+      assert.equal(await toggle.getAttribute("aria-pressed"), "true");
+      assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), "26px");
+      await page.keyboard.press("Space");
+      assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), "16px");
+    });
+
+    await t.step("the workflow page shows every stage with its rates and a link", async () => {
+      const flow = await browser.newPage({ viewport: { width: 1400, height: 700 } });
+      flow.on("pageerror", (e) => problems.push(`workflow page error: ${e.message}`));
+      await flow.goto(workflow.http.url.href);
+      await flow.locator(".stage").nth(2).waitFor();
+      assert.deepEqual(
+        await flow.locator(".column").evaluateAll((c) => c.map((e) => e.getAttribute("aria-label"))),
+        [
+          "consumer stage",
+          "collector stages",
+        ],
+      );
+      for (const name of ["detector", "colour"]) {
+        await waitForDefinition(flow, `.stage[data-stage="${name}"]`, "frames/s", "positive");
+        assert.equal(await flow.locator(`.stage[data-stage="${name}"]`).getAttribute("data-state"), "up");
+      }
+      assert.equal(await flow.locator('.stage[data-stage="detector"] a').getAttribute("href"), url);
+      const gone = flow.locator('.stage[data-stage="gone"]');
+      assert.equal(await gone.getAttribute("data-state"), "down");
+      assert.match(await gone.locator(".stage-error").textContent() ?? "", /\S/);
+      await flow.close();
+    });
+
+    await t.step("stop stops the process", async () => {
+      page.once("dialog", (d) => d.accept());
+      await page.locator("#stop").click();
+      await page.locator("#message", { hasText: "Stop flag set" }).waitFor();
+      const status = await within(child.status, 10_000, "the stopped stage to exit");
+      assert.equal(status.code, 0);
+      await page.locator("#connection", { hasText: "disconnected" }).waitFor();
+    });
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    try {
+      child.kill();
+    } catch {
+      // Already exited, as it should after stop.
+    }
+    await child.status;
+  }
+});
