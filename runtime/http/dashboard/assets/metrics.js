@@ -78,7 +78,7 @@ export function queueFill(doc) {
 
 /**
  * A name for the object that sent `doc`, e.g. "consumer 4 · sim:image".
- * @param {Record<string, unknown>} doc
+ * @param {object} doc
  */
 export function describe(doc) {
   const found = IDENTITIES.find(([key]) => typeof doc[key] === "number");
