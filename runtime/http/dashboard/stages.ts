@@ -47,8 +47,12 @@ async function fetchStatus(stage: StageLink, timeoutMs: number): Promise<StageSt
     }
     return { ...stage, status: await res.json() };
   } catch (e) {
+    // Deno's fetch says only "fetch failed"; what failed (connection refused, ...) is in the cause.
+    const cause = (e as Error).cause;
     const reason = e instanceof DOMException && e.name === "TimeoutError"
       ? `no answer within ${timeoutMs} ms`
+      : cause instanceof Error
+      ? `${(e as Error).message}: ${cause.message.replace(/^.*: /, "")}`
       : (e as Error).message;
     return { ...stage, status: null, error: reason };
   }

@@ -130,6 +130,14 @@ export async function startFakeStage(
   return { http, feed, configured, stopped: stop.promise, close, [Symbol.asyncDispose]: close };
 }
 
+/** The URL of a loopback port nobody listens on (bound and released), for a stage that is down. */
+export function deadStageUrl(): string {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return `http://127.0.0.1:${port}/`;
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
