@@ -11,7 +11,7 @@ import dashboardJs from "./assets/dashboard.js" with { type: "text" };
 import workflowJs from "./assets/workflow.js" with { type: "text" };
 import metricsJs from "./assets/metrics.js" with { type: "text" };
 import chartJs from "./assets/chart.js" with { type: "text" };
-import controlsJs from "./assets/controls.js" with { type: "text" };
+import largeNumbersJs from "./assets/large_numbers.js" with { type: "text" };
 import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "text" };
 
@@ -40,7 +40,7 @@ export const DASHBOARD_FILES: ReadonlyMap<string, Asset> = new Map([
   ["workflow.js", { type: JS, body: workflowJs }],
   ["metrics.js", { type: JS, body: metricsJs }],
   ["chart.js", { type: JS, body: chartJs }],
-  ["controls.js", { type: JS, body: controlsJs }],
+  ["large_numbers.js", { type: JS, body: largeNumbersJs }],
   ["uplot.js", { type: JS, body: uplotJs }],
   ["uplot.css", { type: CSS, body: uplotCss }],
 ]);

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ARRAY_CONSTRUCTORS, type NumericArray, type NumericType } from "../../../mod.ts";
+import {
+  ARRAY_CONSTRUCTORS,
+  ntAttribute,
+  ntNDArray,
+  type NumericArray,
+  type NumericType,
+  readNTNDArray,
+  scalar,
+} from "../../../mod.ts";
 import { PreviewError, renderPreview, VIRIDIS } from "../../../runtime/preview/mod.ts";
 
 const pixel = (
@@ -148,4 +156,13 @@ Deno.test("frames that do not fit their dimensions or ColorMode are PreviewError
     assert.throws(() => renderPreview(frame), (e) => e instanceof PreviewError && message.test(e.message));
   }
   assert.throws(() => renderPreview({ data: new Uint8Array(4), dims: [2, 2] }, { maxSize: 0 }), RangeError);
+});
+
+Deno.test("a frame read from an NTNDArray is previewed as is, ColorMode attribute included", () => {
+  const { data, dims } = rgbFrame(3);
+  const ntColorMode = ntAttribute("ColorMode", { type: scalar("int32"), value: 3 }, "Color mode");
+  const frame = readNTNDArray(ntNDArray({ data, dims, attributes: [ntColorMode] }));
+  const image = renderPreview(frame);
+  assert.equal(image.colorMode, 3);
+  assert.deepEqual(pixel(image.rgba, 4, 2, 0), [0, 0, 255, 255]);
 });

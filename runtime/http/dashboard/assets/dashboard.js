@@ -6,7 +6,7 @@
  */
 import { describe, eventCounts, formatNumber, queueFill, RateMeter } from "./metrics.js";
 import { RateChart } from "./chart.js";
-import { fillList, wireLargeToggle } from "./controls.js";
+import { wireLargeToggle } from "./large_numbers.js";
 
 const PREVIEW_PERIOD_MS = 500;
 const $ = (id) => document.getElementById(id);
@@ -16,6 +16,21 @@ const fpsChart = new RateChart($("fps-chart"), { label: "frames/s", color: "#5fb
 const mbpsChart = new RateChart($("mbps-chart"), { label: "MB/s", color: "#ffb454" });
 /** Bytes of the last previewed frame, for MB/s when the status counts no bytes. */
 let bytesPerFrame;
+
+/**
+ * Replaces the content of `list` by `term → value` pairs.
+ * @param {HTMLElement} list a `<dl>`
+ * @param {[string, string][]} entries
+ */
+function fillList(list, entries) {
+  list.replaceChildren(...entries.flatMap(([term, value]) => {
+    const dt = document.createElement("dt");
+    dt.textContent = term;
+    const dd = document.createElement("dd");
+    dd.textContent = value;
+    return [dt, dd];
+  }));
+}
 
 function showStatus(doc) {
   const name = describe(doc);

@@ -6,9 +6,11 @@
  * @module
  */
 import { eventCounts, formatNumber, RateMeter } from "./metrics.js";
-import { wireLargeToggle } from "./controls.js";
+import { wireLargeToggle } from "./large_numbers.js";
 
 const POLL_MS = 1000;
+const $pipeline = document.getElementById("pipeline");
+const $connection = document.getElementById("connection");
 /** @type {Map<string, { meter: RateMeter, rates: ReturnType<RateMeter["update"]> }>} */
 const meters = new Map();
 
@@ -58,9 +60,6 @@ function draw(stages) {
   });
   $pipeline.replaceChildren(...items);
 }
-
-const $pipeline = document.getElementById("pipeline");
-const $connection = document.getElementById("connection");
 
 async function poll() {
   try {

@@ -1,6 +1,6 @@
 /**
- * What both pages share beside the metrics: the large-number toggle (remembered by the browser) and
- * filling a definition list.
+ * The large-number toggle both pages have, for control-room screens: it sets the `large` class of the
+ * document (the styles raise the root font size) and the browser remembers it.
  *
  * @module
  */
@@ -22,19 +22,4 @@ export function wireLargeToggle(button) {
     localStorage.setItem(LARGE_KEY, on ? "1" : "0");
     apply(on);
   });
-}
-
-/**
- * Replaces the content of `list` by `term → value` pairs.
- * @param {HTMLElement} list a `<dl>`
- * @param {[string, string][]} entries
- */
-export function fillList(list, entries) {
-  list.replaceChildren(...entries.flatMap(([term, value]) => {
-    const dt = document.createElement("dt");
-    dt.textContent = term;
-    const dd = document.createElement("dd");
-    dd.textContent = value;
-    return [dt, dd];
-  }));
 }
