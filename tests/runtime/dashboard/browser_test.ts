@@ -85,8 +85,6 @@ function waitForPositive(page: Page, list: string, term: string) {
 Deno.test({
   name: "dashboard in chromium: rates move, the preview changes, configure, reset, stop, workflow page",
   ignore: !requireChromium("the dashboard browser tests"),
-  sanitizeResources: false,
-  sanitizeOps: false,
 }, async (t) => {
   const { child, url } = await spawnStage();
   await using rgb = await startFakeStage({ id: 2, colorMode: 2 });
@@ -204,7 +202,7 @@ Deno.test({
       );
     });
 
-    await t.step("large numbers, from the keyboard", async () => {
+    await t.step("large numbers, from the keyboard and on wide screens", async () => {
       const toggle = page.locator("#large-toggle");
       await toggle.focus();
       await page.keyboard.press("Space");
@@ -212,6 +210,10 @@ Deno.test({
       assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), "26px");
       await page.keyboard.press("Space");
       assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), "16px");
+      // A wall screen starts large without the toggle.
+      await page.setViewportSize({ width: 2400, height: 900 });
+      assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), "24px");
+      await page.setViewportSize({ width: 1400, height: 900 });
     });
 
     await t.step("the workflow page shows every stage with its rates and a link", async () => {
