@@ -9,6 +9,8 @@ import type { Page } from "playwright-core";
 import { within } from "../../support/within.ts";
 import { launchChromium, requireChromium } from "./browser.ts";
 import { deadStageUrl, startFakeStage } from "./fake_stage.ts";
+import { serveHttp } from "../../../runtime/http/mod.ts";
+import { renderPreview } from "../../../runtime/preview/mod.ts";
 
 // The callbacks given to page.evaluate and waitForFunction run in the page. What they use is declared here,
 // in this module only: the DOM library would change the types of every other file checked with this one.
@@ -33,6 +35,13 @@ declare class MutationObserver {
 }
 /** What the reset step records in the page: [missed, delivered] at each update. */
 type Seen = { seen: number[][] };
+declare class OffscreenCanvas {
+  constructor(width: number, height: number);
+  getContext(kind: "2d"): {
+    drawImage(image: unknown, x: number, y: number): void;
+    getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray };
+  };
+}
 declare function getComputedStyle(e: unknown): { fontSize: string; outlineStyle: string };
 
 const screenshots = Deno.env.get("PVASTREAM_SCREENSHOT_DIR");
@@ -238,6 +247,40 @@ Deno.test({
       assert.match(await gone.locator(".stage-error").textContent() ?? "", /\S/);
       if (screenshots !== undefined) await flow.screenshot({ path: `${screenshots}/workflow.png` });
       await flow.close();
+    });
+
+    await t.step("chromium decodes the preview PNG to exactly the pixels rendered", async () => {
+      // A still frame on its own server, so that the pixels to expect are known.
+      const frame = {
+        data: Uint16Array.from({ length: 300 * 200 }, (_, i) => (i * 7919) % 65536),
+        dims: [300, 200],
+      };
+      await using still = await serveHttp({
+        port: 0,
+        target: { configure() {}, resetStats() {}, getStats() {}, stop() {} },
+        status: rgb.feed,
+        preview: { latest: () => frame },
+      });
+      const expected = renderPreview(frame);
+      const tab = await browser.newPage();
+      await tab.goto(new URL("/api/openapi.json", still.url).href);
+      // Hex travels back from the page far faster than an array of numbers.
+      const decoded = await tab.evaluate(async () => {
+        const bitmap = await createImageBitmap(await (await fetch("/api/preview.png")).blob());
+        const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext("2d");
+        context.drawImage(bitmap, 0, 0);
+        const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+        return {
+          width: bitmap.width,
+          height: bitmap.height,
+          hex: Array.from(data, (b) => b.toString(16).padStart(2, "0")).join(""),
+        };
+      });
+      await tab.close();
+      assert.deepEqual([decoded.width, decoded.height], [expected.width, expected.height]);
+      const hex = Array.from(expected.rgba, (b) => b.toString(16).padStart(2, "0")).join("");
+      const differs = [...hex].findIndex((c, i) => c !== decoded.hex[i]);
+      assert.ok(hex === decoded.hex, `decoded pixels differ from byte ${differs >> 1} on`);
     });
 
     // Once the stage stops, the page's requests fail, as they should: check for problems before.
