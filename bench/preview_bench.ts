@@ -1,19 +1,20 @@
 /**
- * `deno bench` of one preview, the cost the pipeline pays at most twice a second per process: render
- * (point-sample to 256 px, auto-scale, colour) and PNG encoding, on frames from 1 MiB to 16 MiB, each group
- * next to a memcpy of the frame (the baseline, for scale). The render reads only the preview's pixels, so
+ * `deno bench` of one preview, the cost the pipeline pays at most twice a second per process: the sample a
+ * consumer takes on its frame path (point-sample to 256 px), the render (sample, auto-scale, colour) and the
+ * render with PNG encoding, on frames from 1 MiB to 16 MiB, each group next to a memcpy of the frame (the
+ * baseline, for scale). The render reads only the preview's pixels, so
  * its cost should not grow with the frame.
  *
  * @module
  */
-import { type FrameLike, FramePreview, renderPreview } from "../runtime/preview/mod.ts";
+import { type FrameLike, FramePreview, renderPreview, sampleFrame } from "../runtime/preview/mod.ts";
 
 /** A frame of `make`'s type filled with a ramp, so that the scale has a range. */
 function frame(name: string, make: (n: number) => FrameLike["data"], dims: number[], colorMode = 0) {
   const n = dims.reduce((a, b) => a * b, 1);
   const data = make(n);
   for (let i = 0; i < n; i++) data[i] = (typeof data[0] === "bigint" ? BigInt(i % 4096) : i % 4096) as never;
-  return { name, frame: { data, dims, colorMode } };
+  return { name, frame: { data, shape: dims, colorMode } };
 }
 
 const CASES = [
@@ -28,6 +29,8 @@ for (const { name, frame: f } of CASES) {
   const copy = new Uint8Array(f.data.byteLength);
   const bytes = new Uint8Array(f.data.buffer, f.data.byteOffset, f.data.byteLength);
   Deno.bench({ name: `memcpy · ${name}`, group: name, baseline: true, fn: () => copy.set(bytes) });
+  // What a consumer's onFrame pays when its FrameSampler is due (at most twice a second).
+  Deno.bench({ name: `sample · ${name}`, group: name, fn: () => void sampleFrame(f) });
   Deno.bench({ name: `render · ${name}`, group: name, fn: () => void renderPreview(f) });
   // A fresh FramePreview per call with a clock always due: render + PNG, what one served preview costs.
   let now = 0;

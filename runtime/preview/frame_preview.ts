@@ -6,12 +6,20 @@
  *
  * @module
  */
-import { type FrameLike, PreviewError, type PreviewImage, renderPreview } from "./render.ts";
+import { type PreviewImage, renderPreview } from "./render.ts";
+import { type FrameLike, PreviewError } from "./sample.ts";
 import { encodePng } from "./png.ts";
 
-/** Where the preview takes its frames: the owner's latest frame, or undefined before the first. */
+/**
+ * Where the preview takes its frames: the owner's latest frame, or undefined before the first. The frame must
+ * still be readable when asked for (a simulator's frames are); an owner whose frames move on (a consumer's go
+ * to the processor) uses a {@link FrameSampler}.
+ */
 export interface PreviewSource {
-  /** The newest frame; called at most `maxPerSecond` times a second. */
+  /**
+   * The newest frame; called at most `maxPerSecond` times a second.
+   * @throws {PreviewError} to say why there is no usable frame
+   */
   latest(): FrameLike | undefined;
 }
 
@@ -23,8 +31,6 @@ export interface PreviewPng {
   png: Uint8Array<ArrayBuffer>;
   /** Size, scale and type of the image and its frame. */
   image: Omit<PreviewImage, "rgba">;
-  /** Bytes of the frame's pixels. */
-  frameBytes: number;
   /** Milliseconds the render and the PNG encoding took. */
   costMs: number;
 }
@@ -62,7 +68,7 @@ export interface PreviewCost {
  * @example
  * ```ts
  * import { FramePreview } from "./frame_preview.ts";
- * const preview = new FramePreview({ source: { latest: () => ({ data: new Uint8Array(4), dims: [2, 2] }) } });
+ * const preview = new FramePreview({ source: { latest: () => ({ data: new Uint8Array(4), shape: [2, 2] }) } });
  * (await preview.current()).kind; // "image"
  * ```
  */
@@ -105,11 +111,11 @@ export class FramePreview {
   }
 
   async #render(): Promise<PreviewResult> {
-    const frame = this.#source.latest();
-    if (frame === undefined) return { kind: "empty" };
     const started = performance.now();
     let rendered: PreviewImage;
     try {
+      const frame = this.#source.latest();
+      if (frame === undefined) return { kind: "empty" };
       rendered = renderPreview(frame, { maxSize: this.#maxSize });
     } catch (e) {
       if (e instanceof PreviewError) return { kind: "unusable", reason: e.message };
@@ -123,6 +129,6 @@ export class FramePreview {
       totalMs: this.#cost.totalMs + costMs,
     };
     const { rgba: _, ...image } = rendered;
-    return { kind: "image", png, image, frameBytes: frame.data.byteLength, costMs };
+    return { kind: "image", png, image, costMs };
   }
 }

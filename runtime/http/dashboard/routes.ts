@@ -115,7 +115,7 @@ export function mountDashboard(app: OpenAPIHono, { preview, stages }: DashboardO
       const result = await preview.current();
       if (result.kind === "empty") return c.body(null, 204);
       if (result.kind === "unusable") return errorResponse(c, 422, `the latest frame: ${result.reason}`);
-      const { image, frameBytes, costMs, png } = result;
+      const { image, costMs, png } = result;
       return new Response(png, {
         headers: {
           "content-type": "image/png",
@@ -123,7 +123,7 @@ export function mountDashboard(app: OpenAPIHono, { preview, stages }: DashboardO
           "x-frame-size": `${image.sourceWidth}x${image.sourceHeight}`,
           "x-frame-dtype": image.dtype,
           "x-frame-color": COLOR_NAMES[image.colorMode] ?? String(image.colorMode),
-          "x-frame-bytes": String(frameBytes),
+          "x-frame-bytes": String(image.frameBytes),
           "x-preview-range": `${image.min} ${image.max}`,
           "server-timing": `render;dur=${costMs.toFixed(3)}`,
         },

@@ -253,7 +253,7 @@ Deno.test({
       // A still frame on its own server, so that the pixels to expect are known.
       const frame = {
         data: Uint16Array.from({ length: 300 * 200 }, (_, i) => (i * 7919) % 65536),
-        dims: [300, 200],
+        shape: [300, 200],
       };
       await using still = await serveHttp({
         port: 0,

@@ -56,7 +56,7 @@ Deno.test("/api/preview.png: 204 before a frame, a PNG with its labels, 422 for 
   let latest: FrameLike | undefined;
   const app = createControlApp({ target: noop, status, preview: { latest: () => latest } });
   assert.equal((await get(app, "/api/preview.png")).status, 204);
-  latest = { data: Float32Array.from({ length: 600 * 300 }, (_, i) => i % 600), dims: [600, 300] };
+  latest = { data: Float32Array.from({ length: 600 * 300 }, (_, i) => i % 600), shape: [600, 300] };
   const res = await until(app, "/api/preview.png", 200);
   assert.equal(res.status, 200);
   const h = Object.fromEntries(res.headers);
@@ -72,7 +72,7 @@ Deno.test("/api/preview.png: 204 before a frame, a PNG with its labels, 422 for 
   const png = await res.bytes();
   const view = new DataView(png.buffer);
   assert.deepEqual([view.getUint32(16), view.getUint32(20)], [256, 128], "IHDR width and height");
-  latest = { data: new Uint8Array(10), dims: [4, 4] };
+  latest = { data: new Uint8Array(10), shape: [4, 4] };
   const bad = await until(app, "/api/preview.png", 422);
   assert.equal(bad.status, 422);
   assert.deepEqual(await bad.json(), {

@@ -1,7 +1,8 @@
 /**
  * A stand-in for a pipeline process behind the dashboard: real accounting, status builder and status feed
  * fed by a timer that "receives" frames (skipping an id now and then, so frames go missing), a moving
- * image as the latest frame, and a control target whose stop ends the stage. Imported by tests, or run as
+ * image offered to a FrameSampler as a consumer does (the frame's buffer is then moved away, as the
+ * consumer's goes to its processor), and a control target whose stop ends the stage. Imported by tests, or run as
  * a process (`deno run -A fake_stage.ts [--color-mode N]`) that prints `READY <url>` and exits on stop.
  *
  * @module
@@ -11,7 +12,7 @@ import { FrameAccounting, StatsReporter } from "../../../runtime/stats/mod.ts";
 import { type ConsumerStatus, ConsumerStatusBuilder, StatusFeed } from "../../../runtime/status/mod.ts";
 import { type HttpHandle, serveHttp, type StageLink } from "../../../runtime/http/mod.ts";
 import type { ConfigureArgs, ControlTarget } from "../../../runtime/control/mod.ts";
-import type { FrameLike } from "../../../runtime/preview/mod.ts";
+import { type FrameLike, FrameSampler } from "../../../runtime/preview/mod.ts";
 
 /** Options of {@link startFakeStage}. */
 export interface FakeStageOptions {
@@ -52,7 +53,7 @@ function frameAt(n: number, colorMode: 0 | 2 | 3 | 4): FrameLike {
     for (let y = 0; y < HEIGHT; y++) {
       for (let x = 0; x < WIDTH; x++) data[y * WIDTH + x] = Math.round(4000 * level(x, y));
     }
-    return { data, dims: [WIDTH, HEIGHT], colorMode };
+    return { data, shape: [WIDTH, HEIGHT], colorMode };
   }
   const dims = colorMode === 2
     ? [3, WIDTH, HEIGHT]
@@ -74,7 +75,7 @@ function frameAt(n: number, colorMode: 0 | 2 | 3 | 4): FrameLike {
       data[x * sx + y * sy + 2 * sc] = Math.round(200 * (1 - x / WIDTH));
     }
   }
-  return { data, dims, colorMode };
+  return { data, shape: dims, colorMode };
 }
 
 /** Starts a fake stage on a free loopback port. */
@@ -89,7 +90,7 @@ export async function startFakeStage(
     userStats: { spotX: "float64", frames: "uint32" },
   });
   let n = 0;
-  let latest: FrameLike | undefined;
+  const sampler = new FrameSampler();
   const feed = new StatusFeed({
     build: () =>
       builder.build(reporter.report(accounting.snapshot()), {
@@ -104,7 +105,11 @@ export async function startFakeStage(
     accounting.received(n);
     accounting.delivered();
     accounting.processed(n);
-    if (n % 5 === 0) latest = frameAt(n, colorMode);
+    if (n % 5 === 0) {
+      const frame = frameAt(n, colorMode);
+      sampler.offer(frame);
+      structuredClone(frame.data.buffer, { transfer: [frame.data.buffer as ArrayBuffer] });
+    }
   }, frameMs);
   const stop = Promise.withResolvers<void>();
   const configured: ConfigureArgs[] = [];
@@ -121,7 +126,7 @@ export async function startFakeStage(
     stop: () => stop.resolve(),
   };
   feed.start();
-  const http = await serveHttp({ port: 0, target, status: feed, preview: { latest: () => latest }, stages });
+  const http = await serveHttp({ port: 0, target, status: feed, preview: sampler, stages });
   const close = async () => {
     clearInterval(receive);
     feed.stop();

@@ -38,7 +38,7 @@ for (const type of Object.keys(ARRAY_CONSTRUCTORS) as NumericType[]) {
     const low = signed ? -100 : 3;
     // x grows to the right, y downwards: value = low + x + 4y over a 4 × 3 frame.
     const data = monoFrame(type, 4, 3, (x, y) => low + x + 4 * y);
-    const image = renderPreview({ data, dims: [4, 3], colorMode: 0 });
+    const image = renderPreview({ data, shape: [4, 3], colorMode: 0 });
     assert.deepEqual([image.width, image.height, image.sourceWidth, image.sourceHeight], [4, 3, 4, 3]);
     assert.equal(image.dtype, type);
     assert.deepEqual([image.min, image.max], [low, low + 11]);
@@ -50,7 +50,7 @@ for (const type of Object.keys(ARRAY_CONSTRUCTORS) as NumericType[]) {
 
 Deno.test("64-bit integers beyond 2^53 scale without throwing", () => {
   const data = new BigUint64Array([0n, 2n ** 63n, 2n ** 64n - 1n, 5n]);
-  const image = renderPreview({ data, dims: [2, 2] });
+  const image = renderPreview({ data, shape: [2, 2] });
   assert.equal(image.min, 0);
   assert.equal(image.max, 2 ** 64);
   assert.deepEqual(pixel(image.rgba, 2, 1, 1), viridis(0));
@@ -64,7 +64,7 @@ const PICTURE = [
 ];
 
 /** PICTURE laid out for `colorMode`, as pvapy-ad-sim-server and areaDetector order RGB1, RGB2, RGB3. */
-function rgbFrame(colorMode: 2 | 3 | 4): { data: Uint16Array; dims: number[] } {
+function rgbFrame(colorMode: 2 | 3 | 4): { data: Uint16Array; shape: number[] } {
   const [nx, ny] = [4, 2];
   const dims = colorMode === 2 ? [3, nx, ny] : colorMode === 3 ? [nx, 3, ny] : [nx, ny, 3];
   const data = new Uint16Array(nx * ny * 3);
@@ -80,7 +80,7 @@ function rgbFrame(colorMode: 2 | 3 | 4): { data: Uint16Array; dims: number[] } {
       }
     }
   }
-  return { data, dims };
+  return { data, shape: dims };
 }
 
 for (const colorMode of [2, 3, 4] as const) {
@@ -96,13 +96,13 @@ for (const colorMode of [2, 3, 4] as const) {
 }
 
 Deno.test("large frames shrink to maxSize on the long side, keeping the aspect ratio", () => {
-  const image = renderPreview({ data: new Uint8Array(2048 * 512), dims: [2048, 512] }, { maxSize: 256 });
+  const image = renderPreview({ data: new Uint8Array(2048 * 512), shape: [2048, 512] }, { maxSize: 256 });
   assert.deepEqual([image.width, image.height], [256, 64]);
-  const tall = renderPreview({ data: new Uint8Array(3 * 10 * 1000), dims: [10, 1000, 3], colorMode: 4 }, {
+  const tall = renderPreview({ data: new Uint8Array(3 * 10 * 1000), shape: [10, 1000, 3], colorMode: 4 }, {
     maxSize: 100,
   });
   assert.deepEqual([tall.width, tall.height], [1, 100]);
-  const line = renderPreview({ data: new Float32Array(300), dims: [300] }, { maxSize: 128 });
+  const line = renderPreview({ data: new Float32Array(300), shape: [300] }, { maxSize: 128 });
   assert.deepEqual([line.width, line.height], [128, 1]);
 });
 
@@ -115,7 +115,7 @@ Deno.test("downsampling samples source pixels spread over the whole frame", () =
       (nx, ny, maxSize) => {
         // Each pixel holds its own x: the preview's leftmost and rightmost columns come from near the edges.
         const data = monoFrame("float64", nx, ny, (x) => x);
-        const image = renderPreview({ data, dims: [nx, ny] }, { maxSize });
+        const image = renderPreview({ data, shape: [nx, ny] }, { maxSize });
         assert.ok(Math.max(image.width, image.height) <= maxSize);
         assert.ok(image.width <= nx && image.height <= ny);
         const step = nx / image.width;
@@ -129,40 +129,40 @@ Deno.test("downsampling samples source pixels spread over the whole frame", () =
 
 Deno.test("NaN is drawn black and infinities do not flatten the scale", () => {
   const data = new Float32Array([NaN, Infinity, -Infinity, 1, 2, 3]);
-  const image = renderPreview({ data, dims: [3, 2] });
+  const image = renderPreview({ data, shape: [3, 2] });
   assert.deepEqual([image.min, image.max], [1, 3]);
   assert.deepEqual(pixel(image.rgba, 3, 0, 0), [0, 0, 0, 255]);
   assert.deepEqual(pixel(image.rgba, 3, 1, 0), viridis(255));
   assert.deepEqual(pixel(image.rgba, 3, 2, 0), viridis(0));
   assert.deepEqual(pixel(image.rgba, 3, 1, 1), viridis(128));
-  const flat = renderPreview({ data: new Int8Array([7, 7, 7, 7]), dims: [2, 2] });
+  const flat = renderPreview({ data: new Int8Array([7, 7, 7, 7]), shape: [2, 2] });
   assert.deepEqual([flat.min, flat.max], [7, 7]);
   assert.deepEqual(pixel(flat.rgba, 2, 1, 1), viridis(0));
-  const none = renderPreview({ data: new Float64Array([NaN]), dims: [1, 1] });
+  const none = renderPreview({ data: new Float64Array([NaN]), shape: [1, 1] });
   assert.ok(Number.isNaN(none.min) && Number.isNaN(none.max));
 });
 
 Deno.test("frames that do not fit their dimensions or ColorMode are PreviewErrors naming the problem", () => {
   const cases: [Parameters<typeof renderPreview>[0], RegExp][] = [
-    [{ data: new Uint8Array(5), dims: [2, 3] }, /holds 5 elements but dimensions \[2, 3\] need 6/],
-    [{ data: new Uint8Array(8), dims: [2, 2, 2] }, /mono frame has 1 or 2 dimensions, not 3/],
-    [{ data: new Uint8Array(12), dims: [4, 3], colorMode: 2 }, /ColorMode 2 needs 3 dimensions/],
-    [{ data: new Uint8Array(12), dims: [2, 3, 2], colorMode: 2 }, /3 colours in dimension 0/],
-    [{ data: new Uint8Array(12), dims: [3, 4], colorMode: 5 }, /ColorMode 5 is not mono/],
-    [{ data: new Uint8Array(4), dims: [0, 4] }, /dimension 0 has size 0/],
-    [{ data: new Uint8Array(4), dims: [] }, /1 or 2 dimensions, not 0/],
+    [{ data: new Uint8Array(5), shape: [2, 3] }, /holds 5 elements but dimensions \[2, 3\] need 6/],
+    [{ data: new Uint8Array(8), shape: [2, 2, 2] }, /mono frame has 1 or 2 dimensions, not 3/],
+    [{ data: new Uint8Array(12), shape: [4, 3], colorMode: 2 }, /ColorMode 2 needs 3 dimensions/],
+    [{ data: new Uint8Array(12), shape: [2, 3, 2], colorMode: 2 }, /3 colours in dimension 0/],
+    [{ data: new Uint8Array(12), shape: [3, 4], colorMode: 5 }, /ColorMode 5 is not mono/],
+    [{ data: new Uint8Array(4), shape: [0, 4] }, /dimension 0 has size 0/],
+    [{ data: new Uint8Array(4), shape: [] }, /1 or 2 dimensions, not 0/],
   ];
   for (const [frame, message] of cases) {
     assert.throws(() => renderPreview(frame), (e) => e instanceof PreviewError && message.test(e.message));
   }
-  assert.throws(() => renderPreview({ data: new Uint8Array(4), dims: [2, 2] }, { maxSize: 0 }), RangeError);
+  assert.throws(() => renderPreview({ data: new Uint8Array(4), shape: [2, 2] }, { maxSize: 0 }), RangeError);
 });
 
 Deno.test("a frame read from an NTNDArray is previewed as is, ColorMode attribute included", () => {
-  const { data, dims } = rgbFrame(3);
+  const { data, shape } = rgbFrame(3);
   const ntColorMode = ntAttribute("ColorMode", { type: scalar("int32"), value: 3 }, "Color mode");
-  const frame = readNTNDArray(ntNDArray({ data, dims, attributes: [ntColorMode] }));
-  const image = renderPreview(frame);
+  const read = readNTNDArray(ntNDArray({ data, dims: shape, attributes: [ntColorMode] }));
+  const image = renderPreview({ ...read, shape: read.dims });
   assert.equal(image.colorMode, 3);
   assert.deepEqual(pixel(image.rgba, 4, 2, 0), [0, 0, 255, 255]);
 });
