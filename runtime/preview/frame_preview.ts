@@ -53,16 +53,6 @@ export interface FramePreviewOptions {
   clock?: () => number;
 }
 
-/** Renders counted so far and what they cost. */
-export interface PreviewCost {
-  /** Renders done. */
-  renders: number;
-  /** Milliseconds the last render took (0 before the first). */
-  lastMs: number;
-  /** Milliseconds all renders took. */
-  totalMs: number;
-}
-
 /**
  * A rate-limited, cached preview of a source's latest frame.
  * @example
@@ -79,7 +69,6 @@ export class FramePreview {
   readonly #clock: () => number;
   #result: Promise<PreviewResult> | undefined;
   #renderedAt = -Infinity;
-  #cost: PreviewCost = { renders: 0, lastMs: 0, totalMs: 0 };
 
   /**
    * A preview of `source`'s frames; nothing is rendered before the first {@link FramePreview.current}.
@@ -105,11 +94,6 @@ export class FramePreview {
     return this.#result;
   }
 
-  /** Renders so far and their cost. */
-  get cost(): PreviewCost {
-    return { ...this.#cost };
-  }
-
   async #render(): Promise<PreviewResult> {
     const started = performance.now();
     let rendered: PreviewImage;
@@ -123,11 +107,6 @@ export class FramePreview {
     }
     const png = await encodePng(rendered);
     const costMs = performance.now() - started;
-    this.#cost = {
-      renders: this.#cost.renders + 1,
-      lastMs: costMs,
-      totalMs: this.#cost.totalMs + costMs,
-    };
     const { rgba: _, ...image } = rendered;
     return { kind: "image", png, image, costMs };
   }

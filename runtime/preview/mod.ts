@@ -13,7 +13,6 @@ export { crc32, encodePng, type RgbaImage } from "./png.ts";
 export {
   FramePreview,
   type FramePreviewOptions,
-  type PreviewCost,
   type PreviewPng,
   type PreviewResult,
   type PreviewSource,

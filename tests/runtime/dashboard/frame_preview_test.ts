@@ -36,12 +36,10 @@ Deno.test("the preview is rendered at most maxPerSecond times a second and share
     12,
   ]);
   assert.deepEqual([first.image.sourceWidth, first.image.dtype, first.image.frameBytes], [2, "uint8", 4]);
-  const cost = preview.cost;
-  assert.equal(cost.renders, 2);
-  assert.ok(cost.lastMs === second.costMs && cost.totalMs >= cost.lastMs && cost.lastMs >= 0);
+  assert.ok(second.costMs > 0 && first.costMs > 0, "each render tells what it cost");
 });
 
-Deno.test("an unusable frame is told with its reason, not thrown, and counts no render", async () => {
+Deno.test("an unusable frame is told with its reason, not thrown", async () => {
   let now = 0;
   const preview = new FramePreview({
     source: { latest: () => ({ data: new Uint8Array(3), shape: [2, 2] }) },
@@ -51,7 +49,6 @@ Deno.test("an unusable frame is told with its reason, not thrown, and counts no 
     kind: "unusable",
     reason: "the frame holds 3 elements but dimensions [2, 2] need 4",
   });
-  assert.equal(preview.cost.renders, 0);
   assert.throws(() => new FramePreview({ source: { latest: () => undefined }, maxPerSecond: 0 }), RangeError);
 });
 
