@@ -80,13 +80,14 @@ export {
   SIMULATOR_DEFAULTS,
   simulatorHelp,
   type SimulatorInvocation,
-  type SimulatorToolOptions,
   SimulatorOptionError,
   type SimulatorOptions,
   type SimulatorSettings,
   type SimulatorState,
   type SimulatorStats,
+  type SimulatorToolOptions,
   SimulatorUsageError,
 } from "./runtime/simulator/mod.ts";
 export * from "./runtime/processor/mod.ts";
 export * from "./protocol/codecs/mod.ts";
+export * from "./runtime/preview/mod.ts";
