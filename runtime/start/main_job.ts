@@ -18,6 +18,7 @@ import { StatusLine } from "../cli/status_line.ts";
 import { Consumer } from "../consumer/consumer.ts";
 import { parseConsumerArgs } from "../consumer/options.ts";
 import { type HttpHandle, serveHttp } from "../http/mod.ts";
+import { FrameSampler } from "../preview/mod.ts";
 import { Simulator } from "../simulator/mod.ts";
 import { runTotals } from "../stats/mod.ts";
 import { serveSimulatorStatus } from "../simulator/status.ts";
@@ -28,7 +29,12 @@ const OPTIONS: readonly OptionSpec[] = [
   { long: "frame-rate", short: "fps", type: "string", default: "100", help: "simulated frames per second" },
   { long: "n-x-pixels", short: "nx", type: "string", default: "512", help: "frame width" },
   { long: "n-y-pixels", short: "ny", type: "string", default: "512", help: "frame height" },
-  { long: "http-port", type: "string", default: "8400", help: "HTTP ports from here (simulator, consumers)" },
+  {
+    long: "http-port",
+    type: "string",
+    default: "8400",
+    help: "workflow page on this port, the simulator's and consumers' dashboards on the next three",
+  },
 ];
 
 const IMAGE_STATS = new URL("../../processors/image_stats.ts", import.meta.url).href;
@@ -90,7 +96,7 @@ async function run(job: Job): Promise<number> {
   await sim.start();
   const simServices = await serveSimulatorStatus(sim, {
     statusChannel: "pvapy:sim:status",
-    httpPort: String(job.httpPort),
+    httpPort: String(job.httpPort + 1),
   }, logger);
   // The consumers share one server for their own channels and one client for the frames.
   const server = new PvaServer({ config, logger });
@@ -104,10 +110,41 @@ async function run(job: Job): Promise<number> {
       ...["-dt", "uniqueId", "-du", "1", "-rp", "1"],
     ]);
     if (opts === "help") throw new Error("unreachable");
-    const c = await Consumer.start(id, opts, { server, client, logger, processor: { file: IMAGE_STATS } });
+    const sampler = new FrameSampler();
+    const c = await Consumer.start(id, opts, {
+      server,
+      client,
+      logger,
+      processor: { file: IMAGE_STATS },
+      onFrame: (f) => sampler.offer(f),
+    });
     consumers.push(c);
-    https.push(await serveHttp({ port: job.httpPort + id, target: c, status: c.statusProvider, logger }));
+    const port = job.httpPort + 1 + id;
+    const title = `consumer ${id}`;
+    https.push(
+      await serveHttp({ port, target: c, status: c.statusProvider, preview: sampler, logger, title }),
+    );
   }
+  const stop = Promise.withResolvers<void>();
+  // The workflow page: every stage with its rates, and one stop for the whole job.
+  const workflow = await serveHttp({
+    port: job.httpPort,
+    target: {
+      configure() {
+        throw new Error("configure a stage on its own page");
+      },
+      resetStats: () => Promise.all(consumers.map((c) => c.resetStats())).then(() => {}),
+      getStats: () => void simServices.feed.refresh(),
+      stop: () => stop.resolve(),
+    },
+    status: simServices.feed,
+    stages: [
+      { name: "simulator", kind: "simulator", url: simServices.httpUrl!.href },
+      ...consumers.map((c, i) => ({ name: `consumer ${c.id}`, kind: "consumer", url: https[i].url.href })),
+    ],
+    logger,
+    title: "pvastream main job",
+  });
   console.log("Frames:    pvapy:image (simulator status: pvapy:sim:status)");
   for (const c of consumers) {
     console.log(
@@ -115,14 +152,14 @@ async function run(job: Job): Promise<number> {
     );
   }
   console.log(
-    `HTTP:      ${simServices.httpUrl}api/status, ${https.map((h) => `${h.url}api/status`).join(", ")}`,
+    `Workflow:  ${workflow.url}  (stages: ${[simServices.httpUrl, ...https.map((h) => h.url)].join(", ")})`,
   );
+  https.push(workflow);
   console.log(
     "Look with: EPICS_PVA_AUTO_ADDR_LIST=NO EPICS_PVA_ADDR_LIST=127.0.0.1 deno task pva get pvapy:consumer:1:status",
   );
   console.log("Ctrl-C stops.");
 
-  const stop = Promise.withResolvers<void>();
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   const onSignal = () => stop.resolve();
   for (const s of signals) Deno.addSignalListener(s, onSignal);

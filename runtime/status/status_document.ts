@@ -179,10 +179,10 @@ class StatusStamp {
   userStats(reported: Readonly<Record<string, unknown>> = {}): { userStats?: StructValue } {
     if (Object.keys(this.#declared).length === 0) return {};
     try {
-      return { userStats: checkStats(this.#declared, reported) };
+      return { userStats: jsonSafe(checkStats(this.#declared, reported)) };
     } catch (e) {
       this.#warnOnce((e as Error).message, "user statistics do not match their declaration");
-      return { userStats: zeroStats(this.#declared) };
+      return { userStats: jsonSafe(zeroStats(this.#declared)) };
     }
   }
 
@@ -191,6 +191,22 @@ class StatusStamp {
     this.#warned.add(detail);
     this.#logger.warn(`${problem}: ${detail}; zeros reported`);
   }
+}
+
+/**
+ * Status documents are also JSON (HTTP API, dashboard): 64-bit statistics become numbers and
+ * typed arrays plain arrays; the status PV converts them back to its field types when posting.
+ */
+function jsonSafe(v: StructValue): StructValue {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    out[k] = typeof x === "bigint"
+      ? Number(x)
+      : ArrayBuffer.isView(x)
+      ? Array.from(x as ArrayLike<number>)
+      : x;
+  }
+  return out as StructValue;
 }
 
 function numbered<K extends string>(prefix: K, blocks: readonly SourceStats[] = []) {
