@@ -83,3 +83,20 @@ export {
   type SimulatorStats,
   SimulatorUsageError,
 } from "./runtime/simulator/mod.ts";
+export {
+  ChannelMapError,
+  MirrorChannel,
+  type MirrorChannelOptions,
+  type MirrorEntry,
+  mirrorHelp,
+  type MirrorInvocation,
+  type MirrorProvider,
+  MirrorServer,
+  type MirrorServerOptions,
+  parseChannelMap,
+  parseMirrorArgs,
+  pvaUpstreams,
+  type Upstream,
+  type UpstreamEvent,
+  type UpstreamFactory,
+} from "./runtime/mirror/mod.ts";
