@@ -35,7 +35,9 @@ export type UpstreamFactory = (entry: MirrorEntry) => Upstream[];
 
 /**
  * The pvAccess upstream: `entry.nMonitors` monitors of `entry.source`, each with the request PvaPy
- * sends (see {@link upstreamRequest}); they share one channel of `client`.
+ * sends (see {@link upstreamRequest}); they share one channel of `client`. They do not pipeline, as
+ * PvaPy's never do: pvAccessCPP servers (pvapy, and so PvaPy's own mirror) send pipelined updates with
+ * an empty change set, which would freeze the mirror's value.
  * @example
  * ```ts ignore
  * const [monitor] = pvaUpstreams(client)({ source: "sim:image", queueSize: 0, nMonitors: 1, fieldRequest: "" });
@@ -44,6 +46,9 @@ export type UpstreamFactory = (entry: MirrorEntry) => Upstream[];
 export function pvaUpstreams(client: PvaClient): UpstreamFactory {
   return (entry) => {
     const request = upstreamRequest(entry);
-    return Array.from({ length: entry.nMonitors }, () => client.monitor(entry.source, { request }));
+    return Array.from(
+      { length: entry.nMonitors },
+      () => client.monitor(entry.source, { request, pipeline: false }),
+    );
   };
 }

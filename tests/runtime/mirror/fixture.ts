@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { loopbackConfig, type PvaClient, type SharedPV } from "../../../mod.ts";
+import { configFromEnv, loopbackConfig, type PvaClient, type SharedPV } from "../../../mod.ts";
 import { MirrorServer, type MirrorServerOptions, parseChannelMap } from "../../../runtime/mirror/mod.ts";
 import { clientOf, startServer, type TestServer } from "../../pva/server/harness.ts";
 
@@ -17,7 +17,9 @@ export interface MirrorSetup extends AsyncDisposable {
 }
 
 /**
- * Hosts `pvs` on a source server and mirrors them as `channelMap` says.
+ * Hosts `pvs` on a source server and mirrors them as `channelMap` says. The mirror's server is on
+ * loopback, or where `env` (EPICS_PVA* variables) puts it; either way its client finds the source through
+ * the source server as a name server.
  * @example
  * ```ts ignore
  * await using s = await mirrorOf({ "t:c": counterPv() }, "(m:c,t:c)");
@@ -26,12 +28,13 @@ export interface MirrorSetup extends AsyncDisposable {
 export async function mirrorOf(
   pvs: Record<string, SharedPV>,
   channelMap: string,
-  options: Partial<MirrorServerOptions> = {},
+  { env, ...options }: Partial<MirrorServerOptions> & { env?: Record<string, string> } = {},
 ): Promise<MirrorSetup> {
   const source = await startServer(pvs);
+  const nameServers = [`127.0.0.1:${source.port}`];
   const mirror = new MirrorServer({
     channels: parseChannelMap(channelMap),
-    config: loopbackConfig({ nameServers: [`127.0.0.1:${source.port}`] }),
+    config: env ? configFromEnv(env, { nameServers }) : loopbackConfig({ nameServers }),
     ...options,
   });
   await mirror.start();
