@@ -9,21 +9,14 @@
  * pvapy-reference.md section 9): each test that runs pvapy keeps one up.
  */
 import assert from "node:assert/strict";
-import { dirname } from "node:path";
 import { configFromEnv, loopbackConfig, PvaClient, PvaServer, type Subscription } from "../../../mod.ts";
 import { MirrorServer, parseChannelMap } from "../../../runtime/mirror/mod.ts";
-import {
-  epicsEnv,
-  freePorts,
-  peerPython,
-  requirePeers,
-  runPython,
-  startPython,
-} from "../../interop/peers.ts";
+import { epicsEnv, freePorts, requirePeers, runPython, startPython } from "../../interop/peers.ts";
 import { counterPv } from "../../pva/server/harness.ts";
 import { expectConnected, nextData, nextEvent } from "../../support/monitor_events.ts";
 import { until } from "../../ca/helpers.ts";
 import { mirrorOf } from "./fixture.ts";
+import { finalCounters, pvapyMirror } from "./pvapy_mirror.ts";
 
 const IGNORE = !requirePeers("mirror with p4p and pvapy");
 
@@ -113,40 +106,6 @@ Deno.test(
     }
   },
 );
-
-/** PvaPy's mirror server on its own TCP port, searching and answering on `env`'s UDP port. */
-function pvapyMirror(channelMap: string, env: Record<string, string>) {
-  const child = new Deno.Command(`${dirname(peerPython()!)}/pvapy-mirror-server`, {
-    args: ["-cm", channelMap, "-rt", "60"],
-    env: { ...env, EPICS_PVAS_SERVER_PORT: String(freePorts().tcp) },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const output = child.output();
-  return {
-    /** Interrupts it (Ctrl-C, which PvaPy answers with its final statistics) and returns its output. */
-    async stop(): Promise<string> {
-      try {
-        child.kill("SIGINT");
-      } catch {
-        // already exited
-      }
-      const out = await output;
-      const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-      return decode(out.stdout) + decode(out.stderr);
-    },
-  };
-}
-
-/** The counters of `channel` in PvaPy's final statistics (`Channel c @ t: {'nReceived': 3, 'nOverruns': 0}`). */
-function finalCounters(text: string, channel: string): { nReceived: number; nOverruns: number } {
-  const final = text.slice(text.indexOf("Final Channel Statistics:"));
-  const line = final.split("\n").find((l) => l.startsWith(`Channel ${channel} @`));
-  assert.ok(line, `no final statistics of ${channel} in:\n${text}`);
-  const count = (key: string) => Number(new RegExp(`'${key}': (\\d+)`).exec(line)![1]);
-  return { nReceived: count("nReceived"), nOverruns: count("nOverruns") };
-}
 
 /** Posts 1..n on `pv`, 20 ms apart (PvaPy's monitors have no flow control). */
 async function postSlowly(pv: ReturnType<typeof counterPv>, first: number, n: number): Promise<void> {
