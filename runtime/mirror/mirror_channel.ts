@@ -18,8 +18,7 @@
  *
  * @module
  */
-import { type Logger, mergeChanged, SharedPV, type StructValue } from "../../mod.ts";
-import type { PvaServer } from "../../protocol/pva/server/mod.ts";
+import { type Logger, mergeChanged, type PvaServer, SharedPV, type StructValue } from "../../mod.ts";
 import type { MirrorChannelStats } from "../status/mod.ts";
 import type { MirrorEntry } from "./channel_map.ts";
 import type { Upstream, UpstreamEvent, UpstreamFactory } from "./upstream.ts";
