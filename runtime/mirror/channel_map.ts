@@ -5,8 +5,9 @@
  *
  * PvaPy splits the text on `)` and `,` without checking the parentheses, so a field request can
  * hold neither (`_[pydistributor=updates:1;trigger:uniqueId]` is the intended use). We keep that
- * grammar but parse it strictly: each entry is `(` ... `)`, entries are separated by commas, and
- * every error quotes the entry it is about.
+ * grammar but parse it strictly: each entry is `(` ... `)`, entries are separated by commas, several
+ * monitors need a distributor request (PvaPy would post each update once per monitor), and every error
+ * quotes the entry it is about.
  *
  * @module
  */
@@ -100,6 +101,13 @@ function parseEntry(inner: string): MirrorEntry {
   };
   if (entry.provider === "ca" && (entry.nMonitors > 1 || entry.fieldRequest !== "")) {
     throw new ChannelMapError(`${quoted}: a ca source takes neither several monitors nor a field request`);
+  }
+  // Without a distributor every monitor receives every update, and the mirror would post each n times.
+  if (entry.nMonitors > 1 && !/\b(py)?distributor=/.test(entry.fieldRequest)) {
+    throw new ChannelMapError(
+      `${quoted}: ${entry.nMonitors} monitors need a distributor field request, ` +
+        "e.g. _[pydistributor=updates:1;trigger:uniqueId]",
+    );
   }
   return entry;
 }

@@ -73,11 +73,6 @@ export class MirrorChannel {
     this.#server.addPV(this.entry.mirror, this.#pv);
   }
 
-  /** The PV served now (replaced at each upstream disconnect). */
-  get pv(): SharedPV {
-    return this.#pv;
-  }
-
   /** Starts the upstream monitors. */
   start(): void {
     if (this.#monitors.length > 0) return;

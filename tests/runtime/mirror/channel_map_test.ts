@@ -29,13 +29,17 @@ Deno.test("channel map: every form, with PvaPy's defaults", () => {
     queueSize: 10,
   });
   // PvaPy accepts five items too (the field request then stays empty).
-  assert.deepEqual(parseChannelMap("(m:a,s:a,pva,10,3)")[0], {
+  assert.deepEqual(parseChannelMap("(m:a,s:a,pva,10,1)")[0], {
     mirror: "m:a",
     source: "s:a",
     ...DEFAULTS,
     queueSize: 10,
-    nMonitors: 3,
   });
+  assert.equal(
+    parseChannelMap("(m:a,s:a,pva,0,3,_[distributor=group:g])")[0].nMonitors,
+    3,
+    "pvDatabase's name",
+  );
   const six = "(m:a,s:a,pva,0,2,_[pydistributor=updates:1;group:mirror;trigger:uniqueId])";
   assert.deepEqual(parseChannelMap(six)[0], {
     mirror: "m:a",
@@ -69,6 +73,8 @@ Deno.test("channel map: errors name the entry and the problem", () => {
     ["(m:a,s:a,pva,0,0)", /entry "\(m:a,s:a,pva,0,0\)": the number of monitors must be at least 1, not 0/],
     ["(m:a,s:a,pva,0,1.5)", /the number of monitors must be a whole number, not "1.5"/],
     ["(m:a,s:a,ca,0,2)", /a ca source takes neither several monitors nor a field request/],
+    ["(m:a,s:a,pva,0,2)", /entry "\(m:a,s:a,pva,0,2\)": 2 monitors need a distributor field request/],
+    ["(m:a,s:a,pva,0,2,value)", /2 monitors need a distributor field request/],
     ["(m:a,s:a),(m:a,s:b)", /mirror channel "m:a" is mapped twice/],
   ];
   for (const [text, message] of cases) {
