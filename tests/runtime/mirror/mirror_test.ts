@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import {
   bitOf,
   BitSet,
+  createLogger,
   loopbackConfig,
   ntNDArray,
   PvaServer,
@@ -159,4 +160,16 @@ Deno.test("a source that comes back with another type: the mirror re-opens with 
   assert.deepEqual(connected.type, FLOAT_T, "the mirror has the new type");
   assert.deepEqual((await nextData(sub)).value, { value: 2.5, unit: "mm" });
   sub.close();
+});
+
+Deno.test("a monitor the source refuses is logged at error level and the mirror stays unserved", async () => {
+  const lines: string[] = [];
+  const src = counterPv(0, { access: (_peer, op) => op !== "monitor" });
+  await using s = await mirrorOf({ "t:no": src }, "(m:no,t:no)", {
+    logger: createLogger({ level: "error", write: (l) => lines.push(l) }),
+  });
+  await until(() => lines.length > 0, 5000, "the refusal to be logged");
+  assert.match(lines[0], /mirror m:no: monitor of t:no failed/);
+  assert.equal(s.mirror.stats()[0].connected, false);
+  await assert.rejects(s.client.get("m:no", { timeout: 1 }));
 });
