@@ -1,7 +1,7 @@
 /**
  * scripts/mirror.ts as a subprocess: a run mirroring one of our servers prints PvaPy's lines (adding,
- * periodic counters, final statistics) and serves the HTTP API; --help; exit status 2 for a bad command
- * line, with the message naming the option or the channel-map entry.
+ * periodic counters, final statistics); it serves the HTTP API and stops on SIGINT; --help; exit status 2
+ * for a bad command line, with the message naming the option or the channel-map entry.
  */
 import assert from "node:assert/strict";
 import { configFromEnv, PvaServer } from "../../../mod.ts";
@@ -69,4 +69,46 @@ Deno.test("--help, and exit status 2 naming the option or the entry", async () =
     assert.equal(out.code, 2, args.join(" "));
     assert.match(new TextDecoder().decode(out.stderr), message);
   }
+});
+
+Deno.test("the HTTP API of the script, and SIGINT stopping it with the final statistics", async () => {
+  const child = mirrorCommand(["-cm", "(m:int,t:int)", "--http-port", "0"]).spawn();
+  const decoder = new TextDecoderStream();
+  const reader = child.stdout.pipeThrough(decoder).getReader();
+  let stdout = "";
+  await within(
+    (async () => {
+      while (!stdout.includes("Started mirror server")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        stdout += value;
+      }
+    })(),
+    30_000,
+    "the script to start",
+  );
+  const api = /^HTTP API on (\S+)$/m.exec(stdout);
+  assert.ok(api, stdout);
+  const status = await (await fetch(new URL("/api/status", api[1]))).json();
+  assert.deepEqual(
+    status.channels.map((c: { mirror: string; connected: boolean }) => [c.mirror, c.connected]),
+    [
+      ["m:int", false],
+    ],
+  );
+  child.kill("SIGINT");
+  const rest = within(
+    (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        stdout += value;
+      }
+    })(),
+    15_000,
+    "the script to stop",
+  );
+  const [exit] = await Promise.all([child.status, rest, child.stderr.cancel()]);
+  assert.equal(exit.code, 0);
+  assert.match(stdout, /^Final Channel Statistics:\nChannel m:int @ \d+\.\d{3}: \{'nReceived': 0, /m);
 });
