@@ -91,3 +91,20 @@ export {
 export * from "./runtime/processor/mod.ts";
 export * from "./protocol/codecs/mod.ts";
 export * from "./runtime/preview/mod.ts";
+export {
+  ChannelMapError,
+  MirrorChannel,
+  type MirrorChannelOptions,
+  type MirrorEntry,
+  mirrorHelp,
+  type MirrorInvocation,
+  type MirrorProvider,
+  MirrorServer,
+  type MirrorServerOptions,
+  parseChannelMap,
+  parseMirrorArgs,
+  pvaUpstreams,
+  type Upstream,
+  type UpstreamEvent,
+  type UpstreamFactory,
+} from "./runtime/mirror/mod.ts";

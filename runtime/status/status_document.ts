@@ -127,8 +127,34 @@ export interface SimulatorStatus extends StatusHeader {
   targetFrameRate: number;
 }
 
+/** Counters and state of one mirrored channel (runtime/mirror). */
+export interface MirrorChannelStats {
+  /** The mirror's name. */
+  mirror: string;
+  /** The upstream channel. */
+  source: string;
+  /** "pva" or "ca". */
+  provider: string;
+  /** True while the mirror is served (its upstream is connected and has sent a value). */
+  connected: boolean;
+  /** Upstream updates used (PvaPy's nReceived; repeated initial values of extra monitors excluded). */
+  nReceived: number;
+  /** Of those, updates that arrived with upstream overrun bits (PvaPy's nOverruns). */
+  nOverruns: number;
+  /** Updates sent to the mirror's clients (one per client per update). */
+  nSent: number;
+  /** Clients monitoring the mirror now. */
+  nSubscribers: number;
+}
+
+/** A mirror server's status: one block per mirrored channel, in channel-map order. */
+export interface MirrorStatus extends StatusHeader {
+  /** The mirrored channels. */
+  channels: MirrorChannelStats[];
+}
+
 /** Any status document. */
-export type StatusDocument = ConsumerStatus | CollectorStatus | SimulatorStatus;
+export type StatusDocument = ConsumerStatus | CollectorStatus | SimulatorStatus | MirrorStatus;
 
 /** What a status update adds to the statistics. */
 export interface StatusInput {
@@ -336,5 +362,22 @@ export class SimulatorStatusBuilder {
       this.type.fields.slice(3).map((f) => [f.name, report[f.name as keyof SimulatorReport]]),
     ) as SimulatorReport;
     return { ...this.#stamp.stamp(now), ...picked };
+  }
+}
+
+/**
+ * Builds a mirror server's status documents, numbered like the others.
+ * @example
+ * ```ts
+ * import { MirrorStatusBuilder } from "./status_document.ts";
+ * new MirrorStatusBuilder().build([]).objectId; // 1
+ * ```
+ */
+export class MirrorStatusBuilder {
+  readonly #stamp = new StatusStamp({});
+
+  /** The next status document. */
+  build(channels: MirrorChannelStats[], now: number = Date.now() / 1000): MirrorStatus {
+    return { ...this.#stamp.stamp(now), channels };
   }
 }
