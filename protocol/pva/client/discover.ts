@@ -21,7 +21,7 @@ import {
   writeSearchRequest,
 } from "../messages/mod.ts";
 import type { Channel } from "./channel.ts";
-import type { ClientConn } from "./conn.ts";
+import type { ClientConnection } from "./conn.ts";
 import { SearchForwarder } from "./udp.ts";
 import {
   datagram,
@@ -38,7 +38,7 @@ export interface DiscoverContext {
   /** The channel with this cid, if it still exists. */
   channel(cid: number): Channel | undefined;
   /** The shared connection to a server (name servers are ordinary connections). */
-  connect(host: string, port: number): Promise<ClientConn>;
+  connect(host: string, port: number): Promise<ClientConnection>;
 }
 
 /** pvxs's search sequence id: "find". */
@@ -61,7 +61,7 @@ interface Pending {
 interface NameServer {
   host: string;
   port: number;
-  conn: ClientConn | null;
+  conn: ClientConnection | null;
   dialling: boolean;
   nextDial: number;
   /** Why the name server is of no use now (unreachable, broke the protocol, silent), if it is not. */
@@ -136,7 +136,7 @@ export class Discoverer {
   }
 
   /** A SEARCH_RESPONSE from a name server's connection. */
-  onTcpResponse(conn: ClientConn, res: SearchResponse): void {
+  onTcpResponse(conn: ClientConnection, res: SearchResponse): void {
     this.onResponse(res, conn.host, conn.port);
   }
 
@@ -237,7 +237,7 @@ export class Discoverer {
         ns.problem = null;
         this.hurry();
       }, (e: Error) => {
-        ns.problem = `name server ${e.message}`; // "host:port ..." (ClientConn.open)
+        ns.problem = `name server ${e.message}`; // "host:port ..." (ClientConnection.open)
       }).finally(() => ns.dialling = false);
     }
   }

@@ -8,7 +8,7 @@
 import { foldChange } from "../../pvdata/partial.ts";
 import { optionBool, optionNumber, requestOptions } from "../../pvdata/pvrequest.ts";
 import type { Channel } from "./channel.ts";
-import type { ClientConn } from "./conn.ts";
+import type { ClientConnection } from "./conn.ts";
 import type { MonitorData, MonitorEvent, MonitorOptions, MonitorStats } from "./monitor_event.ts";
 import { MonitorOp, type MonitorSink } from "./monitor_op.ts";
 import { PayloadPlacement } from "./monitor_placement.ts";
@@ -103,7 +103,7 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
     this.queueSize = Math.max(1, Math.trunc(optionNumber(options, "queueSize", 4)));
     // pvxs: a window below 2 makes no sense, so pipelining needs queueSize >= 2.
     this.pipeline = optionBool(options, "pipeline", false) && this.queueSize >= 2;
-    // The same request for servers that cannot pipeline (ClientConn.pipelines): its type has the option.
+    // The same request for servers that cannot pipeline (ClientConnection.pipelines): its type has the option.
     const unpipelined = {
       ...request,
       value: { ...request.value, record: { _options: { ...options, pipeline: "false" } } },
@@ -240,7 +240,7 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
   }
 
   /** The channel connected: start an operation on it. */
-  #connected(conn: ClientConn, sid: number): void {
+  #connected(conn: ClientConnection, sid: number): void {
     if (this.#ended) return;
     this.#op = new MonitorOp(this.#sink, conn, sid);
   }
