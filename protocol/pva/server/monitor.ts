@@ -18,7 +18,7 @@ import { Writer } from "../../pvdata/writer.ts";
 import { Command, Subcmd } from "../header.ts";
 import { parseDistributorOptions } from "./distributor.ts";
 import { accessStatus, readPvRequest, selectionOf, type ServerChannel, type ServerOp } from "./op.ts";
-import type { SharedPV, Subscriber } from "./shared_pv.ts";
+import type { SharedPV, UpdateListener } from "./shared_pv.ts";
 import { Update } from "./update.ts";
 
 /** Socket backlog (bytes) above which a monitor holds further updates in its queue. */
@@ -103,7 +103,7 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
     }
   };
 
-  const subscriber: Subscriber = {
+  const subscriber: UpdateListener = {
     onUpdate(u) {
       enqueue(u, false);
       pump();

@@ -134,8 +134,12 @@ export interface PVStats {
   overruns: number;
 }
 
-/** What a monitor subscription implements to hear about changes. */
-export interface Subscriber {
+/**
+ * What listens to a {@link SharedPV}'s updates: each server monitor operation (the queue of
+ * one client's subscription), or an in-process reader. Not to be confused with the client's
+ * `Subscription`.
+ */
+export interface UpdateListener {
   /** A new update was posted. */
   onUpdate(update: Update): void;
   /** The PV was closed (or re-typed): end the subscription. */
@@ -165,7 +169,7 @@ export class SharedPV {
   readonly stats: PVStats = { posted: 0, sent: 0, overruns: 0 };
   #current: Update | null = null;
   /** Every subscribed client and the distributor group choosing its updates (null: it gets all). */
-  readonly #subscribers = new Map<Subscriber, string | null>();
+  readonly #subscribers = new Map<UpdateListener, string | null>();
   readonly #groups = new Map<string, DistributorGroup>();
   #roomWaiters: (() => void)[] = [];
 
@@ -249,7 +253,7 @@ export class SharedPV {
    * Adds a subscriber (used by monitor operations); with `options.distributor` it joins that
    * distributor group of this PV.
    */
-  subscribe(s: Subscriber, options: SubscribeOptions = {}): void {
+  subscribe(s: UpdateListener, options: SubscribeOptions = {}): void {
     if (this.#subscribers.has(s)) return;
     const d = options.distributor;
     if (d) {
@@ -262,7 +266,7 @@ export class SharedPV {
   }
 
   /** Removes a subscriber. */
-  unsubscribe(s: Subscriber): void {
+  unsubscribe(s: UpdateListener): void {
     const groupName = this.#subscribers.get(s);
     if (groupName === undefined) return;
     this.#subscribers.delete(s);
