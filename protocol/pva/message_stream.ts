@@ -75,15 +75,17 @@ const COALESCE = 1024 * 1024;
 const FIRST_GROWTH = 1024 * 1024;
 
 /**
- * One pvAccess TCP connection, either side.
+ * The framed message stream of one pvAccess TCP connection, used by both sides: the
+ * client's `ClientConnection` and the server's `ServerConnection` each hold one
+ * as `stream` and add the handshake and the dispatch of what it delivers.
  *
  * @example
  * ```ts ignore
- * const conn = new MessageStream(await Deno.connect({ port: 5075 }), {
+ * const stream = new MessageStream(await Deno.connect({ port: 5075 }), {
  *   role: "client",
  *   onMessage: (m) => console.log(m.command, m.payload.length),
  * });
- * conn.run();
+ * stream.run();
  * ```
  */
 export class MessageStream {
@@ -177,7 +179,10 @@ export class MessageStream {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
-  /** Closes the socket (idempotent) and reports the reason once. */
+  /**
+   * Closes the socket at once, dropping what is still queued for writing (idempotent), and
+   * reports the reason once. An orderly end drains first: see {@link drained}.
+   */
   close(error?: Error): void {
     if (this.closed) return;
     this.closed = true;

@@ -139,7 +139,9 @@ export class PvaClient {
    * Ends every subscription and operation, closes the UDP sockets and ends every connection
    * in order (the server sees its channels destroyed and then a clean close, not a reset).
    * Everything is closed when this returns except the connections, whose ending the
-   * returned promise follows (at most about 2 s each); await it before exiting a program.
+   * returned promise follows (they end in parallel, each given at most 2 s); await it
+   * before exiting a program. Operations started afterwards fail with a PvaError, "client closed"
+   * (`monitor` throws it).
    */
   close(): Promise<void> {
     return this.#core.close();

@@ -82,7 +82,9 @@ function echoPeriodMs(idleTimeoutS: number): number {
 }
 
 /**
- * A connected, validated client connection.
+ * The client's connection to one server (host:port), shared by every channel on that
+ * server; {@link ClientConnection.open} resolves once the server has validated it. Its
+ * framing is the {@link MessageStream} in `stream`.
  * @example
  * ```ts ignore
  * const conn = await ClientConnection.open("127.0.0.1", 5075, { config: configFromEnv() });
@@ -96,7 +98,7 @@ export class ClientConnection {
   readonly host: string;
   /** Server TCP port. */
   readonly port: number;
-  /** The framed connection. */
+  /** The framed message stream. */
   readonly stream: MessageStream;
   /** Where this connection, its channels and operations report what they cannot return. */
   readonly logger: Logger;
@@ -205,7 +207,10 @@ export class ClientConnection {
     this.ops.delete(ioid);
   }
 
-  /** Closes the connection; channels and operations are told why. */
+  /**
+   * Closes the connection at once (what is queued is dropped; {@link end} is the orderly
+   * way); channels and operations are told why.
+   */
   close(error?: Error): void {
     this.stream.close(error);
   }

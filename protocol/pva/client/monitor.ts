@@ -38,7 +38,11 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
   readonly name: string;
   /** Effective queue size. */
   readonly queueSize: number;
-  /** Whether pipelining (flow control) was asked for. */
+  /**
+   * Whether pipelining (flow control) is asked of servers: the `pipeline` option (true by
+   * default) with a queueSize of at least 2. Servers that answer pipelined monitors with
+   * empty updates (pvAccessCPP's) are asked without it.
+   */
   readonly pipeline: boolean;
 
   readonly #pool: ChannelPool;
@@ -119,7 +123,10 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
     else this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
-  /** The next event; done once closed, throws when the server refused or the signal aborted. */
+  /**
+   * The next event; done once closed or finished by the server, throws (once) when the
+   * server refused or ended the subscription with an error, or the signal aborted.
+   */
   async next(): Promise<IteratorResult<MonitorEvent>> {
     for (;;) {
       const entry = this.#queue.shift();

@@ -101,7 +101,10 @@ interface OpenOp {
   op: ServerOp;
 }
 
-/** A client's connection to our server. */
+/**
+ * The server's side of one client's connection: its handshake, channels and operations.
+ * Its framing is a {@link MessageStream}.
+ */
 export class ServerConnection implements OpLink {
   #peer: Peer;
   readonly #port: number;
@@ -148,7 +151,7 @@ export class ServerConnection implements OpLink {
     return this.#stream.run();
   }
 
-  /** Closes the connection. */
+  /** Closes the connection at once; replies still queued are dropped. */
   close(): void {
     this.#stream.close();
   }
