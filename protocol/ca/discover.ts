@@ -7,6 +7,7 @@
  */
 import type { Logger } from "../log.ts";
 import { DecodeError } from "../pvdata/errors.ts";
+import { concatBytes } from "../pvdata/writer.ts";
 import { parseHostPort } from "../pva/config.ts";
 import { ipv4Interfaces } from "../pva/udp.ts";
 import type { CaConfig } from "./config.ts";
@@ -134,13 +135,7 @@ export class CaDiscoverer {
     let size = 0;
     const flush = () => {
       if (parts.length === 0) return;
-      const bytes = new Uint8Array(size);
-      let at = 0;
-      for (const p of parts) {
-        bytes.set(p, at);
-        at += p.length;
-      }
-      out.push(bytes);
+      out.push(concatBytes(parts));
       parts = [];
     };
     for (const p of due) {

@@ -251,16 +251,7 @@ export class MessageStream {
 
   /** One payload from its segments, placed as {@link MessageStreamOptions.payloadShift} asks. */
   private joinSegments(command: number, littleEndian: boolean, segments: Uint8Array[]): Uint8Array {
-    const size = segments.reduce((n, p) => n + p.length, 0);
-    const shift = this.shiftFor(command, littleEndian, segments[0]);
-    if (shift === 0) return concatBytes(segments);
-    const out = new Uint8Array(new ArrayBuffer(size + shift), shift, size);
-    let o = 0;
-    for (const p of segments) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatBytes(segments, { shift: this.shiftFor(command, littleEndian, segments[0]) });
   }
 
   private async readLoop(): Promise<void> {
