@@ -104,7 +104,8 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
     this.queueSize = Math.max(1, Math.trunc(optionNumber(options, "queueSize", 4)));
     // pvxs: a window below 2 makes no sense, so pipelining needs queueSize >= 2.
     this.pipeline = optionBool(options, "pipeline", false) && this.queueSize >= 2;
-    // The same request for servers that cannot pipeline (ClientConnection.pipelines): its type has the option.
+    // The same request for servers that cannot pipeline (ClientConnection.pipelines): its type
+    // has the option.
     const unpipelined = {
       ...request,
       value: { ...request.value, record: { _options: { ...options, pipeline: "false" } } },

@@ -244,7 +244,10 @@ export class SharedPV {
     this.#publish(next);
   }
 
-  /** Closes the PV: subscriptions end (an `onLastSubscriber` call if there were any); it can be opened again. */
+  /**
+   * Closes the PV: subscriptions end (with an `onLastSubscriber` call if there were any); it
+   * can be opened again.
+   */
   close(): void {
     this.#endSubscriptions();
     this.#current = null;
