@@ -17,7 +17,7 @@ import type { PvaServer } from "../../protocol/pva/server/server.ts";
 import { ntNDArrayType } from "../../protocol/nt/mod.ts";
 import type { StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
 import { type ConfigureArgs, ControlPV, type ControlTarget } from "../control/mod.ts";
-import { FrameAccounting, StatsReporter } from "../stats/mod.ts";
+import { type AccountingSnapshot, FrameAccounting, StatsReporter } from "../stats/mod.ts";
 import {
   type ConsumerStatus,
   ConsumerStatusBuilder,
@@ -162,6 +162,14 @@ export class Consumer implements ControlTarget {
   /** The status as the status PV shows it (refreshed every report period). */
   get status(): ConsumerStatus {
     return this.#feed.current();
+  }
+
+  /**
+   * The accounting counters now, with the missed ids named (the status PV has only their count):
+   * what `runTotals` sums over the consumers of a run.
+   */
+  accountingSnapshot(): AccountingSnapshot {
+    return this.#accounting.snapshot();
   }
 
   /** The status feed (for the HTTP API). */
