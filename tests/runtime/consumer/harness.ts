@@ -38,14 +38,27 @@ export function context(
   return { server, client, logger: silentLogger, processor: { file, className, startLimitMs: 120_000 } };
 }
 
+/** How {@link startConsumer} starts a consumer. */
+export interface StartOptions {
+  /** The processor module (pass-through by default) and its export. */
+  file?: string;
+  className?: string;
+  /** Command line after the input channel. */
+  argv?: string[];
+  /** Sees the id of every frame before it goes to the processor. */
+  onFrameId?: (id: number) => void;
+}
+
 /** Starts consumer `id` with `argv` (after the input channel) and the processor `file`. */
 export function startConsumer(
   id: number,
   server: PvaServer,
   client: PvaClient,
-  { file = PASSTHROUGH, className, argv = [] }: { file?: string; className?: string; argv?: string[] } = {},
+  { file = PASSTHROUGH, className, argv = [], onFrameId }: StartOptions = {},
 ): Promise<Consumer> {
-  return Consumer.start(id, options(...argv), context(server, client, file, className));
+  const ctx = context(server, client, file, className);
+  if (onFrameId) ctx.onFrame = (f) => onFrameId(f.uniqueId);
+  return Consumer.start(id, options(...argv), ctx);
 }
 
 /**

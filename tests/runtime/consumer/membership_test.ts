@@ -1,0 +1,249 @@
+/**
+ * Consumers joining and leaving a distributed run (stopped, or their process killed), and
+ * sources that do not wait for room: the run totals (runtime/stats runTotals) stay exact or,
+ * when the server folds frames, name the missed ids and nothing else.
+ */
+import assert from "node:assert/strict";
+import { configFromEnv } from "../../../protocol/pva/config.ts";
+import { silentLogger } from "../../../protocol/log.ts";
+import { PvaClient } from "../../../protocol/pva/client/client.ts";
+import { PvaServer } from "../../../protocol/pva/server/server.ts";
+import type { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
+import type { Consumer } from "../../../runtime/consumer/consumer.ts";
+import type { IdRange } from "../../../runtime/stats/id_ranges.ts";
+import { runTotals } from "../../../runtime/stats/run_totals.ts";
+import { epicsEnv, freePorts } from "../../interop/peers.ts";
+import { withServerAndClient } from "../support.ts";
+import {
+  frame,
+  PROBE,
+  processed,
+  publish,
+  source,
+  startConsumer,
+  stopAll,
+  subscribed,
+  until,
+} from "./harness.ts";
+
+const DISTRIBUTED = ["-dt", "uniqueId", "-du", "1"];
+const ROOT = new URL("../../../", import.meta.url).pathname;
+
+async function sumProcessed(consumers: readonly Consumer[]): Promise<number> {
+  let n = 0;
+  for (const c of consumers) n += await processed(c);
+  return n;
+}
+
+function idsOf(ranges: readonly IdRange[]): number[] {
+  return ranges.flatMap(({ first, last }) => Array.from({ length: last - first + 1 }, (_, i) => first + i));
+}
+
+/** Posts frames `first..last` without waiting for room, a few per millisecond. */
+async function flood(pv: SharedPV, first: number, last: number): Promise<void> {
+  for (let id = first; id <= last; id++) {
+    pv.post(frame(id));
+    if (id % 4 === 0) await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+/** Waits until nothing is pending and the consumers' counts stopped moving for 500 ms. */
+async function settled(consumers: readonly Consumer[]): Promise<void> {
+  let last = "";
+  let since = performance.now();
+  await until("the consumers to settle", async () => {
+    for (const c of consumers) await c.getStats();
+    const snaps = consumers.map((c) => c.accountingSnapshot());
+    const now = JSON.stringify(snaps.map((s) => [s.received, s.processed, s.missed]));
+    if (now !== last) [last, since] = [now, performance.now()];
+    const idle = snaps.every((s) => s.received === s.rejected + s.processed + s.processErrors);
+    return idle && performance.now() - since > 500;
+  }, 20_000);
+}
+
+Deno.test("membership: a consumer joins and another stops mid-run; every frame processed exactly once", async () => {
+  await withServerAndClient(async (server, client) => {
+    const pv = source(server);
+    const seen: number[] = [];
+    const start = (id: number) =>
+      startConsumer(id, server, client, { argv: DISTRIBUTED, onFrameId: (i) => seen.push(i) });
+    const all: Consumer[] = [];
+    try {
+      const [a, b] = [await start(1), await start(2)];
+      all.push(a, b);
+      await subscribed(pv, 2);
+      await publish(pv, 1, 100);
+      const c = await start(3); // its first update is frame 100, the current value: skipped
+      all.push(c);
+      await subscribed(pv, 3);
+      await publish(pv, 101, 200);
+      await until("200 processed", async () => await sumProcessed(all) === 200);
+      // b leaves holding nothing; posting resumes once the server has dropped its subscription.
+      b.stop();
+      await b.done;
+      await subscribed(pv, 2);
+      await publish(pv, 201, 300);
+      await until("300 processed", async () => await sumProcessed(all) === 300);
+      assert.deepEqual(runTotals(300, all.map((x) => x.accountingSnapshot())), {
+        published: 300,
+        processed: 300,
+        processErrors: 0,
+        rejected: 0,
+        pending: 0,
+        missed: 0,
+        unattributed: 0,
+      });
+      assert.deepEqual(seen.toSorted((x, y) => x - y), Array.from({ length: 300 }, (_, i) => i + 1));
+      assert.ok(c.status.processorStats.firstObjectId > 100, "the joiner starts after its current value");
+      assert.ok(b.status.processorStats.lastObjectId <= 200, "nothing went to b after it stopped");
+      for (const x of all) assert.deepEqual(x.accountingSnapshot().missedIds, []);
+    } finally {
+      await stopAll(all);
+    }
+  });
+});
+
+Deno.test("membership: a consumer tool whose process is killed mid-run; the others take every later frame", async () => {
+  const ports = freePorts();
+  const env = epicsEnv(ports);
+  const config = configFromEnv(env);
+  const server = new PvaServer({ config, logger: silentLogger });
+  await server.start();
+  const client = new PvaClient({ config, logger: silentLogger });
+  const pv = source(server);
+  const tool = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--config",
+      `${ROOT}deno.json`,
+      `${ROOT}scripts/consumer.ts`,
+      "-ic",
+      "det:image",
+      "-id",
+      "9",
+      "-sc",
+      "_",
+      "-rp",
+      "1",
+      ...DISTRIBUTED,
+    ],
+    env: { ...env, EPICS_PVAS_SERVER_PORT: String(freePorts().tcp) },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const a = await startConsumer(1, server, client, { argv: DISTRIBUTED });
+  try {
+    await subscribed(pv, 2);
+    await publish(pv, 1, 100);
+    // The tool's status PV (refreshed every second) says how many it processed.
+    let killed = 0;
+    await until("100 processed between them", async () => {
+      const s = await client.get("pvapy:consumer:9:status", { timeout: 2000 }).catch(() => null);
+      killed = Number(
+        (s?.value as { processorStats?: { nProcessed: number } })?.processorStats?.nProcessed ?? 0,
+      );
+      return killed + await processed(a) === 100;
+    }, 60_000);
+    assert.ok(killed > 0, "the tool got a share");
+    tool.kill("SIGKILL");
+    await tool.status;
+    await subscribed(pv, 1);
+    await publish(pv, 101, 200);
+    await until("a processed every later frame", async () => await processed(a) === 200 - killed);
+    const totals = runTotals(200, [a.accountingSnapshot()]);
+    assert.equal(totals.missed, 0);
+    assert.equal(totals.pending, 0);
+    assert.equal(totals.unattributed, killed, "exactly the frames the killed tool processed");
+    assert.equal(a.status.processorStats.lastObjectId, 200);
+  } finally {
+    try {
+      tool.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+    await tool.stderr.cancel();
+    await tool.status;
+    await stopAll([a]);
+    await client.close();
+    await server.close();
+  }
+});
+
+Deno.test("membership: a slow consumer without a distributor, overrun: exactly the lost ids are named", async () => {
+  await withServerAndClient(async (server, client) => {
+    const pv = source(server);
+    const seen = new Set<number>();
+    const c = await startConsumer(1, server, client, {
+      file: PROBE,
+      className: "Probe",
+      argv: ["-sqs", "2", "-pa", JSON.stringify({ delayMs: 5 })],
+      onFrameId: (id) => seen.add(id),
+    });
+    try {
+      await subscribed(pv, 1);
+      await flood(pv, 1, 300);
+      await settled([c]);
+      const snap = c.accountingSnapshot();
+      assert.ok(pv.stats.overruns > 0, "the server folded frames");
+      assert.ok(snap.missed > 0 && snap.overruns > 0);
+      assert.equal(c.status.processorStats.nMissed, snap.missed);
+      const missed = idsOf(snap.missedIds);
+      assert.equal(missed.length, snap.missed);
+      assert.ok(missed.every((id) => !seen.has(id)), "no processed frame is named missed");
+      assert.equal(missed.length + seen.size, 300, "every frame processed or named missed");
+      assert.deepEqual(runTotals(300, [snap]), {
+        published: 300,
+        processed: seen.size,
+        processErrors: 0,
+        rejected: 0,
+        pending: 0,
+        missed: missed.length,
+        unattributed: 0,
+      });
+    } finally {
+      await stopAll([c]);
+    }
+  });
+});
+
+Deno.test("membership: distributed consumers overrun by a source that does not wait: the totals balance", async () => {
+  await withServerAndClient(async (server, client) => {
+    const pv = source(server);
+    const seen: number[] = [];
+    const consumers: Consumer[] = [];
+    try {
+      for (const id of [1, 2]) {
+        consumers.push(
+          await startConsumer(id, server, client, {
+            file: PROBE,
+            className: "Probe",
+            argv: [...DISTRIBUTED, "-sqs", "2", "-pa", JSON.stringify({ delayMs: 5 })],
+            onFrameId: (i) => seen.push(i),
+          }),
+        );
+      }
+      await subscribed(pv, 2);
+      await flood(pv, 1, 400);
+      await settled(consumers);
+      assert.ok(pv.stats.overruns > 0, "the server folded frames");
+      const snaps = consumers.map((c) => c.accountingSnapshot());
+      const t = runTotals(400, snaps);
+      assert.equal(t.processed + t.processErrors + t.rejected + t.pending + t.missed + t.unattributed, 400);
+      assert.equal(t.pending, 0);
+      assert.equal(t.processed, seen.length);
+      assert.equal(new Set(seen).size, seen.length, "no frame processed twice");
+      const missed = snaps.flatMap((s) => idsOf(s.missedIds));
+      assert.ok(missed.every((id) => !seen.includes(id)), "no processed frame is named missed");
+      const gaps = snaps.flatMap((s) => idsOf(s.unattributedGaps));
+      assert.ok(t.unattributed >= 0, `unattributed ${t.unattributed}`);
+      assert.ok(
+        t.unattributed <= gaps.length,
+        `unattributed ${t.unattributed} within the gaps (${gaps.length})`,
+      );
+    } finally {
+      await stopAll(consumers);
+    }
+  });
+});
