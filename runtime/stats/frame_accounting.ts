@@ -103,7 +103,10 @@ export class FrameAccounting {
   #lastObjectTime = 0;
   /** Last id seen on the current subscription, or -1 after a (re)connect. */
   #lastId = -1;
-  /** 1-based position of `#lastId` within this consumer's current distributor turn. */
+  /**
+   * 1-based position of `#lastId` within this consumer's current distributor turn; 0 while unknown (the
+   * current value belongs to no turn, and an overrun reaching past the turn hides where the next began).
+   */
   #turnPosition = 0;
 
   /**
@@ -247,19 +250,19 @@ export class FrameAccounting {
     this.#lastId = id;
     // First update of a subscription, or the source restarted its ids: nothing to compare with.
     if (last < 0 || id <= last) {
-      this.#turnPosition = 1;
+      this.#turnPosition = 0;
       return;
     }
     const gap = id - last - 1;
     if (gap === 0) {
-      this.#turnPosition = this.#turnPosition % this.#updatesPerTurn + 1;
+      if (this.#turnPosition > 0) this.#turnPosition = this.#turnPosition % this.#updatesPerTurn + 1;
       return;
     }
     if (this.#everyFrame) {
       this.#missedIds.addRange(last + 1, id - 1);
       return;
     }
-    const leftInTurn = this.#updatesPerTurn - this.#turnPosition;
+    const leftInTurn = this.#turnPosition > 0 ? this.#updatesPerTurn - this.#turnPosition : 0;
     if (overrun === 0) {
       // Others' turns passed; a turn of ours ending early (membership changed) is no loss either.
       this.#turnPosition = 1;
@@ -269,6 +272,7 @@ export class FrameAccounting {
     const ours = Math.min(gap, leftInTurn);
     if (ours > 0) this.#missedIds.addRange(last + 1, last + ours);
     if (gap > ours) this.#unattributed.addRange(last + ours + 1, id - 1);
-    this.#turnPosition = gap < leftInTurn ? this.#turnPosition + gap + 1 : 1;
+    // Past the turn, `id` may sit anywhere in a later one.
+    this.#turnPosition = gap < leftInTurn ? this.#turnPosition + gap + 1 : 0;
   }
 }

@@ -208,42 +208,103 @@ Deno.test("membership: a slow consumer without a distributor, overrun: exactly t
   });
 });
 
-Deno.test("membership: distributed consumers overrun by a source that does not wait: the totals balance", async () => {
+for (const updates of [1, 3]) {
+  Deno.test(`membership: distributed consumers (-du ${updates}) overrun by a source that does not wait: the totals balance`, async () => {
+    await withServerAndClient(async (server, client) => {
+      const pv = source(server);
+      const seen: number[] = [];
+      const consumers: Consumer[] = [];
+      const argv = [
+        "-dt",
+        "uniqueId",
+        "-du",
+        String(updates),
+        "-sqs",
+        "2",
+        "-pa",
+        JSON.stringify({ delayMs: 5 }),
+      ];
+      try {
+        for (const id of [1, 2]) {
+          consumers.push(
+            await startConsumer(id, server, client, {
+              file: PROBE,
+              className: "Probe",
+              argv,
+              onFrameId: (i) => seen.push(i),
+            }),
+          );
+        }
+        await subscribed(pv, 2);
+        await flood(pv, 1, 400);
+        await settled(consumers);
+        assert.ok(pv.stats.overruns > 0, "the server folded frames");
+        const snaps = consumers.map((c) => c.accountingSnapshot());
+        const t = runTotals(400, snaps);
+        assert.equal(t.processed + t.processErrors + t.rejected + t.pending + t.missed + t.unattributed, 400);
+        assert.equal(t.pending, 0);
+        assert.equal(t.processed, seen.length);
+        assert.equal(new Set(seen).size, seen.length, "no frame processed twice");
+        assert.equal(
+          t.missed + t.unattributed,
+          pv.stats.overruns,
+          "each frame the server folded is lost once",
+        );
+        const missed = snaps.flatMap((s) => idsOf(s.missedIds));
+        assert.ok(missed.every((id) => !seen.includes(id)), "no processed frame is named missed");
+        const gaps = snaps.flatMap((s) => idsOf(s.unattributedGaps));
+        assert.ok(t.unattributed >= 0, `unattributed ${t.unattributed}`);
+        assert.ok(
+          t.unattributed <= gaps.length,
+          `unattributed ${t.unattributed} within the gaps (${gaps.length})`,
+        );
+        consumers.forEach((c, i) => assert.equal(c.status.processorStats.nMissed, snaps[i].missed));
+      } finally {
+        await stopAll(consumers);
+      }
+    });
+  });
+}
+
+Deno.test("membership: consumers join and stop while the source floods: missed ids are never processed ones", async () => {
   await withServerAndClient(async (server, client) => {
     const pv = source(server);
     const seen: number[] = [];
-    const consumers: Consumer[] = [];
+    const argv = [...DISTRIBUTED, "-sqs", "2", "-pa", JSON.stringify({ delayMs: 3 })];
+    const start = (id: number) =>
+      startConsumer(id, server, client, {
+        file: PROBE,
+        className: "Probe",
+        argv,
+        onFrameId: (i) => seen.push(i),
+      });
+    const all: Consumer[] = [];
     try {
-      for (const id of [1, 2]) {
-        consumers.push(
-          await startConsumer(id, server, client, {
-            file: PROBE,
-            className: "Probe",
-            argv: [...DISTRIBUTED, "-sqs", "2", "-pa", JSON.stringify({ delayMs: 5 })],
-            onFrameId: (i) => seen.push(i),
-          }),
-        );
-      }
+      all.push(await start(1), await start(2));
       await subscribed(pv, 2);
-      await flood(pv, 1, 400);
-      await settled(consumers);
+      await flood(pv, 1, 200);
+      all.push(await start(3));
+      await subscribed(pv, 3);
+      await flood(pv, 201, 400);
+      all[1].stop();
+      await all[1].done;
+      await subscribed(pv, 2);
+      await flood(pv, 401, 600);
+      await settled(all);
+      const snaps = all.map((c) => c.accountingSnapshot());
+      const t = runTotals(600, snaps);
       assert.ok(pv.stats.overruns > 0, "the server folded frames");
-      const snaps = consumers.map((c) => c.accountingSnapshot());
-      const t = runTotals(400, snaps);
-      assert.equal(t.processed + t.processErrors + t.rejected + t.pending + t.missed + t.unattributed, 400);
+      assert.equal(t.processed + t.processErrors + t.rejected + t.pending + t.missed + t.unattributed, 600);
       assert.equal(t.pending, 0);
+      assert.ok(t.unattributed >= 0, `unattributed ${t.unattributed}`);
       assert.equal(t.processed, seen.length);
       assert.equal(new Set(seen).size, seen.length, "no frame processed twice");
       const missed = snaps.flatMap((s) => idsOf(s.missedIds));
+      assert.equal(new Set(missed).size, missed.length, "no frame named missed twice");
       assert.ok(missed.every((id) => !seen.includes(id)), "no processed frame is named missed");
-      const gaps = snaps.flatMap((s) => idsOf(s.unattributedGaps));
-      assert.ok(t.unattributed >= 0, `unattributed ${t.unattributed}`);
-      assert.ok(
-        t.unattributed <= gaps.length,
-        `unattributed ${t.unattributed} within the gaps (${gaps.length})`,
-      );
+      all.forEach((c, i) => assert.equal(c.status.processorStats.nMissed, snaps[i].missed));
     } finally {
-      await stopAll(consumers);
+      await stopAll(all);
     }
   });
 });
