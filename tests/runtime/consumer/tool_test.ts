@@ -101,6 +101,10 @@ Deno.test("tool: --n-consumers 2 runs two child processes; a stop put to one con
     const tool = spawnTool(GROUP, env);
     try {
       await subscribed(pv, 2);
+      if (Deno.build.os === "linux") {
+        const children = await Deno.readTextFile(`/proc/${tool.proc.pid}/task/${tool.proc.pid}/children`);
+        assert.equal(children.trim().split(/\s+/).length, 2, "one child process per consumer");
+      }
       await publish(pv, 1, 40);
       await until("40 processed by the two children", async () => {
         const [a, b] = [await nProcessed(client, 1), await nProcessed(client, 2)];
