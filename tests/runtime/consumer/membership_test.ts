@@ -61,47 +61,52 @@ async function settled(consumers: readonly Consumer[]): Promise<void> {
   }, 20_000);
 }
 
-Deno.test("membership: a consumer joins and another stops mid-run; every frame processed exactly once", async () => {
-  await withServerAndClient(async (server, client) => {
-    const pv = source(server);
-    const seen: number[] = [];
-    const start = (id: number) =>
-      startConsumer(id, server, client, { argv: DISTRIBUTED, onFrameId: (i) => seen.push(i) });
-    const all: Consumer[] = [];
-    try {
-      const [a, b] = [await start(1), await start(2)];
-      all.push(a, b);
-      await subscribed(pv, 2);
-      await publish(pv, 1, 100);
-      const c = await start(3); // its first update is frame 100, the current value: skipped
-      all.push(c);
-      await subscribed(pv, 3);
-      await publish(pv, 101, 200);
-      await until("200 processed", async () => await sumProcessed(all) === 200);
-      // b leaves holding nothing; posting resumes once the server has dropped its subscription.
-      b.stop();
-      await b.done;
-      await subscribed(pv, 2);
-      await publish(pv, 201, 300);
-      await until("300 processed", async () => await sumProcessed(all) === 300);
-      assert.deepEqual(runTotals(300, all.map((x) => x.accountingSnapshot())), {
-        published: 300,
-        processed: 300,
-        processErrors: 0,
-        rejected: 0,
-        pending: 0,
-        missed: 0,
-        unattributed: 0,
-      });
-      assert.deepEqual(seen.toSorted((x, y) => x - y), Array.from({ length: 300 }, (_, i) => i + 1));
-      assert.ok(c.status.processorStats.firstObjectId > 100, "the joiner starts after its current value");
-      assert.ok(b.status.processorStats.lastObjectId <= 200, "nothing went to b after it stopped");
-      for (const x of all) assert.deepEqual(x.accountingSnapshot().missedIds, []);
-    } finally {
-      await stopAll(all);
-    }
+for (const updates of [1, 3]) {
+  Deno.test(`membership: -du ${updates}, a consumer joins and another stops mid-run; every frame processed exactly once`, async () => {
+    await withServerAndClient(async (server, client) => {
+      const pv = source(server);
+      const seen: number[] = [];
+      const start = (id: number) =>
+        startConsumer(id, server, client, {
+          argv: ["-dt", "uniqueId", "-du", String(updates)],
+          onFrameId: (i) => seen.push(i),
+        });
+      const all: Consumer[] = [];
+      try {
+        const [a, b] = [await start(1), await start(2)];
+        all.push(a, b);
+        await subscribed(pv, 2);
+        await publish(pv, 1, 100);
+        const c = await start(3); // its first update is frame 100, the current value: skipped
+        all.push(c);
+        await subscribed(pv, 3);
+        await publish(pv, 101, 200);
+        await until("200 processed", async () => await sumProcessed(all) === 200);
+        // b leaves holding nothing; posting resumes once the server has dropped its subscription.
+        b.stop();
+        await b.done;
+        await subscribed(pv, 2);
+        await publish(pv, 201, 300);
+        await until("300 processed", async () => await sumProcessed(all) === 300);
+        assert.deepEqual(runTotals(300, all.map((x) => x.accountingSnapshot())), {
+          published: 300,
+          processed: 300,
+          processErrors: 0,
+          rejected: 0,
+          pending: 0,
+          missed: 0,
+          unattributed: 0,
+        });
+        assert.deepEqual(seen.toSorted((x, y) => x - y), Array.from({ length: 300 }, (_, i) => i + 1));
+        assert.ok(c.status.processorStats.firstObjectId > 100, "the joiner starts after its current value");
+        assert.ok(b.status.processorStats.lastObjectId <= 200, "nothing went to b after it stopped");
+        for (const x of all) assert.deepEqual(x.accountingSnapshot().missedIds, []);
+      } finally {
+        await stopAll(all);
+      }
+    });
   });
-});
+}
 
 Deno.test("membership: a consumer tool whose process is killed mid-run; the others take every later frame", async () => {
   const ports = freePorts();

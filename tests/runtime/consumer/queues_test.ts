@@ -123,3 +123,23 @@ Deno.test("queues: -siu 3 skips the first three updates (the current value and t
     }
   });
 });
+
+Deno.test("queues: a stop processes what waits in the queue, a partial batch included", async () => {
+  await withServerAndClient(async (server, client) => {
+    const pv = source(server);
+    const c = await startConsumer(1, server, client, { argv: ["-rqs", "0", "-ao", "5", "-at", "30"] });
+    try {
+      await subscribed(pv, 1);
+      await publish(pv, 1, 3);
+      await until("3 received", async () => (await c.getStats(), c.status.receiverStats.nReceived === 3));
+      assert.equal(await processed(c), 0, "3 of 5 wait for the batch");
+      c.stop();
+      await c.done;
+      const p = c.status.processorStats;
+      assert.deepEqual([p.nProcessed, p.firstObjectId, p.lastObjectId], [3, 1, 3]);
+      assert.equal(c.status.queueStats.nQueued, 0);
+    } finally {
+      await stopAll([c]);
+    }
+  });
+});
