@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Consumer } from "../../../runtime/consumer/consumer.ts";
 import { runTotals } from "../../../runtime/stats/run_totals.ts";
-import { processed, publish, source, startConsumer, stopAll, subscribed, until } from "./harness.ts";
+import { PROBE, processed, publish, source, startConsumer, stopAll, subscribed, until } from "./harness.ts";
 import { withServerAndClient } from "../support.ts";
 
 const FRAMES = 300;
@@ -143,6 +143,55 @@ Deno.test("distributed: two sets in mode one: the members of each set share its 
       for (const set of sets) assertExact(FRAMES / 2, set);
     } finally {
       await stopAll(sets.flat());
+    }
+  });
+});
+
+Deno.test("distributed: bounded receiver queues refuse what does not fit; the run totals count it exactly", async () => {
+  await withServerAndClient(async (server, client) => {
+    const pv = source(server);
+    const consumers: Consumer[] = [];
+    // Each consumer's first frame (1 and 2) holds its processor while the others arrive.
+    const argv = [
+      "-dt",
+      "uniqueId",
+      "-du",
+      "1",
+      "-rqs",
+      "3",
+      "-pa",
+      JSON.stringify({ slowIds: [1, 2], delayMs: 1500 }),
+    ];
+    try {
+      for (const id of [1, 2]) {
+        consumers.push(await startConsumer(id, server, client, { file: PROBE, className: "Probe", argv }));
+      }
+      await subscribed(pv, 2);
+      await publish(pv, 1, 60);
+      await until("60 frames handled", async () => {
+        let n = 0;
+        for (const c of consumers) {
+          await c.getStats();
+          n += c.status.processorStats.nProcessed + c.status.queueStats.nRejected;
+        }
+        return n === 60;
+      });
+      const t = runTotals(60, consumers.map((c) => c.accountingSnapshot()));
+      assert.ok(t.rejected > 0, "the queues were full");
+      assert.deepEqual(t, {
+        published: 60,
+        processed: 60 - t.rejected,
+        processErrors: 0,
+        rejected: t.rejected,
+        pending: 0,
+        missed: 0,
+        unattributed: 0,
+      });
+      for (const c of consumers) {
+        assert.equal(c.status.receiverStats.nRejected, c.accountingSnapshot().rejected);
+      }
+    } finally {
+      await stopAll(consumers);
     }
   });
 });
