@@ -34,6 +34,11 @@ export interface AccountingSnapshot {
   received: number;
   /** Updates the full client queue refused. */
   rejected: number;
+  /**
+   * Frames not processed on purpose (`--skip-initial-updates` beyond the first update, which is the
+   * current value every monitor gets: a frame published before this consumer joined, or none).
+   */
+  skipped: number;
   /** Updates that could not be read (no object id, wrong type). */
   receiveErrors: number;
   /** Updates that arrived with overrun bits: the server or client folded frames into them. */
@@ -90,6 +95,7 @@ export class FrameAccounting {
   #startTime = 0;
   #received = 0;
   #rejected = 0;
+  #skipped = 0;
   #receiveErrors = 0;
   #overruns = 0;
   #delivered = 0;
@@ -141,8 +147,12 @@ export class FrameAccounting {
     this.#follow(id, 1);
   }
 
-  /** An update not counted (the current value every new monitor gets first); it still marks the sequence. */
+  /**
+   * An update not processed on purpose; it still marks the sequence. The first update of a subscription
+   * (the current value) is not counted: it was published before the subscription began.
+   */
   skipped(id: number): void {
+    if (this.#lastId >= 0) this.#skipped++;
     this.#follow(id, 0);
   }
 
@@ -193,6 +203,7 @@ export class FrameAccounting {
     this.#startTime = this.#clock();
     this.#received =
       this.#rejected =
+      this.#skipped =
       this.#receiveErrors =
       this.#overruns =
         0;
@@ -217,6 +228,7 @@ export class FrameAccounting {
       startTime: this.#startTime,
       received: this.#received,
       rejected: this.#rejected,
+      skipped: this.#skipped,
       receiveErrors: this.#receiveErrors,
       overruns: this.#overruns,
       delivered: this.#delivered,

@@ -25,6 +25,7 @@ function assertExact(published: number, consumers: readonly Consumer[]): void {
     processed: published,
     processErrors: 0,
     rejected: 0,
+    skipped: 0,
     pending: 0,
     missed: 0,
     unattributed: 0,
@@ -183,6 +184,7 @@ Deno.test("distributed: bounded receiver queues refuse what does not fit; the ru
         processed: 60 - t.rejected,
         processErrors: 0,
         rejected: t.rejected,
+        skipped: 0,
         pending: 0,
         missed: 0,
         unattributed: 0,
@@ -190,6 +192,31 @@ Deno.test("distributed: bounded receiver queues refuse what does not fit; the ru
       for (const c of consumers) {
         assert.equal(c.status.receiverStats.nRejected, c.accountingSnapshot().rejected);
       }
+    } finally {
+      await stopAll(consumers);
+    }
+  });
+});
+
+Deno.test("distributed: frames skipped by -siu 2 are accounted as skipped, not as lost", async () => {
+  await withServerAndClient(async (server, client) => {
+    const pv = source(server);
+    const consumers: Consumer[] = [];
+    try {
+      for (const id of [1, 2]) {
+        consumers.push(
+          await startConsumer(id, server, client, { argv: ["-dt", "uniqueId", "-du", "1", "-siu", "2"] }),
+        );
+      }
+      await subscribed(pv, 2);
+      await publish(pv, 1, 100);
+      // Each skips its current value (frame 0) and its first frame: 1 and 2.
+      await until("98 processed", async () => await sumProcessed(consumers) === 98);
+      const t = runTotals(100, consumers.map((c) => c.accountingSnapshot()));
+      assert.equal(t.skipped, 2);
+      assert.equal(t.processed, 98);
+      assert.equal(t.unattributed, 0);
+      assert.deepEqual(consumers.map((c) => c.status.processorStats.firstObjectId), [3, 4]);
     } finally {
       await stopAll(consumers);
     }

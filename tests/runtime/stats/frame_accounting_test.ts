@@ -100,11 +100,14 @@ Deno.test("accounting: a reconnect starts a new sequence; reset zeroes counters"
   assert.deepEqual(acc.snapshot().missedIds, [{ first: 51, last: 51 }]);
 });
 
-Deno.test("run totals: published = processed + errors + rejected + pending + missed + unattributed", () => {
+Deno.test("run totals: published = processed + errors + rejected + skipped + pending + missed + unattributed", () => {
   const a = new FrameAccounting({ distribution: { updates: 1 } });
   const b = new FrameAccounting({ distribution: { updates: 1 } });
+  a.skipped(0); // the current value: published before the run
   for (const id of [1, 3, 5]) a.received(id);
-  for (const id of [2, 4]) b.received(id);
+  b.skipped(0);
+  b.skipped(2); // --skip-initial-updates 2: a frame of the run, not processed on purpose
+  b.received(4);
   b.receivedAfterOverrun(8); // 6 and 7: ours or a's, unknown
   a.rejected();
   for (const id of [1, 3]) {
@@ -112,19 +115,20 @@ Deno.test("run totals: published = processed + errors + rejected + pending + mis
     a.processed(id);
   }
   b.delivered();
-  b.processFailed(2);
+  b.processFailed(4);
   const t = runTotals(8, [a.snapshot(), b.snapshot()]);
   assert.deepEqual(t, {
     published: 8,
     processed: 2,
     processErrors: 1,
     rejected: 1,
-    pending: 2,
+    skipped: 1,
+    pending: 1,
     missed: 0,
     unattributed: 2,
   });
   assert.equal(
-    t.processed + t.processErrors + t.rejected + t.pending + t.missed + t.unattributed,
+    t.processed + t.processErrors + t.rejected + t.skipped + t.pending + t.missed + t.unattributed,
     t.published,
   );
 });
