@@ -164,11 +164,8 @@ export class Consumer implements ControlTarget {
     return this.#feed.current();
   }
 
-  /**
-   * The accounting counters now, with the missed ids named (the status PV has only their count):
-   * what `runTotals` sums over the consumers of a run.
-   */
-  accountingSnapshot(): AccountingSnapshot {
+  /** What happened to the frames so far (missed ids named, unattributed gaps), for run totals. */
+  accounting(): AccountingSnapshot {
     return this.#accounting.snapshot();
   }
 

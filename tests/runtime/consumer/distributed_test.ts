@@ -20,7 +20,7 @@ async function sumProcessed(consumers: readonly Consumer[]): Promise<number> {
 
 /** The run totals of consumers that shared `published` frames: exact, nothing pending. */
 function assertExact(published: number, consumers: readonly Consumer[]): void {
-  assert.deepEqual(runTotals(published, consumers.map((c) => c.accountingSnapshot())), {
+  assert.deepEqual(runTotals(published, consumers.map((c) => c.accounting())), {
     published,
     processed: published,
     processErrors: 0,
@@ -33,7 +33,7 @@ function assertExact(published: number, consumers: readonly Consumer[]): void {
   for (const c of consumers) {
     assert.ok(c.status.processorStats.nProcessed > 0, `consumer ${c.id} got a share`);
     assert.equal(c.status.processorStats.nMissed, 0, `consumer ${c.id} missed nothing`);
-    assert.deepEqual(c.accountingSnapshot().missedIds, []);
+    assert.deepEqual(c.accounting().missedIds, []);
   }
 }
 
@@ -119,7 +119,7 @@ Deno.test("distributed: two sets (-ds) take turns; every member of a set receive
           assert.equal(p.nMissed, 0);
         }
         // One member of a set is a run of its own over its set's frames.
-        assert.equal(runTotals(FRAMES / 2, [set[0].accountingSnapshot()]).unattributed, 0);
+        assert.equal(runTotals(FRAMES / 2, [set[0].accounting()]).unattributed, 0);
       }
     } finally {
       await stopAll(sets.flat());
@@ -177,7 +177,7 @@ Deno.test("distributed: bounded receiver queues refuse what does not fit; the ru
         }
         return n === 60;
       });
-      const t = runTotals(60, consumers.map((c) => c.accountingSnapshot()));
+      const t = runTotals(60, consumers.map((c) => c.accounting()));
       assert.ok(t.rejected > 0, "the queues were full");
       assert.deepEqual(t, {
         published: 60,
@@ -190,7 +190,7 @@ Deno.test("distributed: bounded receiver queues refuse what does not fit; the ru
         unattributed: 0,
       });
       for (const c of consumers) {
-        assert.equal(c.status.receiverStats.nRejected, c.accountingSnapshot().rejected);
+        assert.equal(c.status.receiverStats.nRejected, c.accounting().rejected);
       }
     } finally {
       await stopAll(consumers);
@@ -212,7 +212,7 @@ Deno.test("distributed: frames skipped by -siu 2 are accounted as skipped, not a
       await publish(pv, 1, 100);
       // Each skips its current value (frame 0) and its first frame: 1 and 2.
       await until("98 processed", async () => await sumProcessed(consumers) === 98);
-      const t = runTotals(100, consumers.map((c) => c.accountingSnapshot()));
+      const t = runTotals(100, consumers.map((c) => c.accounting()));
       assert.equal(t.skipped, 2);
       assert.equal(t.processed, 98);
       assert.equal(t.unattributed, 0);

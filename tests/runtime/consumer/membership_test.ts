@@ -53,7 +53,7 @@ async function settled(consumers: readonly Consumer[]): Promise<void> {
   let since = performance.now();
   await until("the consumers to settle", async () => {
     for (const c of consumers) await c.getStats();
-    const snaps = consumers.map((c) => c.accountingSnapshot());
+    const snaps = consumers.map((c) => c.accounting());
     const now = JSON.stringify(snaps.map((s) => [s.received, s.processed, s.missed]));
     if (now !== last) [last, since] = [now, performance.now()];
     const idle = snaps.every((s) => s.received === s.rejected + s.processed + s.processErrors);
@@ -88,7 +88,7 @@ for (const updates of [1, 3]) {
         await subscribed(pv, 2);
         await publish(pv, 201, 300);
         await until("300 processed", async () => await sumProcessed(all) === 300);
-        assert.deepEqual(runTotals(300, all.map((x) => x.accountingSnapshot())), {
+        assert.deepEqual(runTotals(300, all.map((x) => x.accounting())), {
           published: 300,
           processed: 300,
           processErrors: 0,
@@ -101,7 +101,7 @@ for (const updates of [1, 3]) {
         assert.deepEqual(seen.toSorted((x, y) => x - y), Array.from({ length: 300 }, (_, i) => i + 1));
         assert.ok(c.status.processorStats.firstObjectId > 100, "the joiner starts after its current value");
         assert.ok(b.status.processorStats.lastObjectId <= 200, "nothing went to b after it stopped");
-        for (const x of all) assert.deepEqual(x.accountingSnapshot().missedIds, []);
+        for (const x of all) assert.deepEqual(x.accounting().missedIds, []);
       } finally {
         await stopAll(all);
       }
@@ -158,7 +158,7 @@ Deno.test("membership: a consumer tool whose process is killed mid-run; the othe
     await subscribed(pv, 1);
     await publish(pv, 101, 200);
     await until("a processed every later frame", async () => await processed(a) === 200 - killed);
-    const totals = runTotals(200, [a.accountingSnapshot()]);
+    const totals = runTotals(200, [a.accounting()]);
     assert.equal(totals.missed, 0);
     assert.equal(totals.pending, 0);
     assert.equal(totals.unattributed, killed, "exactly the frames the killed tool processed");
@@ -191,7 +191,7 @@ Deno.test("membership: a slow consumer without a distributor, overrun: exactly t
       await subscribed(pv, 1);
       await flood(pv, 1, 300);
       await settled([c]);
-      const snap = c.accountingSnapshot();
+      const snap = c.accounting();
       assert.ok(pv.stats.overruns > 0, "the server folded frames");
       assert.ok(snap.missed > 0 && snap.overruns > 0);
       const status = (await client.get("pvapy:consumer:1:status")).value as {
@@ -249,7 +249,7 @@ for (const updates of [1, 3]) {
         await flood(pv, 1, 400);
         await settled(consumers);
         assert.ok(pv.stats.overruns > 0, "the server folded frames");
-        const snaps = consumers.map((c) => c.accountingSnapshot());
+        const snaps = consumers.map((c) => c.accounting());
         const t = runTotals(400, snaps);
         assert.equal(
           t.processed + t.processErrors + t.rejected + t.skipped + t.pending + t.missed + t.unattributed,
@@ -304,7 +304,7 @@ Deno.test("membership: consumers join and stop while the source floods: missed i
       await subscribed(pv, 2);
       await flood(pv, 401, 600);
       await settled(all);
-      const snaps = all.map((c) => c.accountingSnapshot());
+      const snaps = all.map((c) => c.accounting());
       const t = runTotals(600, snaps);
       assert.ok(pv.stats.overruns > 0, "the server folded frames");
       assert.equal(
