@@ -7,16 +7,19 @@
 import assert from "node:assert/strict";
 import type { Consumer } from "../../../runtime/consumer/consumer.ts";
 import { runTotals } from "../../../runtime/stats/run_totals.ts";
-import { PROBE, processed, publish, source, startConsumer, stopAll, subscribed, until } from "./harness.ts";
+import {
+  PROBE,
+  publish,
+  source,
+  startConsumer,
+  stopAll,
+  subscribed,
+  sumProcessed,
+  until,
+} from "./harness.ts";
 import { withServerAndClient } from "../support.ts";
 
 const FRAMES = 300;
-
-async function sumProcessed(consumers: readonly Consumer[]): Promise<number> {
-  let n = 0;
-  for (const c of consumers) n += await processed(c);
-  return n;
-}
 
 /** The run totals of consumers that shared `published` frames: exact, nothing pending. */
 function assertExact(published: number, consumers: readonly Consumer[]): void {

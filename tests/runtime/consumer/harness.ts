@@ -123,6 +123,13 @@ export async function processed(c: Consumer): Promise<number> {
   return c.status.processorStats.nProcessed;
 }
 
+/** The processed counts of `consumers` summed, after refreshing their status. */
+export async function sumProcessed(consumers: readonly Consumer[]): Promise<number> {
+  let n = 0;
+  for (const c of consumers) n += await processed(c);
+  return n;
+}
+
 /** Stops the consumers and waits until they are done. */
 export async function stopAll(consumers: readonly Consumer[]): Promise<void> {
   for (const c of consumers) c.stop();

@@ -4,15 +4,10 @@
  * when the server folds frames, name the missed ids and nothing else.
  */
 import assert from "node:assert/strict";
-import { configFromEnv } from "../../../protocol/pva/config.ts";
-import { silentLogger } from "../../../protocol/log.ts";
-import { PvaClient } from "../../../protocol/pva/client/client.ts";
-import { PvaServer } from "../../../protocol/pva/server/server.ts";
 import type { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
 import type { Consumer } from "../../../runtime/consumer/consumer.ts";
 import type { IdRange } from "../../../runtime/stats/id_ranges.ts";
 import { runTotals } from "../../../runtime/stats/run_totals.ts";
-import { epicsEnv, freePorts } from "../../interop/peers.ts";
 import { withServerAndClient } from "../support.ts";
 import {
   frame,
@@ -23,17 +18,12 @@ import {
   startConsumer,
   stopAll,
   subscribed,
+  sumProcessed,
   until,
 } from "./harness.ts";
+import { ended, ROOT, spawnTool, statusProcessed, withSource } from "./subprocess.ts";
 
 const DISTRIBUTED = ["-dt", "uniqueId", "-du", "1"];
-const ROOT = new URL("../../../", import.meta.url).pathname;
-
-async function sumProcessed(consumers: readonly Consumer[]): Promise<number> {
-  let n = 0;
-  for (const c of consumers) n += await processed(c);
-  return n;
-}
 
 function idsOf(ranges: readonly IdRange[]): number[] {
   return ranges.flatMap(({ first, last }) => Array.from({ length: last - first + 1 }, (_, i) => first + i));
@@ -110,71 +100,34 @@ for (const updates of [1, 3]) {
 }
 
 Deno.test("membership: a consumer tool whose process is killed mid-run; the others take every later frame", async () => {
-  const ports = freePorts();
-  const env = epicsEnv(ports);
-  const config = configFromEnv(env);
-  const server = new PvaServer({ config, logger: silentLogger });
-  await server.start();
-  const client = new PvaClient({ config, logger: silentLogger });
-  const pv = source(server);
-  const tool = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--config",
-      `${ROOT}deno.json`,
-      `${ROOT}scripts/consumer.ts`,
-      "-ic",
-      "det:image",
-      "-id",
-      "9",
-      "-sc",
-      "_",
-      "-rp",
-      "1",
-      ...DISTRIBUTED,
-    ],
-    env: { ...env, EPICS_PVAS_SERVER_PORT: String(freePorts().tcp) },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const a = await startConsumer(1, server, client, { argv: DISTRIBUTED });
-  try {
-    await subscribed(pv, 2);
-    await publish(pv, 1, 100);
-    // The tool's status PV (refreshed every second) says how many it processed.
-    let killed = 0;
-    await until("100 processed between them", async () => {
-      const s = await client.get("pvapy:consumer:9:status", { timeout: 2000 }).catch(() => null);
-      killed = Number(
-        (s?.value as { processorStats?: { nProcessed: number } })?.processorStats?.nProcessed ?? 0,
-      );
-      return killed + await processed(a) === 100;
-    }, 60_000);
-    assert.ok(killed > 0, "the tool got a share");
-    tool.kill("SIGKILL");
-    await tool.status;
-    await subscribed(pv, 1);
-    await publish(pv, 101, 200);
-    await until("a processed every later frame", async () => await processed(a) === 200 - killed);
-    const totals = runTotals(200, [a.accounting()]);
-    assert.equal(totals.missed, 0);
-    assert.equal(totals.pending, 0);
-    assert.equal(totals.unattributed, killed, "exactly the frames the killed tool processed");
-    assert.equal(a.status.processorStats.lastObjectId, 200);
-  } finally {
+  await withSource(async ({ server, pv, client, env }) => {
+    const args = [`${ROOT}scripts/consumer.ts`, "-ic", "det:image", "-id", "9", "-sc", "_", "-rp", "1"];
+    const tool = spawnTool([...args, ...DISTRIBUTED], env);
+    const a = await startConsumer(1, server, client, { argv: DISTRIBUTED });
     try {
-      tool.kill("SIGKILL");
-    } catch {
-      // Already gone.
+      await subscribed(pv, 2);
+      await publish(pv, 1, 100);
+      // The tool's status PV (refreshed every second) says how many it processed.
+      let killed = 0;
+      await until("100 processed between them", async () => {
+        killed = await statusProcessed(client, 9);
+        return killed + await processed(a) === 100;
+      }, 60_000);
+      assert.ok(killed > 0, "the tool got a share");
+      await ended(tool);
+      await subscribed(pv, 1);
+      await publish(pv, 101, 200);
+      await until("a processed every later frame", async () => await processed(a) === 200 - killed);
+      const totals = runTotals(200, [a.accounting()]);
+      assert.equal(totals.missed, 0);
+      assert.equal(totals.pending, 0);
+      assert.equal(totals.unattributed, killed, "exactly the frames the killed tool processed");
+      assert.equal(a.status.processorStats.lastObjectId, 200);
+    } finally {
+      await ended(tool);
+      await stopAll([a]);
     }
-    await tool.stderr.cancel();
-    await tool.status;
-    await stopAll([a]);
-    await client.close();
-    await server.close();
-  }
+  });
 });
 
 Deno.test("membership: a slow consumer without a distributor, overrun: exactly the lost ids are named", async () => {
