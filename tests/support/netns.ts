@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { ProcessLines } from "./process_lines.ts";
 
 /** First three octets of every lab's subnet (a /24). */
 const SUBNET = "10.77.0";
@@ -19,8 +20,12 @@ export const LAB_BROADCAST = `${SUBNET}.255`;
 /** Name of each host's end of its link, inside the host's namespace. */
 export const HOST_INTERFACE = "eth0";
 const BRIDGE = "br0";
+const LOSSY_WIRE = new URL("./lossy_wire.py", import.meta.url).pathname;
 
-/** Loss and delay a link adds (tc netem), in the direction the packets leave through it. */
+/** What impairs a link: tc netem, or `lossy_wire.py` when the kernel has no netem. */
+export type ImpairedBy = "netem" | "user-space wire";
+
+/** Loss and delay a link adds, each way. */
 export interface LinkImpairment {
   /** Percentage of packets dropped, 0-100. */
   lossPercent?: number;
@@ -64,11 +69,27 @@ export class NetnsCommandError extends Error {
   }
 }
 
-/** Runs a command to completion; throws {@link NetnsCommandError} unless it succeeds. */
-async function run(command: string[]): Promise<void> {
-  const out = await new Deno.Command(command[0], { args: command.slice(1), stdin: "null", stdout: "null" })
-    .output();
-  if (!out.success) throw new NetnsCommandError(command, new TextDecoder().decode(out.stderr));
+/**
+ * Runs a command line to completion (split on spaces: no name in a lab has one); throws
+ * {@link NetnsCommandError} unless it succeeds.
+ */
+async function run(line: string): Promise<void> {
+  const [program, ...args] = line.split(" ");
+  const out = await new Deno.Command(program, { args, stdin: "null", stdout: "null" }).output();
+  if (!out.success) throw new NetnsCommandError(line.split(" "), new TextDecoder().decode(out.stderr));
+}
+
+/** A command that runs `program` inside `namespace`. */
+function commandIn(namespace: string, program: string, options: HostCommandOptions): Deno.Command {
+  const { args = [], env, cwd, stdout = "piped", stderr = "piped" } = options;
+  return new Deno.Command("ip", {
+    args: ["netns", "exec", namespace, program, ...args],
+    env,
+    cwd,
+    stdin: "null",
+    stdout,
+    stderr,
+  });
 }
 
 /** Whether `program -V` runs. */
@@ -99,6 +120,8 @@ export class NetnsLab implements AsyncDisposable {
   readonly #bridgeNamespace: string;
   readonly #namespaces: string[];
   readonly #children = new Set<Deno.ChildProcess>();
+  /** Impaired links: null for netem, else the relay and its veth. */
+  readonly #wires = new Map<LabHost, { relay: Deno.ChildProcess; wire: string } | null>();
 
   private constructor(bridgeNamespace: string, namespaces: string[], hosts: LabHost[]) {
     this.#bridgeNamespace = bridgeNamespace;
@@ -126,42 +149,19 @@ export class NetnsLab implements AsyncDisposable {
     const lab = new NetnsLab(bridgeNs, [], list);
     try {
       for (const ns of namespaces) {
-        await run(["ip", "netns", "add", ns]);
+        await run(`ip netns add ${ns}`);
         lab.#namespaces.push(ns);
-        await run(["ip", "-n", ns, "link", "set", "lo", "up"]);
+        await run(`ip -n ${ns} link set lo up`);
       }
-      await run(["ip", "-n", bridgeNs, "link", "add", BRIDGE, "type", "bridge"]);
-      await run(["ip", "-n", bridgeNs, "link", "set", BRIDGE, "up"]);
+      await run(`ip -n ${bridgeNs} link add ${BRIDGE} type bridge`);
+      await run(`ip -n ${bridgeNs} link set ${BRIDGE} up`);
       for (const h of list) {
-        await run([
-          "ip",
-          "-n",
-          bridgeNs,
-          "link",
-          "add",
-          h.port,
-          "type",
-          "veth",
-          "peer",
-          "name",
-          HOST_INTERFACE,
-          "netns",
-          h.namespace,
-        ]);
-        await run(["ip", "-n", bridgeNs, "link", "set", h.port, "master", BRIDGE, "up"]);
-        await run([
-          "ip",
-          "-n",
-          h.namespace,
-          "addr",
-          "add",
-          `${h.address}/24`,
-          "brd",
-          "+",
-          "dev",
-          HOST_INTERFACE,
-        ]);
-        await run(["ip", "-n", h.namespace, "link", "set", HOST_INTERFACE, "up"]);
+        await run(
+          `ip -n ${bridgeNs} link add ${h.port} type veth peer name ${HOST_INTERFACE} netns ${h.namespace}`,
+        );
+        await run(`ip -n ${bridgeNs} link set ${h.port} master ${BRIDGE} up`);
+        await run(`ip -n ${h.namespace} addr add ${h.address}/24 brd + dev ${HOST_INTERFACE}`);
+        await run(`ip -n ${h.namespace} link set ${HOST_INTERFACE} up`);
       }
       return lab;
     } catch (e) {
@@ -175,15 +175,7 @@ export class NetnsLab implements AsyncDisposable {
    * programs that keep running, so that disposing the lab ends them.
    */
   command(host: LabHost, program: string, options: HostCommandOptions = {}): Deno.Command {
-    const { args = [], env, cwd, stdout = "piped", stderr = "piped" } = options;
-    return new Deno.Command("ip", {
-      args: ["netns", "exec", host.namespace, program, ...args],
-      env,
-      cwd,
-      stdin: "null",
-      stdout,
-      stderr,
-    });
+    return commandIn(host.namespace, program, options);
   }
 
   /**
@@ -191,26 +183,61 @@ export class NetnsLab implements AsyncDisposable {
    * the program itself, so the child's pid is the program's.
    */
   spawn(host: LabHost, program: string, options: HostCommandOptions = {}): Deno.ChildProcess {
-    const child = this.command(host, program, options).spawn();
+    return this.#spawnIn(host.namespace, program, options);
+  }
+
+  #spawnIn(namespace: string, program: string, options: HostCommandOptions): Deno.ChildProcess {
+    const child = commandIn(namespace, program, options).spawn();
     this.#children.add(child);
     child.status.finally(() => this.#children.delete(child));
     return child;
   }
 
   /**
-   * Makes `host`'s link lossy and slow in both directions (tc netem on both ends of its veth).
-   * @throws {NetnsCommandError} when tc fails, for one because the kernel has no netem
+   * Makes `host`'s link lossy and slow in both directions. With tc netem when the kernel has it (on both
+   * ends of the host's veth); otherwise `lossy_wire.py` relays the link in user space: the host's veth is
+   * taken off the bridge and joined to a new veth on the bridge through the relay.
+   * @returns which of the two does it
+   * @throws {NetnsCommandError} when a command fails
    */
-  async impair(host: LabHost, { lossPercent = 0, delayMs = 0 }: LinkImpairment): Promise<void> {
-    const netem = ["root", "netem", "loss", `${lossPercent}%`, "delay", `${delayMs}ms`];
-    await this.#tc(this.#bridgeNamespace, ["qdisc", "add", "dev", host.port, ...netem]);
-    await this.#tc(host.namespace, ["qdisc", "add", "dev", HOST_INTERFACE, ...netem]);
+  async impair(host: LabHost, { lossPercent = 0, delayMs = 0 }: LinkImpairment): Promise<ImpairedBy> {
+    if (this.#wires.has(host)) throw new Error(`${host.address}'s link is already impaired`);
+    if (await netemAvailable()) {
+      const netem = `root netem loss ${lossPercent}% delay ${delayMs}ms`;
+      await run(`ip netns exec ${this.#bridgeNamespace} tc qdisc add dev ${host.port} ${netem}`);
+      await run(`ip netns exec ${host.namespace} tc qdisc add dev ${HOST_INTERFACE} ${netem}`);
+      this.#wires.set(host, null);
+      return "netem";
+    }
+    const wire = `w${host.port}`;
+    const onBridge = `b${host.port}`;
+    const bridgeNs = this.#bridgeNamespace;
+    await run(`ip -n ${bridgeNs} link set ${host.port} nomaster`);
+    await run(`ip -n ${bridgeNs} link add ${wire} type veth peer name ${onBridge}`);
+    const relay = this.#spawnIn(this.#bridgeNamespace, "python3", {
+      args: [LOSSY_WIRE, host.port, wire, String(lossPercent), String(delayMs)],
+    });
+    this.#wires.set(host, { relay, wire });
+    await run(`ip -n ${bridgeNs} link set ${onBridge} master ${BRIDGE} up`);
+    await run(`ip -n ${bridgeNs} link set ${wire} up`);
+    await new ProcessLines(relay, "lossy_wire.py").until(/^READY$/, 10_000);
+    return "user-space wire";
   }
 
   /** Removes what {@link NetnsLab.impair} added to `host`'s link. */
   async clearImpairment(host: LabHost): Promise<void> {
-    await this.#tc(this.#bridgeNamespace, ["qdisc", "del", "dev", host.port, "root"]);
-    await this.#tc(host.namespace, ["qdisc", "del", "dev", HOST_INTERFACE, "root"]);
+    const wire = this.#wires.get(host);
+    if (wire === undefined) return;
+    this.#wires.delete(host);
+    if (wire === null) {
+      await run(`ip netns exec ${this.#bridgeNamespace} tc qdisc del dev ${host.port} root`);
+      await run(`ip netns exec ${host.namespace} tc qdisc del dev ${HOST_INTERFACE} root`);
+      return;
+    }
+    wire.relay.kill("SIGKILL");
+    await wire.relay.status;
+    await run(`ip -n ${this.#bridgeNamespace} link del ${wire.wire}`);
+    await run(`ip -n ${this.#bridgeNamespace} link set ${host.port} master ${BRIDGE}`);
   }
 
   /**
@@ -218,12 +245,12 @@ export class NetnsLab implements AsyncDisposable {
    * address and routes and sees the carrier go; packets either way are lost until {@link NetnsLab.restore}.
    */
   async cut(host: LabHost): Promise<void> {
-    await run(["ip", "-n", this.#bridgeNamespace, "link", "set", host.port, "down"]);
+    await run(`ip -n ${this.#bridgeNamespace} link set ${host.port} down`);
   }
 
   /** Brings `host`'s link back after {@link NetnsLab.cut}. */
   async restore(host: LabHost): Promise<void> {
-    await run(["ip", "-n", this.#bridgeNamespace, "link", "set", host.port, "up"]);
+    await run(`ip -n ${this.#bridgeNamespace} link set ${host.port} up`);
   }
 
   /** Kills the processes still running in the lab, then deletes its namespaces; every step is tried. */
@@ -238,13 +265,9 @@ export class NetnsLab implements AsyncDisposable {
       await child.status;
     }
     for (const ns of this.#namespaces.splice(0).reverse()) {
-      await run(["ip", "netns", "del", ns]).catch((e) => failures.push(e));
+      await run(`ip netns del ${ns}`).catch((e) => failures.push(e));
     }
     if (failures.length > 0) throw new AggregateError(failures, "the lab was not removed completely");
-  }
-
-  #tc(namespace: string, args: string[]): Promise<void> {
-    return run(["ip", "netns", "exec", namespace, "tc", ...args]);
   }
 }
 
@@ -275,27 +298,13 @@ export async function requireNetns(what: string): Promise<boolean> {
  */
 export async function netemAvailable(): Promise<boolean> {
   const ns = `pvs-${crypto.randomUUID().slice(0, 8)}-probe`;
-  await run(["ip", "netns", "add", ns]);
+  await run(`ip netns add ${ns}`);
   try {
-    await run([
-      "ip",
-      "netns",
-      "exec",
-      ns,
-      "tc",
-      "qdisc",
-      "add",
-      "dev",
-      "lo",
-      "root",
-      "netem",
-      "delay",
-      "1ms",
-    ]);
+    await run(`ip netns exec ${ns} tc qdisc add dev lo root netem delay 1ms`);
     return true;
   } catch {
     return false;
   } finally {
-    await run(["ip", "netns", "del", ns]);
+    await run(`ip netns del ${ns}`);
   }
 }
