@@ -24,7 +24,7 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const CHANNEL = "hosts:image";
 const FPS = 50;
 /** Host 2's link: loss and one-way delay, each way. */
-const IMPAIRMENT = { lossPercent: 5, delayMs: 30 };
+const IMPAIRMENT = { lossPercent: 10, delayMs: 30 };
 const CUT_MS = 2000;
 /** Servers bind every interface and search and beacon on the subnet's broadcast address. */
 const HOST_ENV = {
@@ -35,23 +35,12 @@ const HOST_ENV = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** 8 s at 50 frames/s of 64x64 uint8 (10 distinct frames), after 5 s for the consumers to join. */
+const SIM_ARGS = `-cn ${CHANNEL} -fps ${FPS} -rt 8 -std 5 -shd 3 -nx 64 -ny 64 -nf 10 -rp 25`.split(" ");
+
 function startSimulator(lab: NetnsLab, host: LabHost): ProcessLines {
-  const args = ["-cn", CHANNEL, "-fps", String(FPS), "-rt", "8", "-std", "5", "-shd", "3"];
   const child = lab.spawn(host, Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "scripts/ad-sim-server.ts",
-      ...args,
-      "-nx",
-      "64",
-      "-ny",
-      "64",
-      "-nf",
-      "10",
-      "-rp",
-      "25",
-    ],
+    args: ["run", "-A", "scripts/ad-sim-server.ts", ...SIM_ARGS],
     env: HOST_ENV,
     cwd: ROOT,
   });
