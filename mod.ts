@@ -6,7 +6,9 @@
  * - the pvAccess server: {@link PvaServer} hosting {@link SharedPV}s;
  * - the pvAccess client: {@link PvaClient} (get, put, monitor, rpc, info);
  * - the Channel Access client: {@link CaClient} (get, monitor), configured by {@link caConfigFromEnv};
- * - configuration from the EPICS_PVA* environment: {@link configFromEnv}.
+ * - configuration from the EPICS_PVA* environment: {@link configFromEnv};
+ * - processors: the contract ({@link Processor}, {@link Frame}) and the sandbox that runs them
+ *   ({@link ProcessorHost}); see docs/processors.md.
  *
  * @example Host a PV and read it back
  * ```ts ignore
@@ -83,3 +85,4 @@ export {
   type SimulatorStats,
   SimulatorUsageError,
 } from "./runtime/simulator/mod.ts";
+export * from "./runtime/processor/mod.ts";

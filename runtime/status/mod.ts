@@ -31,7 +31,6 @@ export {
   type StatusHeader,
   type StatusInput,
   type TimeStampDocument,
-  type UserStatValue,
 } from "./status_document.ts";
 export {
   MAX_STATUS_PERIOD_SECONDS,

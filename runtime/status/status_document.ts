@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type Logger, type ScalarType, silentLogger, type StructureDesc } from "../../mod.ts";
+import { type Logger, silentLogger, type StructureDesc, type StructValue } from "../../mod.ts";
+import { checkStats, zeroStats } from "../processor/mod.ts";
 import type { ConsumerStats, ProcessorStats, QueueStats } from "../stats/stats_report.ts";
 import {
   collectorStatusType,
@@ -23,9 +24,6 @@ export interface TimeStampDocument {
   /** User tag (0). */
   userTag: number;
 }
-
-/** A user statistic's value. */
-export type UserStatValue = number | string | boolean;
 
 /** A `producerStats_<id>` / `metadataStats_<n>` block. */
 export interface SourceStats {
@@ -81,7 +79,7 @@ export interface ConsumerStatus extends StatusHeader, ConsumerStats {
   /** The channel it monitors. */
   inputChannel: string;
   /** The declared user statistics (absent when none are declared). */
-  userStats?: Record<string, UserStatValue>;
+  userStats?: StructValue;
   /** `metadataStats_<n>` blocks. */
   [metadataStats: `metadataStats_${number}`]: SourceStats;
 }
@@ -95,7 +93,7 @@ export interface CollectorStatus extends StatusHeader {
   /** Processing counts. */
   processorStats: ProcessorStats;
   /** The declared user statistics (absent when none are declared). */
-  userStats?: Record<string, UserStatValue>;
+  userStats?: StructValue;
   /** `producerStats_<id>` and `metadataStats_<n>` blocks. */
   [sourceStats: `producerStats_${number}` | `metadataStats_${number}`]: SourceStats;
 }
@@ -144,39 +142,26 @@ class StatusStamp {
     };
   }
 
-  userStats(reported: Readonly<Record<string, unknown>> = {}): { userStats?: Record<string, UserStatValue> } {
-    const names = Object.keys(this.#declared);
-    if (names.length === 0) return {};
-    for (const name of Object.keys(reported)) {
-      if (!(name in this.#declared)) this.#warnOnce(name, "user statistic not declared by the processor");
+  /**
+   * The declared statistics, checked by the processor contract's one rule (`checkStats`). A
+   * report that breaks it shows zeros and is logged once per problem: a status PV update must
+   * never fail because of it, and the problem must never pass in silence (as PvaPy's does).
+   */
+  userStats(reported: Readonly<Record<string, unknown>> = {}): { userStats?: StructValue } {
+    if (Object.keys(this.#declared).length === 0) return {};
+    try {
+      return { userStats: checkStats(this.#declared, reported) };
+    } catch (e) {
+      this.#warnOnce((e as Error).message, "user statistics do not match their declaration");
+      return { userStats: zeroStats(this.#declared) };
     }
-    const out: Record<string, UserStatValue> = {};
-    for (const name of names) {
-      const kind = jsKind(this.#declared[name]);
-      const v = reported[name];
-      const actual: string = typeof v;
-      if (actual === kind) out[name] = v as UserStatValue;
-      else {
-        // A value of the wrong kind would make the status PV refuse the whole update.
-        if (v !== undefined) this.#warnOnce(name, `user statistic is not a ${kind}`);
-        out[name] = EMPTY[kind];
-      }
-    }
-    return { userStats: out };
   }
 
-  #warnOnce(name: string, problem: string): void {
-    if (this.#warned.has(name)) return;
-    this.#warned.add(name);
-    this.#logger.warn(`${problem}; left out of the status`, { name });
+  #warnOnce(detail: string, problem: string): void {
+    if (this.#warned.has(detail)) return;
+    this.#warned.add(detail);
+    this.#logger.warn(`${problem}: ${detail}; zeros reported`);
   }
-}
-
-type JsKind = "number" | "string" | "boolean";
-const EMPTY: Readonly<Record<JsKind, UserStatValue>> = { number: 0, string: "", boolean: false };
-
-function jsKind(type: ScalarType): JsKind {
-  return type === "string" ? "string" : type === "bool" ? "boolean" : "number";
 }
 
 function numbered<K extends string>(prefix: K, blocks: readonly SourceStats[] = []) {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { scalar, type ScalarType, struct, type StructureDesc, TIME_T } from "../../mod.ts";
+import { scalar, struct, type StructureDesc, TIME_T } from "../../mod.ts";
+import { type StatsDeclaration, userStatsType } from "../processor/mod.ts";
 
 const UINT = scalar("uint32");
 const DOUBLE = scalar("float64");
@@ -85,8 +86,8 @@ export const SOURCE_STATS_T: StructureDesc = struct("structure", {
   queueStats: QUEUE_STATS_T,
 });
 
-/** The user statistics a processor declares: name → scalar type (PvaPy's getStatsPvaTypes). */
-export type UserStatsTypes = Readonly<Record<string, ScalarType>>;
+/** The user statistics a processor declares (its `statsTypes`, PvaPy's getStatsPvaTypes). */
+export type UserStatsTypes = StatsDeclaration;
 
 /** What varies between status PVs of one kind. */
 export interface StatusShape {
@@ -98,14 +99,7 @@ export interface StatusShape {
 
 function userAndMetadata({ userStats = {}, metadataChannels = 0 }: StatusShape) {
   const members: Record<string, StructureDesc> = {};
-  if (Object.keys(userStats).length > 0) {
-    members.userStats = struct(
-      "structure",
-      Object.fromEntries(
-        Object.entries(userStats).map(([name, type]) => [name, scalar(type)]),
-      ),
-    );
-  }
+  if (Object.keys(userStats).length > 0) members.userStats = userStatsType(userStats);
   return {
     members,
     metadata: Object.fromEntries(
@@ -119,7 +113,7 @@ function userAndMetadata({ userStats = {}, metadataChannels = 0 }: StatusShape) 
  * @example
  * ```ts
  * import { consumerStatusType } from "./status_types.ts";
- * consumerStatusType({ userStats: { nFrames: "uint32" } }).fields.map((f) => f.name).at(-1); // "userStats"
+ * consumerStatusType({ userStats: { nFrames: "uint" } }).fields.map((f) => f.name).at(-1); // "userStats"
  * ```
  */
 export function consumerStatusType(shape: StatusShape = {}): StructureDesc {

@@ -22,7 +22,7 @@ async function checkPeer(script: string) {
   const builder = new ConsumerStatusBuilder({
     consumerId: 7,
     inputChannel: "pvapy:image",
-    userStats: { nFrames: "uint32" },
+    userStats: { nFrames: "uint" },
   });
   const feed = new StatusFeed({
     build: () => builder.build(reporter.report(accounting.snapshot()), { userStats: { nFrames: 5 } }),

@@ -73,7 +73,7 @@ const COMMON_ARGS = [
   "--disable-curses",
 ];
 
-const USER_STATS = { nFrames: "uint32", load: "float64", label: "string" } as const;
+const USER_STATS = { nFrames: "uint", load: "double", label: "string" } as const;
 
 /**
  * Serves our status PV of `type` (from `build`) and a control PV of `kind`, and compares both with the PvaPy

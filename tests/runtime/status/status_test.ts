@@ -22,19 +22,19 @@ const SOURCE: SourceStats = {
   queueStats: { nReceived: 3, nRejected: 0, nDelivered: 3, nQueued: 0 },
 };
 
-Deno.test("consumer status: stamped, numbered, only declared user statistics of the right kind, each problem told once", () => {
+Deno.test("consumer status: stamped, numbered, user statistics checked against their declaration, each problem told once", () => {
   const lines: string[] = [];
   const logger = createLogger({ write: (line) => lines.push(line) });
   const builder = new ConsumerStatusBuilder({
     consumerId: 2,
     inputChannel: "in",
-    userStats: { nFrames: "uint32", label: "string" },
+    userStats: { nFrames: "uint", label: "string" },
     metadataChannels: 1,
     logger,
   });
   const stats = new StatsReporter().report(new FrameAccounting().snapshot(), { now: 10 });
   const first = builder.build(stats, {
-    userStats: { nFrames: 4, extra: 1 },
+    userStats: { nFrames: 4, label: "a" },
     metadataStats: [SOURCE],
     now: 1.25,
   });
@@ -52,13 +52,20 @@ Deno.test("consumer status: stamped, numbered, only declared user statistics of 
     "metadataStats_1",
   ]);
   assert.deepEqual(first.objectTimestamp, { secondsPastEpoch: 1, nanoseconds: 250_000_000, userTag: 0 });
-  assert.deepEqual(first.userStats, { nFrames: 4, label: "" });
-  const second = builder.build(stats, { userStats: { extra: 2, nFrames: "five", label: "ok" } });
+  assert.deepEqual(first.userStats, { nFrames: 4, label: "a" });
+  const second = builder.build(stats, { userStats: { nFrames: 5, label: "b", extra: 2 } });
   assert.equal(second.objectId, 2);
-  assert.deepEqual(second.userStats, { nFrames: 0, label: "ok" });
-  assert.equal(lines.length, 2);
-  assert.match(lines[0], /user statistic not declared.*extra/);
-  assert.match(lines[1], /user statistic is not a number.*nFrames/);
+  assert.deepEqual(
+    second.userStats,
+    { nFrames: 0, label: "" },
+    "a report that breaks the declaration shows zeros",
+  );
+  builder.build(stats, { userStats: { nFrames: 5, label: "b", extra: 3 } });
+  const third = builder.build(stats, { userStats: { nFrames: "five", label: "ok" } });
+  assert.deepEqual(third.userStats, { nFrames: 0, label: "" });
+  assert.equal(lines.length, 2, "each problem is told once");
+  assert.match(lines[0], /stats key extra: not declared/);
+  assert.match(lines[1], /stats key nFrames: expected uint/);
   const plain = new ConsumerStatusBuilder({ consumerId: 1, inputChannel: "in" });
   assert.equal("userStats" in plain.build(stats), false);
   assert.equal(plain.type.fields.some((f) => f.name === "userStats"), false);

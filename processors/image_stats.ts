@@ -1,0 +1,260 @@
+/**
+ * Image statistics: min, max, mean, sum and a histogram of every frame, reported as user
+ * statistics (of the latest frame) and published as one structure per frame. Works for every
+ * dtype and colour mode: the totals count every sample, colour planes included, and the
+ * `channel*` arrays hold the same figures per colour (one entry for a mono frame, three for
+ * RGB1, RGB2 and RGB3). 64-bit pixels are converted to doubles (exact up to 2^53).
+ *
+ * Arguments: `bins` (default 16); `histogramMin` and `histogramMax` fix the histogram's range
+ * (default: each frame's own min and max). Samples outside the range are not counted; the top
+ * edge belongs to the last bin.
+ *
+ * @module
+ */
+import {
+  type Frame,
+  type Processor,
+  type ProcessorArgs,
+  type PvOutput,
+  scalar,
+  scalarArray,
+  struct,
+  type StructureDesc,
+  TIME_T,
+} from "../mod.ts";
+
+/** The statistics of one frame. */
+export interface ImageStatistics {
+  /** Smallest sample (NaN for an empty frame). */
+  min: number;
+  /** Largest sample (NaN for an empty frame). */
+  max: number;
+  /** Sum of the samples. */
+  sum: number;
+  /** sum / number of samples (NaN for an empty frame). */
+  mean: number;
+  /** Counts per bin. */
+  histogram: Uint32Array;
+  /** Lower edge of the first bin. */
+  histogramMin: number;
+  /** Upper edge of the last bin. */
+  histogramMax: number;
+}
+
+/** Min, max, sum and mean of each colour (one entry for mono). */
+export interface ChannelStatistics {
+  /** Smallest sample of each colour. */
+  channelMin: Float64Array;
+  /** Largest sample of each colour. */
+  channelMax: Float64Array;
+  /** Sum of each colour's samples. */
+  channelSum: Float64Array;
+  /** Mean of each colour's samples. */
+  channelMean: Float64Array;
+}
+
+/** The structure published per frame. */
+export const IMAGE_STATS_TYPE: StructureDesc = struct("pvastream:ImageStatistics:1.0", {
+  uniqueId: scalar("int32"),
+  timeStamp: TIME_T,
+  min: scalar("float64"),
+  max: scalar("float64"),
+  mean: scalar("float64"),
+  sum: scalar("float64"),
+  histogramMin: scalar("float64"),
+  histogramMax: scalar("float64"),
+  histogram: scalarArray("uint32"),
+  channelMin: scalarArray("float64"),
+  channelMax: scalarArray("float64"),
+  channelSum: scalarArray("float64"),
+  channelMean: scalarArray("float64"),
+});
+
+/** Histogram range and bin count; an undefined edge is the frame's own min or max. */
+export interface HistogramOptions {
+  /** Number of bins (at least 1). */
+  bins: number;
+  /** Lower edge. */
+  min?: number;
+  /** Upper edge. */
+  max?: number;
+}
+
+/**
+ * The statistics of a frame's samples.
+ * @example
+ * ```ts
+ * import { imageStatistics } from "./image_stats.ts";
+ * const s = imageStatistics(new Uint8Array([0, 1, 2, 3]), { bins: 2 });
+ * [s.min, s.max, s.mean, [...s.histogram]]; // [0, 3, 1.5, [2, 2]]
+ * ```
+ */
+export function imageStatistics(data: Frame["data"], h: HistogramOptions): ImageStatistics {
+  const values = asNumbers(data);
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  const n = values.length;
+  if (n === 0) min = max = NaN;
+  const lo = h.min ?? min;
+  const hi = h.max ?? max;
+  const histogram = new Uint32Array(h.bins);
+  if (n > 0 && hi >= lo) {
+    const scale = hi > lo ? h.bins / (hi - lo) : 0;
+    const last = h.bins - 1;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v < lo || v > hi) continue;
+      const b = Math.floor((v - lo) * scale);
+      histogram[b > last ? last : b]++;
+    }
+  }
+  return { min, max, sum, mean: n > 0 ? sum / n : NaN, histogram, histogramMin: lo, histogramMax: hi };
+}
+
+function asNumbers(data: Frame["data"]): ArrayLike<number> {
+  return data instanceof BigInt64Array || data instanceof BigUint64Array
+    ? Float64Array.from(data, Number)
+    : data;
+}
+
+/**
+ * How far apart the colours of an RGB frame are: colour c is every run of `stride` samples
+ * starting at c × stride, then every 3 × stride after (RGB1 [3, nx, ny] interleaves samples,
+ * RGB2 [nx, 3, ny] rows, RGB3 [nx, ny, 3] planes). Undefined for mono.
+ */
+function colourStride(colorMode: number, shape: readonly number[]): number | undefined {
+  if (shape.length !== 3) return undefined;
+  if (colorMode === 2 && shape[0] === 3) return 1;
+  if (colorMode === 3 && shape[1] === 3) return shape[0];
+  if (colorMode === 4 && shape[2] === 3) return shape[0] * shape[1];
+  return undefined;
+}
+
+/**
+ * Min, max, sum and mean of each colour of a frame; a mono frame (or one whose shape does not
+ * fit its colour mode) is one channel.
+ * @example
+ * ```ts
+ * import { channelStatistics } from "./image_stats.ts";
+ * // RGB1, 2 x 1 pixels: r g b r g b
+ * const s = channelStatistics(new Uint8Array([1, 2, 3, 5, 6, 7]), 2, [3, 2, 1]);
+ * [...s.channelMean]; // [3, 4, 5]
+ * ```
+ */
+export function channelStatistics(
+  data: Frame["data"],
+  colorMode: number,
+  shape: readonly number[],
+): ChannelStatistics {
+  const values = asNumbers(data);
+  const stride = colourStride(colorMode, shape);
+  const channels = stride === undefined ? 1 : 3;
+  const period = stride === undefined ? values.length : 3 * stride;
+  const run = stride ?? values.length;
+  const out: ChannelStatistics = {
+    channelMin: new Float64Array(channels).fill(NaN),
+    channelMax: new Float64Array(channels).fill(NaN),
+    channelSum: new Float64Array(channels),
+    channelMean: new Float64Array(channels).fill(NaN),
+  };
+  for (let c = 0; c < channels; c++) {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let n = 0;
+    for (let start = c * run; start < values.length; start += period) {
+      const end = Math.min(start + run, values.length);
+      for (let i = start; i < end; i++) {
+        const v = values[i];
+        if (v < min) min = v;
+        if (v > max) max = v;
+        sum += v;
+      }
+      n += end - start;
+    }
+    out.channelSum[c] = sum;
+    if (n > 0) {
+      out.channelMin[c] = min;
+      out.channelMax[c] = max;
+      out.channelMean[c] = sum / n;
+    }
+  }
+  return out;
+}
+
+/** Computes {@link ImageStatistics} of every frame. */
+export class ImageStats implements Processor {
+  /** The latest frame's statistics and the count of frames. */
+  readonly statsTypes = {
+    nFrames: "ulong",
+    min: "double",
+    max: "double",
+    mean: "double",
+    sum: "double",
+    histogram: "uint[]",
+  } as const;
+  /** One statistics structure per frame. */
+  readonly outputType = IMAGE_STATS_TYPE;
+  #histogram: HistogramOptions = { bins: 16 };
+  #nFrames = 0;
+  #last: ImageStatistics | undefined;
+
+  /** Reads `bins`, `histogramMin`, `histogramMax`. */
+  configure(args: ProcessorArgs): void {
+    const bins = args.bins ?? this.#histogram.bins;
+    if (!Number.isInteger(bins) || (bins as number) < 1) {
+      throw new RangeError(`bins: expected an integer >= 1`);
+    }
+    const edge = (x: unknown, name: string) => {
+      if (x !== undefined && typeof x !== "number") throw new TypeError(`${name}: expected a number`);
+      return x;
+    };
+    this.#histogram = {
+      bins: bins as number,
+      min: edge(args.histogramMin ?? this.#histogram.min, "histogramMin"),
+      max: edge(args.histogramMax ?? this.#histogram.max, "histogramMax"),
+    };
+  }
+
+  /** @returns the frame's statistics, stamped with its uniqueId and timeStamp */
+  process(frame: Frame): PvOutput {
+    const s = imageStatistics(frame.data, this.#histogram);
+    this.#nFrames++;
+    this.#last = s;
+    return {
+      type: IMAGE_STATS_TYPE,
+      value: {
+        uniqueId: frame.uniqueId,
+        timeStamp: frame.timeStamp,
+        ...s,
+        ...channelStatistics(frame.data, frame.colorMode, frame.shape),
+      },
+    };
+  }
+
+  /** The latest frame's statistics (zeros before the first frame). */
+  stats(): Record<string, number | Uint32Array> {
+    const s = this.#last;
+    return {
+      nFrames: this.#nFrames,
+      min: s?.min ?? 0,
+      max: s?.max ?? 0,
+      mean: s?.mean ?? 0,
+      sum: s?.sum ?? 0,
+      histogram: s?.histogram ?? new Uint32Array(0),
+    };
+  }
+
+  /** Forgets the frames seen. */
+  resetStats(): void {
+    this.#nFrames = 0;
+    this.#last = undefined;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The first module a sandbox runs, generated as a `data:` URL: it removes WebGPU unless granted,
+ * then imports the processor statically (a static import needs no read permission, a computed
+ * one would) and hands it to the serving side. Module evaluation follows import order, so the
+ * processor and everything it imports load after WebGPU is gone.
+ *
+ * @module
+ */
+
+/** Which side serves the processor: a Worker or a child process. */
+export type SandboxSide = "worker" | "process";
+
+/** What the entry module loads. */
+export interface EntrySpec {
+  /** URL of the processor module. */
+  processorUrl: string;
+  /** The export to use; see `loadProcessor`. */
+  className?: string;
+  /** Keep `navigator.gpu`. */
+  gpu: boolean;
+}
+
+const SERVE = {
+  worker: { url: new URL("./worker_main.ts", import.meta.url).href, name: "serveWorker" },
+  process: { url: new URL("./process_main.ts", import.meta.url).href, name: "serveProcess" },
+} as const;
+
+const NO_GPU = "data:text/javascript,delete Object.getPrototypeOf(navigator).gpu;";
+// Standard output carries the replies in process isolation: console output goes to stderr.
+const CONSOLE_TO_STDERR = "data:text/javascript,console.log = console.info = console.debug = console.error;";
+
+/** The entry module of a sandbox, as a `data:` URL. */
+export function entryUrl(spec: EntrySpec, side: SandboxSide): string {
+  const serve = SERVE[side];
+  const lines = [
+    spec.gpu ? "" : `import ${JSON.stringify(NO_GPU)};`,
+    side === "process" ? `import ${JSON.stringify(CONSOLE_TO_STDERR)};` : "",
+    `import * as processorModule from ${JSON.stringify(spec.processorUrl)};`,
+    `import { ${serve.name} } from ${JSON.stringify(serve.url)};`,
+    `${serve.name}(processorModule, ${JSON.stringify(spec.className)});`,
+  ];
+  return `data:text/javascript;base64,${btoa(lines.join("\n"))}`;
+}

@@ -1,0 +1,341 @@
+/**
+ * {@link ProcessorHost}: runs one processor in a sandbox (a Worker or a child process) behind
+ * one interface, so the consumer does not care which. It checks what comes back (statistics
+ * against their declaration, outputs against the channel type), enforces the time limit per
+ * call, and restarts a sandbox that hangs or dies, calling `configure` again.
+ *
+ * @module
+ */
+import { type Logger, silentLogger } from "../../protocol/log.ts";
+import type { FieldDesc, StructureDesc, StructValue } from "../../protocol/pvdata/mod.ts";
+import { ProcessorError, type ProcessorErrorKind } from "./errors.ts";
+import type { OpenLink, SandboxLink } from "./link.ts";
+import type { HostRequest, SandboxReply } from "./messages.ts";
+import { outputList, OutputTypeGuard } from "./outputs.ts";
+import { noPermissions, type SandboxPermissions } from "./permissions.ts";
+import { openProcessLink } from "./process_link.ts";
+import { checkStats, userStatsType } from "./stats.ts";
+import { checkGrantedPaths } from "./symlinks.ts";
+import type { Frame, Output, ProcessorArgs, StatsDeclaration } from "./types.ts";
+import { openWorkerLink } from "./worker_link.ts";
+
+/** Where the processor runs. */
+export type Isolation = "worker" | "process";
+
+/** How to run a processor. */
+export interface ProcessorHostOptions {
+  /** The processor module: a path or a URL. */
+  file: string;
+  /** The export to use (`--processor-class`). */
+  className?: string;
+  /** Arguments of the first `configure`: the user's JSON plus the system keys. */
+  args?: ProcessorArgs;
+  /** The grants; default none. */
+  permissions?: SandboxPermissions;
+  /** `"worker"` (default) or `"process"` (own memory limit). */
+  isolation?: Isolation;
+  /** Heap limit of the child process in MiB (process isolation). */
+  memoryMb?: number;
+  /** Longest a call may take before the sandbox is ended and restarted, in ms (default 10000). */
+  timeLimitMs?: number;
+  /** Longest loading and the first `configure` may take, in ms (default 30000). */
+  startLimitMs?: number;
+  /** Receives the errors and restarts as they happen. */
+  onEvent?: (event: HostEvent) => void;
+  /** Where the host logs (default: silent). */
+  logger?: Logger;
+}
+
+/** Something the consumer puts into its status. */
+export type HostEvent =
+  | { kind: "error"; error: ProcessorError }
+  | { kind: "restart"; reason: ProcessorErrorKind; message: string; restarts: number };
+
+/** Counts since the host started (they survive restarts). */
+export interface HostCounters {
+  /** Calls that failed, of any kind. */
+  errors: number;
+  /** Sandboxes restarted after a time-out or a crash. */
+  restarts: number;
+  /** Calls that exceeded the time limit. */
+  timeouts: number;
+  /** Sandboxes that died (uncaught error, out of memory). */
+  crashes: number;
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: ProcessorError): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const OPEN: Record<Isolation, OpenLink> = { worker: openWorkerLink, process: openProcessLink };
+
+/**
+ * One processor in its sandbox.
+ *
+ * @example
+ * ```ts ignore
+ * import { ProcessorHost } from "./host.ts";
+ * const host = new ProcessorHost({ file: "processors/passthrough.ts", args: { processorId: 1 } });
+ * await host.start();
+ * const outputs = await host.process(frame);
+ * await host.stop();
+ * ```
+ */
+export class ProcessorHost {
+  readonly #opts: ProcessorHostOptions;
+  readonly #log: Logger;
+  readonly #pending = new Map<number, Pending>();
+  readonly #counters: HostCounters = { errors: 0, restarts: 0, timeouts: 0, crashes: 0 };
+  #link: SandboxLink | undefined;
+  /** Settles when the current sandbox is loaded and configured; undefined before start. */
+  #ready: Promise<void> | undefined;
+  /** True while the current sandbox is loaded and configured (calls then skip awaiting #ready). */
+  #running = false;
+  #nextId = 1;
+  #args: ProcessorArgs;
+  #statsTypes: StatsDeclaration = {};
+  #outputs = new OutputTypeGuard();
+  #stopped = false;
+
+  /**
+   * Prepares the host; nothing runs before {@link start}.
+   * @param opts what to run and how
+   */
+  constructor(opts: ProcessorHostOptions) {
+    this.#opts = opts;
+    this.#log = opts.logger ?? silentLogger;
+    this.#args = opts.args ?? {};
+  }
+
+  /** The statistics the processor declared (known after {@link start}). */
+  get statsTypes(): StatsDeclaration {
+    return this.#statsTypes;
+  }
+
+  /** The `userStats` structure of the status PV (after {@link start}). */
+  get userStatsType(): StructureDesc {
+    return userStatsType(this.#statsTypes);
+  }
+
+  /** The output channel's type: declared, or the first output's; undefined until known. */
+  get outputType(): FieldDesc | undefined {
+    return this.#outputs.type;
+  }
+
+  /** Errors, restarts, time-outs and crashes so far. */
+  get counters(): Readonly<HostCounters> {
+    return { ...this.#counters };
+  }
+
+  /**
+   * Loads the processor, configures it with the options' args and checks its statistics.
+   * @throws {ProcessorError} kind "load" (module, export, grants), "stats" (naming the key),
+   * "thrown" or "timeout" (configure)
+   */
+  async start(): Promise<void> {
+    if (this.#ready) throw new ProcessorError("load", "the processor host is already started");
+    checkGrantedPaths(this.#opts.permissions ?? noPermissions());
+    this.#ready = this.#launch();
+    try {
+      await this.#ready;
+      checkStats(this.#statsTypes, await this.#call({ op: "stats" }));
+    } catch (e) {
+      await this.#close();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs the processor on one frame; the frame's buffer moves to the sandbox (its `data` is
+   * detached afterwards). Resolves with the outputs to publish, in order.
+   * @throws {ProcessorError} when the processor threw, returned a bad or mistyped output, took
+   * too long (the sandbox is then restarted) or died
+   */
+  async process(frame: Frame): Promise<readonly Output[]> {
+    const r = await this.#call({ op: "process", frame });
+    try {
+      const outputs = outputList(r as Output[]);
+      this.#outputs.check(outputs);
+      return outputs;
+    } catch (e) {
+      throw this.#count(e as ProcessorError);
+    }
+  }
+
+  /**
+   * Reconfigures the processor at runtime; the arguments are kept for restarts.
+   * @param args the new arguments (the user's keys plus the system keys)
+   */
+  async configure(args: ProcessorArgs): Promise<void> {
+    await this.#call({ op: "configure", args });
+    this.#args = args;
+  }
+
+  /**
+   * The processor's statistics, checked against the declaration, as the `userStats` value.
+   * @throws {ProcessorError} (kind "stats") naming the key that does not match
+   */
+  async stats(): Promise<StructValue> {
+    const values = await this.#call({ op: "stats" });
+    try {
+      return checkStats(this.#statsTypes, values);
+    } catch (e) {
+      throw this.#count(e as ProcessorError);
+    }
+  }
+
+  /** Zeroes the processor's statistics. */
+  async resetStats(): Promise<void> {
+    await this.#call({ op: "resetStats" });
+  }
+
+  /** Calls the processor's `stop` (within the time limit) and ends the sandbox. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    try {
+      if (this.#link) await this.#call({ op: "stop" });
+    } finally {
+      this.#stopped = true;
+      await this.#close();
+    }
+  }
+
+  async #launch(): Promise<void> {
+    const { file, className, isolation = "worker", memoryMb, startLimitMs = 30_000 } = this.#opts;
+    const permissions = this.#opts.permissions ?? noPermissions();
+    const loaded = Promise.withResolvers<SandboxReply & { op: "ready" }>();
+    const timer = setTimeout(
+      () =>
+        loaded.reject(new ProcessorError("timeout", `the processor did not load within ${startLimitMs} ms`)),
+      startLimitMs,
+    );
+    let loading = true;
+    const link: SandboxLink = OPEN[isolation]({
+      processorUrl: toUrl(file),
+      className,
+      gpu: permissions.gpu,
+      permissions,
+      memoryMb,
+      logger: this.#log,
+    }, {
+      reply: (r) => {
+        if (r.op === "ready") loaded.resolve(r);
+        else if (r.op === "failed") loaded.reject(new ProcessorError("load", r.error.message));
+        else this.#settle(r);
+      },
+      exit: (reason) => {
+        // Dying while loading fails the start; restarting would only die again.
+        if (loading) loaded.reject(new ProcessorError("load", `the sandbox ended while loading: ${reason}`));
+        else if (this.#link === link) this.#crashed(reason);
+      },
+    });
+    this.#link = link;
+    try {
+      const ready = await loaded.promise;
+      this.#statsTypes = ready.statsTypes;
+      userStatsType(ready.statsTypes); // unknown stat types fail here, at start
+      this.#outputs = new OutputTypeGuard(ready.outputType);
+    } catch (e) {
+      link.close();
+      throw e;
+    } finally {
+      loading = false;
+      clearTimeout(timer);
+    }
+    await this.#send({ op: "configure", args: this.#args });
+    this.#running = true;
+  }
+
+  async #call(req: DistributiveOmit<HostRequest, "id">): Promise<unknown> {
+    if (this.#stopped) throw new ProcessorError("stopped", "the processor host is stopped");
+    if (!this.#ready) throw new ProcessorError("stopped", "the processor host is not started");
+    if (!this.#running) await this.#ready;
+    return this.#send(req);
+  }
+
+  #send(req: DistributiveOmit<HostRequest, "id">): Promise<unknown> {
+    const id = this.#nextId++;
+    const { promise, resolve, reject } = Promise.withResolvers<unknown>();
+    const limit = this.#opts.timeLimitMs ?? 10_000;
+    const timer = setTimeout(() => this.#timedOut(id, req.op, limit), limit);
+    this.#pending.set(id, { resolve, reject, timer });
+    this.#link!.send({ ...req, id } as HostRequest);
+    return promise;
+  }
+
+  #settle(r: Extract<SandboxReply, { id: number }>): void {
+    const p = this.#pending.get(r.id);
+    if (!p) return;
+    this.#pending.delete(r.id);
+    clearTimeout(p.timer);
+    if (r.op === "result") p.resolve(r.value);
+    else p.reject(this.#count(new ProcessorError("thrown", r.error.message, { errorName: r.error.name })));
+  }
+
+  #count(e: ProcessorError): ProcessorError {
+    this.#counters.errors++;
+    this.#opts.onEvent?.({ kind: "error", error: e });
+    return e;
+  }
+
+  #timedOut(id: number, op: string, limit: number): void {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    this.#counters.timeouts++;
+    this.#restart("timeout", `${op} took longer than ${limit} ms`);
+  }
+
+  #crashed(reason: string): void {
+    if (this.#stopped) return;
+    this.#counters.crashes++;
+    this.#restart("crash", `the sandbox died: ${reason}`);
+  }
+
+  /**
+   * Fails every call in flight and ends the sandbox; a sandbox that was running is replaced by a
+   * new one configured with the last arguments. One that fails while being configured is not:
+   * its launch fails instead, or a processor that dies in `configure` would restart forever.
+   */
+  #restart(kind: ProcessorErrorKind, message: string): void {
+    const relaunch = this.#running && !this.#stopped;
+    const link = this.#link;
+    this.#link = undefined;
+    this.#running = false;
+    this.#failPending(kind, message);
+    link?.close();
+    if (!relaunch) return;
+    this.#counters.restarts++;
+    this.#log.warn("processor restarted", { reason: kind, message, file: this.#opts.file });
+    this.#opts.onEvent?.({ kind: "restart", reason: kind, message, restarts: this.#counters.restarts });
+    this.#ready = this.#launch();
+    // A failed relaunch fails the calls waiting on it; nothing else awaits it.
+    this.#ready.catch((e) => this.#log.error("processor restart failed", { message: String(e) }));
+  }
+
+  #failPending(kind: ProcessorErrorKind, message: string): void {
+    const all = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of all) {
+      clearTimeout(p.timer);
+      p.reject(this.#count(new ProcessorError(kind, message)));
+    }
+  }
+
+  async #close(): Promise<void> {
+    this.#stopped = true;
+    this.#running = false;
+    this.#failPending("stopped", "the processor host stopped");
+    const link = this.#link;
+    this.#link = undefined;
+    await link?.close();
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function toUrl(file: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(file)) return file;
+  return new URL(file, `file://${Deno.cwd()}/`).href;
+}

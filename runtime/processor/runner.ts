@@ -1,0 +1,65 @@
+/**
+ * The sandbox side: loads the processor and answers the host's calls, whatever carries the
+ * messages (a Worker's postMessage or a child process's pipe).
+ *
+ * @module
+ */
+import { loadProcessor } from "./load.ts";
+import { errorInfo, type HostRequest, type SandboxReply } from "./messages.ts";
+import { asList } from "./outputs.ts";
+import type { Processor, ProcessResult } from "./types.ts";
+
+/** Sends one reply to the host. */
+export type ReplySender = (reply: SandboxReply) => void;
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return typeof (x as PromiseLike<unknown> | undefined)?.then === "function";
+}
+
+/**
+ * Loads the processor from its module and returns the handler of host requests; reports
+ * `ready` with the processor's declarations, or `failed`.
+ */
+export function startRunner(
+  module: Record<string, unknown>,
+  className: string | undefined,
+  send: ReplySender,
+): ((req: HostRequest) => void) | undefined {
+  let processor: Processor;
+  try {
+    processor = loadProcessor(module, className);
+  } catch (e) {
+    send({ op: "failed", error: errorInfo(e) });
+    return undefined;
+  }
+  send({ op: "ready", statsTypes: processor.statsTypes ?? {}, outputType: processor.outputType });
+  const fail = (id: number, e: unknown) => send({ op: "error", id, error: errorInfo(e) });
+  const call = (req: HostRequest): unknown => {
+    switch (req.op) {
+      case "process": {
+        const r = processor.process(req.frame);
+        // The host checks each output; the sandbox only makes the result a list.
+        return isThenable(r) ? Promise.resolve(r).then(asList) : asList(r as ProcessResult);
+      }
+      case "configure":
+        return processor.configure?.(req.args);
+      case "stats":
+        return processor.stats?.() ?? {};
+      case "resetStats":
+        return processor.resetStats?.();
+      case "stop":
+        return processor.stop?.();
+    }
+  };
+  return (req) => {
+    let r: unknown;
+    try {
+      r = call(req);
+    } catch (e) {
+      return fail(req.id, e);
+    }
+    // Synchronous processors answer without a microtask turn.
+    if (!isThenable(r)) return send({ op: "result", id: req.id, value: r });
+    Promise.resolve(r).then((value) => send({ op: "result", id: req.id, value }), (e) => fail(req.id, e));
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * The Consumer in process, against our server: frames in, processor in its sandbox, outputs,
+ * status and control PVs, exact accounting alone and shared through the distributor.
+ */
+import assert from "node:assert/strict";
+import { ntAttribute, ntNDArray, readNTNDArray } from "../../../protocol/nt/mod.ts";
+import { silentLogger } from "../../../protocol/log.ts";
+import type { PvaClient } from "../../../protocol/pva/client/client.ts";
+import type { PvaServer } from "../../../protocol/pva/server/server.ts";
+import { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
+import { scalar, type StructValue } from "../../../protocol/pvdata/types.ts";
+import { Consumer, type ConsumerContext } from "../../../runtime/consumer/consumer.ts";
+import { type ConsumerOptions, parseConsumerArgs } from "../../../runtime/consumer/options.ts";
+import { withServerAndClient } from "../support.ts";
+
+const PROCESSORS = new URL("../../../processors/", import.meta.url);
+const MISBEHAVE = new URL("../processor/fixtures/misbehave.ts", import.meta.url).href;
+
+function options(...argv: string[]): ConsumerOptions {
+  return parseConsumerArgs(["--input-channel", "det:image", ...argv]) as ConsumerOptions;
+}
+
+function context(server: PvaServer, client: PvaClient, file: string, className?: string): ConsumerContext {
+  // Under deno test a sandbox type-checks its module graph on first load: allow for it.
+  return { server, client, logger: silentLogger, processor: { file, className, startLimitMs: 120_000 } };
+}
+
+/** 4x3 uint16 frames whose pixels are their id plus the pixel's index; `fail` asks misbehave to throw. */
+function frame(id: number, fail = false): StructValue {
+  const data = Uint16Array.from({ length: 12 }, (_, i) => id + i);
+  const attributes = fail ? [ntAttribute("do", { type: scalar("string"), value: "throw" })] : [];
+  return ntNDArray({ data, dims: [4, 3], uniqueId: id, attributes }).value as StructValue;
+}
+
+/** The source channel `det:image`, holding frame 0. */
+function source(server: PvaServer): SharedPV {
+  const pv = new SharedPV();
+  pv.open({ type: ntNDArray({ data: new Uint16Array(12), dims: [4, 3] }).type, value: frame(0) });
+  server.addPV("det:image", pv);
+  return pv;
+}
+
+/** Posts frames `first..last`, each once every subscriber has room: nothing is folded. */
+async function publish(pv: SharedPV, first: number, last: number, fail = new Set<number>()): Promise<void> {
+  for (let id = first; id <= last; id++) {
+    await pv.waitForRoom();
+    pv.post(frame(id, fail.has(id)));
+  }
+}
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!await ok()) {
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Waits until `n` monitors of the source are started (posts before that fold into the first value). */
+function subscribed(pv: SharedPV, n: number): Promise<void> {
+  return until(`${n} running monitors`, () => pv.subscribers().filter((s) => s.running).length === n);
+}
+
+async function processed(c: Consumer): Promise<number> {
+  await c.getStats();
+  return c.status.processorStats.nProcessed;
+}
+
+Deno.test("consumer: every frame processed in its sandbox and published; status and control PVs work", async () => {
+  await withServerAndClient(async (server, client) => {
+    const pv = source(server);
+    const c = await Consumer.start(
+      1,
+      options("-oc", "_", "-sc", "_", "-cc", "_"),
+      context(server, client, new URL("passthrough.ts", PROCESSORS).href),
+    );
+    try {
+      await subscribed(pv, 1);
+      await publish(pv, 1, 200);
+      await until("200 processed", async () => await processed(c) === 200);
+      const out = readNTNDArray((await client.get("pvapy:consumer:1:output")).value);
+      assert.equal(out.uniqueId, 200);
+      assert.deepEqual([...out.data], Array.from({ length: 12 }, (_, i) => 200 + i));
+
+      const status = (await client.get("pvapy:consumer:1:status")).value as Record<
+        string,
+        Record<string, unknown>
+      >;
+      assert.equal(status.consumerId as unknown, 1);
+      assert.equal(status.processorStats.nProcessed, 200);
+      assert.equal(status.processorStats.nMissed, 0);
+      assert.equal(status.receiverStats.nReceived, 200);
+      assert.equal(status.publisherStats.nPublished, 200);
+
+      await client.put("pvapy:consumer:1:control", { command: "stop" });
+      await c.done;
+      assert.equal(
+        await client.get("pvapy:consumer:1:control").catch(() => null),
+        null,
+        "the control PV is gone",
+      );
+    } finally {
+      c.stop();
+      await c.done;
+    }
+  });
+});
+
+Deno.test("consumer: a processor that throws counts an error and the stream goes on", async () => {
+  await withServerAndClient(async (server, client) => {
+    const pv = source(server);
+    const c = await Consumer.start(
+      1,
+      options("-rqs", "100"),
+      context(server, client, MISBEHAVE, "Misbehave"),
+    );
+    try {
+      await subscribed(pv, 1);
+      await publish(pv, 1, 30, new Set([7, 19]));
+      await until("30 frames handled", async () => {
+        await c.getStats();
+        return c.status.processorStats.nProcessed + c.status.processorStats.nErrors === 30;
+      });
+      assert.equal(c.status.processorStats.nProcessed, 28);
+      assert.equal(c.status.processorStats.nErrors, 2);
+      assert.equal(c.status.processorStats.lastObjectId, 30);
+      assert.equal(c.status.queueStats.nRejected, 0);
+    } finally {
+      c.stop();
+      await c.done;
+    }
+  });
+});
+
+Deno.test("consumer: image statistics reach the status PV's userStats", async () => {
+  await withServerAndClient(async (server, client) => {
+    const pv = source(server);
+    const c = await Consumer.start(
+      3,
+      options("-sc", "_"),
+      context(server, client, new URL("image_stats.ts", PROCESSORS).href),
+    );
+    try {
+      await subscribed(pv, 1);
+      await publish(pv, 1, 5);
+      await until("5 processed", async () => await processed(c) === 5);
+      const status = (await client.get("pvapy:consumer:3:status")).value as {
+        userStats: Record<string, unknown>;
+      };
+      assert.equal(status.userStats.nFrames, 5n);
+      // The last frame, 5: pixels 5..16.
+      assert.equal(status.userStats.min, 5);
+      assert.equal(status.userStats.max, 16);
+    } finally {
+      c.stop();
+      await c.done;
+    }
+  });
+});
+
+Deno.test("consumer: two consumers share the frames through the distributor; the totals are exact", async () => {
+  await withServerAndClient(async (server, client) => {
+    const pv = source(server);
+    const opts = options("-dt", "uniqueId", "-du", "1", "-nc", "2");
+    const file = new URL("passthrough.ts", PROCESSORS).href;
+    const a = await Consumer.start(1, opts, context(server, client, file));
+    const b = await Consumer.start(2, opts, context(server, client, file));
+    try {
+      await subscribed(pv, 2);
+      await publish(pv, 1, 300);
+      await until("300 processed between them", async () => await processed(a) + await processed(b) === 300);
+      for (const c of [a, b]) {
+        assert.ok(c.status.processorStats.nProcessed > 0, `consumer ${c.id} got a share`);
+        assert.equal(c.status.processorStats.nMissed, 0, `consumer ${c.id} missed nothing`);
+      }
+    } finally {
+      a.stop();
+      b.stop();
+      await Promise.all([a.done, b.done]);
+    }
+  });
+});
