@@ -16,7 +16,7 @@
  * then names as missed or leaves unattributed.
  */
 import assert from "node:assert/strict";
-import { type LabHost, NetnsLab, requireNetns } from "../support/netns.ts";
+import { LAB_BROADCAST, type LabHost, NetnsLab, requireNetns } from "../support/netns.ts";
 import { ProcessLines } from "../support/process_lines.ts";
 import type { FrameMonitorResult } from "./frame_monitor.ts";
 
@@ -37,14 +37,16 @@ const HOST_ENV = {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** 8 s at 50 frames/s of 64x64 uint8 (10 distinct frames), after 7 s for the consumers to join. */
-const SIM_ARGS = `-cn ${CHANNEL} -fps ${FPS} -rt 8 -std 7 -shd 6 -nx 64 -ny 64 -nf 10 -rp 25`.split(" ");
+const SIM_ARGS = `-cn ${CHANNEL} -fps ${FPS} -rt 8 -std 7 -shd 7 -nx 64 -ny 64 -nf 10 -rp 25`.split(" ");
 /**
- * A consumer sharing the frames by uniqueId, with room on the server for what a cut holds back; it stops 16 s
- * after it starts: after the simulator's last frame (15 s after the simulator served) and, unless it took
- * long to start, before the simulator stops serving (21 s).
+ * A consumer sharing the frames by uniqueId, with room on the server for what a cut holds back, and its status
+ * PV (pvapy:consumer:ID:status) refreshed every second. It stops 17 s after it starts: after the simulator's
+ * last frame (15 s after the simulator served) and, unless it took long to start, before the simulator stops
+ * serving (22 s).
  */
-const CONSUMER_ARGS = `-ic ${CHANNEL} --distributor-trigger uniqueId -sqs 100 --report-period 1 --runtime 16`
-  .split(" ");
+const CONSUMER_ARGS =
+  `-ic ${CHANNEL} --distributor-trigger uniqueId -sqs 100 -sc _ --report-period 1 --runtime 17`
+    .split(" ");
 
 function startSimulator(lab: NetnsLab, host: LabHost): ProcessLines {
   const child = lab.spawn(host, Deno.execPath(), {
@@ -152,6 +154,16 @@ Deno.test({
     await sim.until(/^Published frame id +250 /, 30_000);
     const retransmitted = await retransmissionsByPeer(lab, simHost);
 
+    // Consumer 3's status PV, read from host 4 once the last frame is out (the consumer still runs).
+    await sim.until(/^Published frame id +400 /, 30_000);
+    const status = await lab.command(wholeHost, Deno.execPath(), {
+      args: ["run", "-A", "scripts/pva.ts", "get", "--json", "-w", "5", "pvapy:consumer:3:status"],
+      env: { EPICS_PVA_AUTO_ADDR_LIST: "NO", EPICS_PVA_ADDR_LIST: LAB_BROADCAST },
+      cwd: ROOT,
+    }).output();
+    assert.ok(status.success, new TextDecoder().decode(status.stderr));
+    const statusPv = JSON.parse(new TextDecoder().decode(status.stdout)).value;
+
     const counts = await Promise.all(consumers.map(countsOf));
     const simOut = await sim.finished(30_000);
     assert.equal(simOut.code, 0, simOut.stderr);
@@ -168,6 +180,14 @@ Deno.test({
     // A consumer that took long to start joins the distributor late (the other one had every frame until
     // then), which the accounting covers; but both must have taken part.
     assert.ok(counts.every((c) => c.processed > 0), `a consumer took no part: ${JSON.stringify(counts)}`);
+
+    // The status PV counted what the summary did, up to the moment it was read.
+    const { processorStats, receiverStats } = statusPv;
+    assert.ok(
+      processorStats.nProcessed > 0 && processorStats.nProcessed <= counts[1].processed,
+      JSON.stringify(statusPv),
+    );
+    assert.deepEqual([processorStats.nMissed, receiverStats.nOverruns], [0, 0]);
 
     // Each monitor saw every frame after the one it joined on, in order, without an overrun.
     for (const [i, r] of [lossy, cut, whole].entries()) {

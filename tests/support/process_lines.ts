@@ -31,6 +31,7 @@ export class ProcessLines {
   readonly #all: string[] = [];
   readonly #stdoutDone: Promise<void>;
   readonly #stderr: Promise<string>;
+  #ended = false;
 
   /**
    * @param child the process, its stdout and stderr piped
@@ -51,6 +52,7 @@ export class ProcessLines {
       for (const line of parts) this.#push(line);
     }
     if (rest) this.#push(rest);
+    this.#ended = true;
     this.#lines.end();
   }
 
@@ -73,7 +75,9 @@ export class ProcessLines {
           `line matching ${pattern} from ${this.#what}`,
         );
       } catch (e) {
-        throw new Error(`${(e as Error).message}; it printed:\n${this.#all.join("\n")}`);
+        // Once stdout has ended, so has the process, and its stderr says why.
+        const why = this.#ended ? `\nstderr:\n${await this.#stderr}` : "";
+        throw new Error(`${(e as Error).message}; it printed:\n${this.#all.join("\n")}${why}`);
       }
       const match = pattern.exec(line);
       if (match) return match;
