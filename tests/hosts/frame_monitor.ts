@@ -39,7 +39,7 @@ const frames: FrameArrival[] = [];
 const disconnects: string[] = [];
 const client = new PvaClient({ config: configFromEnv(), logger: silentLogger });
 // Room for what a cut link holds back (see pipeline_test.ts).
-const subscription = client.monitor(channel, { queueSize: 100, signal: stop.signal });
+const subscription = client.monitor(channel, { queueSize: 256, signal: stop.signal });
 let subscribed = false;
 try {
   for await (const ev of subscription) {

@@ -12,8 +12,8 @@
  * while its link was down wait in the server's queue for host 3 and in TCP's send buffer, and TCP
  * retransmits them once the link is back, because the connection outlives the cut (it would be dropped only
  * after EPICS_PVA_CONN_TMO × 4/3, 40 s, of silence). They arrive late, not never. A cut longer than the
- * queues hold (the consumers ask for 100 entries) would fold frames into overruns, which the accounting
- * then names as missed or leaves unattributed.
+ * queues hold (the consumers ask for 100 entries, the monitors for 256) would fold frames into overruns,
+ * which the accounting then names as missed or leaves unattributed.
  */
 import assert from "node:assert/strict";
 import { LAB_BROADCAST, type LabHost, NetnsLab, requireNetns } from "../support/netns.ts";
