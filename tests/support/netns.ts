@@ -18,7 +18,7 @@ const SUBNET = "10.77.0";
 /** The subnet's broadcast address: UDP searches sent here cross the bridge to every host. */
 export const LAB_BROADCAST = `${SUBNET}.255`;
 /** Name of each host's end of its link, inside the host's namespace. */
-export const HOST_INTERFACE = "eth0";
+const HOST_INTERFACE = "eth0";
 const BRIDGE = "br0";
 const LOSSY_WIRE = new URL("./lossy_wire.py", import.meta.url).pathname;
 
@@ -63,8 +63,8 @@ export class NetnsCommandError extends Error {
    * @param command the command line that failed
    * @param stderr what it printed
    */
-  constructor(command: string[], stderr: string) {
-    super(`${command.join(" ")} failed: ${stderr.trim()}`);
+  constructor(command: string, stderr: string) {
+    super(`${command} failed: ${stderr.trim()}`);
     this.name = "NetnsCommandError";
   }
 }
@@ -76,7 +76,7 @@ export class NetnsCommandError extends Error {
 async function run(line: string): Promise<void> {
   const [program, ...args] = line.split(" ");
   const out = await new Deno.Command(program, { args, stdin: "null", stdout: "null" }).output();
-  if (!out.success) throw new NetnsCommandError(line.split(" "), new TextDecoder().decode(out.stderr));
+  if (!out.success) throw new NetnsCommandError(line, new TextDecoder().decode(out.stderr));
 }
 
 /** A command that runs `program` inside `namespace`. */
@@ -103,6 +103,23 @@ async function hasTool(program: string): Promise<boolean> {
 }
 
 /**
+ * Whether the kernel offers tc netem (it is a build option, CONFIG_NET_SCH_NETEM): tried on a throwaway
+ * namespace's loopback.
+ */
+async function netemAvailable(): Promise<boolean> {
+  const ns = `pvs-${crypto.randomUUID().slice(0, 8)}-probe`;
+  await run(`ip netns add ${ns}`);
+  try {
+    await run(`ip netns exec ${ns} tc qdisc add dev lo root netem delay 1ms`);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await run(`ip netns del ${ns}`);
+  }
+}
+
+/**
  * Network namespaces joined by a bridge: create with {@link NetnsLab.create}, dispose with `await using`.
  * Disposing kills the processes started with {@link NetnsLab.spawn} that still run and deletes every
  * namespace (which removes the veths and the bridge with them), whatever happened before.
@@ -120,8 +137,8 @@ export class NetnsLab implements AsyncDisposable {
   readonly #bridgeNamespace: string;
   readonly #namespaces: string[];
   readonly #children = new Set<Deno.ChildProcess>();
-  /** Impaired links: null for netem, else the relay and its veth. */
-  readonly #wires = new Map<LabHost, { relay: Deno.ChildProcess; wire: string } | null>();
+  /** Impaired links: null where netem does it, else the relay and its veth. */
+  readonly #impaired = new Map<LabHost, { relay: Deno.ChildProcess; wire: string } | null>();
 
   private constructor(bridgeNamespace: string, namespaces: string[], hosts: LabHost[]) {
     this.#bridgeNamespace = bridgeNamespace;
@@ -201,12 +218,12 @@ export class NetnsLab implements AsyncDisposable {
    * @throws {NetnsCommandError} when a command fails
    */
   async impair(host: LabHost, { lossPercent = 0, delayMs = 0 }: LinkImpairment): Promise<ImpairedBy> {
-    if (this.#wires.has(host)) throw new Error(`${host.address}'s link is already impaired`);
+    if (this.#impaired.has(host)) throw new Error(`${host.address}'s link is already impaired`);
     if (await netemAvailable()) {
       const netem = `root netem loss ${lossPercent}% delay ${delayMs}ms`;
       await run(`ip netns exec ${this.#bridgeNamespace} tc qdisc add dev ${host.port} ${netem}`);
       await run(`ip netns exec ${host.namespace} tc qdisc add dev ${HOST_INTERFACE} ${netem}`);
-      this.#wires.set(host, null);
+      this.#impaired.set(host, null);
       return "netem";
     }
     const wire = `w${host.port}`;
@@ -214,10 +231,10 @@ export class NetnsLab implements AsyncDisposable {
     const bridgeNs = this.#bridgeNamespace;
     await run(`ip -n ${bridgeNs} link set ${host.port} nomaster`);
     await run(`ip -n ${bridgeNs} link add ${wire} type veth peer name ${onBridge}`);
-    const relay = this.#spawnIn(this.#bridgeNamespace, "python3", {
+    const relay = this.#spawnIn(bridgeNs, "python3", {
       args: [LOSSY_WIRE, host.port, wire, String(lossPercent), String(delayMs)],
     });
-    this.#wires.set(host, { relay, wire });
+    this.#impaired.set(host, { relay, wire });
     await run(`ip -n ${bridgeNs} link set ${onBridge} master ${BRIDGE} up`);
     await run(`ip -n ${bridgeNs} link set ${wire} up`);
     await new ProcessLines(relay, "lossy_wire.py").until(/^READY$/, 10_000);
@@ -226,9 +243,9 @@ export class NetnsLab implements AsyncDisposable {
 
   /** Removes what {@link NetnsLab.impair} added to `host`'s link. */
   async clearImpairment(host: LabHost): Promise<void> {
-    const wire = this.#wires.get(host);
+    const wire = this.#impaired.get(host);
     if (wire === undefined) return;
-    this.#wires.delete(host);
+    this.#impaired.delete(host);
     if (wire === null) {
       await run(`ip netns exec ${this.#bridgeNamespace} tc qdisc del dev ${host.port} root`);
       await run(`ip netns exec ${host.namespace} tc qdisc del dev ${HOST_INTERFACE} root`);
@@ -290,21 +307,4 @@ export async function requireNetns(what: string): Promise<boolean> {
   if (Deno.env.get("CI")) throw new Error(`cannot run ${what}: ${missing}`);
   console.log(`%cignoring ${what}: ${missing}`, "color: yellow");
   return false;
-}
-
-/**
- * Whether the kernel offers tc netem (it is a build option, CONFIG_NET_SCH_NETEM): tried on a throwaway
- * namespace's loopback.
- */
-export async function netemAvailable(): Promise<boolean> {
-  const ns = `pvs-${crypto.randomUUID().slice(0, 8)}-probe`;
-  await run(`ip netns add ${ns}`);
-  try {
-    await run(`ip netns exec ${ns} tc qdisc add dev lo root netem delay 1ms`);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await run(`ip netns del ${ns}`);
-  }
 }
