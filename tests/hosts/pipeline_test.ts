@@ -44,35 +44,18 @@ const SIM_ARGS = `-cn ${CHANNEL} -fps ${FPS} -rt 8 -std 7 -shd 7 -nx 64 -ny 64 -
  * last frame (15 s after the simulator served) and, unless it took long to start, before the simulator stops
  * serving (22 s).
  */
-const CONSUMER_ARGS =
-  `-ic ${CHANNEL} --distributor-trigger uniqueId -sqs 100 -sc _ --report-period 1 --runtime 17`
+const consumerArgs = (id: number) =>
+  `--consumer-id ${id} -ic ${CHANNEL} --distributor-trigger uniqueId -sqs 100 -sc _ --report-period 1 --runtime 17`
     .split(" ");
 
-function startSimulator(lab: NetnsLab, host: LabHost): ProcessLines {
+/** Runs one of the repository's Deno scripts inside `host`, finding servers by broadcast. */
+function startScript(lab: NetnsLab, host: LabHost, script: string, args: string[]): ProcessLines {
   const child = lab.spawn(host, Deno.execPath(), {
-    args: ["run", "-A", "scripts/ad-sim-server.ts", ...SIM_ARGS],
+    args: ["run", "-A", script, ...args],
     env: HOST_ENV,
     cwd: ROOT,
   });
-  return new ProcessLines(child, "the simulator");
-}
-
-function startConsumer(lab: NetnsLab, host: LabHost, id: number): ProcessLines {
-  const child = lab.spawn(host, Deno.execPath(), {
-    args: ["run", "-A", "scripts/consumer.ts", "--consumer-id", String(id), ...CONSUMER_ARGS],
-    env: HOST_ENV,
-    cwd: ROOT,
-  });
-  return new ProcessLines(child, `consumer ${id} on ${host.address}`);
-}
-
-function startMonitor(lab: NetnsLab, host: LabHost): ProcessLines {
-  const child = lab.spawn(host, Deno.execPath(), {
-    args: ["run", "-A", "tests/hosts/frame_monitor.ts", CHANNEL],
-    env: HOST_ENV,
-    cwd: ROOT,
-  });
-  return new ProcessLines(child, `the monitor on ${host.address}`);
+  return new ProcessLines(child, `${script} on ${host.address}`);
 }
 
 /** A consumer's counts from its final summary line (the last of those it prints every report period). */
@@ -134,10 +117,14 @@ Deno.test({
     const [simHost, lossyHost, cutHost, wholeHost] = lab.hosts;
     const impairedBy = await lab.impair(lossyHost, IMPAIRMENT);
 
-    const sim = startSimulator(lab, simHost);
+    const sim = startScript(lab, simHost, "scripts/ad-sim-server.ts", SIM_ARGS);
     await sim.until(new RegExp(`^Serving ${CHANNEL} on TCP port 5075; first frame in 7 s`), 30_000);
-    const consumers = [startConsumer(lab, lossyHost, 2), startConsumer(lab, cutHost, 3)];
-    const monitors = [lossyHost, cutHost, wholeHost].map((h) => startMonitor(lab, h));
+    const consumers = ([[lossyHost, 2], [cutHost, 3]] as const).map(([host, id]) =>
+      startScript(lab, host, "scripts/consumer.ts", consumerArgs(id))
+    );
+    const monitors = [lossyHost, cutHost, wholeHost].map((h) =>
+      startScript(lab, h, "tests/hosts/frame_monitor.ts", [CHANNEL])
+    );
     for (const c of consumers) await c.until(new RegExp(`^input channel: ${CHANNEL}$`), 30_000);
     const joinedOn: number[] = [];
     for (const m of monitors) {
