@@ -1,8 +1,9 @@
 /**
  * `deno task bench:processor`: frames per second through a {@link ProcessorHost} running the
- * pass-through processor, in a Worker and in a child process, for small and large frames. Each
- * frame's output (the same pixels, moved back) is sent again as the next input, so the figures
- * are the sandbox's own cost: messages, transfers, pipe copies.
+ * pass-through processor, in a Worker and in a child process, for small and large frames, with
+ * one frame in flight and with four. Each frame's output (the same pixels, moved back) is sent
+ * again as the next input, so the figures are the sandbox's own cost: messages, transfers, pipe
+ * copies.
  *
  * @module
  */
@@ -16,27 +17,36 @@ const SIZES = [{ label: "1 KiB", bytes: 1024 }, { label: "256 KiB", bytes: 512 *
 }];
 const file = new URL("../processors/passthrough.ts", import.meta.url).pathname;
 
-async function run(isolation: Isolation, bytes: number): Promise<number> {
+const WINDOWS = [1, 4];
+
+/** Frames per second with `window` frames circulating at once. */
+async function run(isolation: Isolation, bytes: number, window: number): Promise<number> {
   const host = new ProcessorHost({ file, isolation });
   await host.start();
-  let frame: Frame = frameFromNTNDArray(ntNDArray({ data: new Uint8Array(bytes), dims: [bytes] }));
   let n = 0;
   const end = performance.now() + SECONDS * 1000;
   const start = performance.now();
-  while (performance.now() < end) {
-    frame = (await host.process(frame))[0] as Frame;
-    n++;
-  }
+  await Promise.all(Array.from({ length: window }, async () => {
+    let frame: Frame = frameFromNTNDArray(ntNDArray({ data: new Uint8Array(bytes), dims: [bytes] }));
+    while (performance.now() < end) {
+      frame = (await host.process(frame))[0] as Frame;
+      n++;
+    }
+  }));
   const rate = n / ((performance.now() - start) / 1000);
   await host.stop();
   return rate;
 }
 
-console.log("| frame | isolation | frames/s | MB/s (each way) |");
-console.log("| ----- | --------- | -------- | --------------- |");
+console.log("| frame | isolation | in flight | frames/s | MB/s (each way) |");
+console.log("| ----- | --------- | --------- | -------- | --------------- |");
 for (const { label, bytes } of SIZES) {
   for (const isolation of ["worker", "process"] as const) {
-    const fps = await run(isolation, bytes);
-    console.log(`| ${label} | ${isolation} | ${fps.toFixed(0)} | ${(fps * bytes / 1e6).toFixed(0)} |`);
+    for (const window of WINDOWS) {
+      const fps = await run(isolation, bytes, window);
+      console.log(
+        `| ${label} | ${isolation} | ${window} | ${fps.toFixed(0)} | ${(fps * bytes / 1e6).toFixed(0)} |`,
+      );
+    }
   }
 }

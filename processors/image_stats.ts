@@ -15,6 +15,7 @@ import {
   type Frame,
   type Processor,
   type ProcessorArgs,
+  processorMain,
   type PvOutput,
   scalar,
   scalarArray,
@@ -258,3 +259,6 @@ export class ImageStats implements Processor {
     this.#last = undefined;
   }
 }
+
+// `deno run -A processors/image_stats.ts --input-channel ...` runs a consumer with this processor.
+if (import.meta.main) await processorMain(import.meta.url, { className: "ImageStats" });

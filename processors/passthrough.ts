@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Frame, Processor } from "../mod.ts";
+import { type Frame, type Processor, processorMain } from "../mod.ts";
 
 /** Returns each frame unchanged. */
 export class Passthrough implements Processor {
@@ -16,3 +16,6 @@ export class Passthrough implements Processor {
     return frame;
   }
 }
+
+// `deno run -A processors/passthrough.ts --input-channel ...` runs a consumer with this processor.
+if (import.meta.main) await processorMain(import.meta.url, { className: "Passthrough" });

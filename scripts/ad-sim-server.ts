@@ -17,8 +17,10 @@ import {
   parseSimulatorArgs,
   Simulator,
   SimulatorOptionError,
+  type SimulatorToolOptions,
   SimulatorUsageError,
 } from "../runtime/simulator/mod.ts";
+import { serveSimulatorStatus, type SimulatorServices } from "../runtime/simulator/status.ts";
 
 /** Calls `first` on the first SIGINT/SIGTERM and `second` on the next; returns the un-listen. */
 function onSignals(first: () => void, second: () => void): () => void {
@@ -31,16 +33,19 @@ function onSignals(first: () => void, second: () => void): () => void {
 
 async function main(argv: string[]): Promise<number> {
   let sim: Simulator;
+  let tool: SimulatorToolOptions;
+  const logger = createLogger({ name: "ad-sim-server" });
   try {
     const inv = parseSimulatorArgs(argv);
     if ("help" in inv) {
       console.log(inv.help);
       return 0;
     }
+    tool = inv.tool;
     sim = new Simulator({
       ...inv.settings,
       config: configFromEnv(),
-      logger: createLogger({ name: "ad-sim-server" }),
+      logger,
       report: (line) => console.log(line),
     });
   } catch (e) {
@@ -49,8 +54,12 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const unlisten = onSignals(() => sim.stopPublishing(), () => sim.stop());
+  let services: SimulatorServices | undefined;
   try {
     await sim.start();
+    services = await serveSimulatorStatus(sim, tool, logger);
+    if (tool.statusChannel) console.log(`Status channel: ${tool.statusChannel}`);
+    if (services.httpUrl) console.log(`HTTP API: ${services.httpUrl}api/status`);
     await sim.finished;
     return 0;
   } catch (e) {
@@ -58,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
     await sim.stop().catch(() => {});
     return 1;
   } finally {
+    await services?.close();
     unlisten();
   }
 }

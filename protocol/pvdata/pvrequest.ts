@@ -256,13 +256,15 @@ function select(type: FieldDesc, request: PvRequest): { mask: BitSet; unknown: s
   const unknown: string[] = [];
   const field = fieldType(request);
   if (field === undefined || selections(field).length === 0) return { mask: BitSet.range(0, total), unknown };
+  // pvDatabase's plugin form: "_" alone stands for the whole top structure; beside named
+  // fields it only carries the plugin's options (PvaPy drops the field request then; we keep it).
+  const pluginOnly = selections(field).every((s) => s.name === "_");
   const walk = (node: StructureDesc, prefix: string) => {
     for (const sel of selections(node)) {
       const path = prefix + sel.name;
       const bit = bitOf(type, path);
       if (path === "_" && bit < 0) {
-        // pvDatabase's plugin form: "_" stands for the whole top structure.
-        mask.setRange(0, total);
+        if (pluginOnly) mask.setRange(0, total);
         continue;
       }
       if (bit < 0) {

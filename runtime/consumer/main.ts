@@ -93,7 +93,7 @@ async function runOne(
     permissions: parsePermissions(opts.processorPermissions, Deno.cwd()),
     isolation: opts.processorIsolation,
     memoryMb: opts.processorIsolation === "process" ? opts.processorMemoryMb : undefined,
-    timeLimitMs: opts.processorTimeout * 1000,
+    timeLimitMs: opts.processorTimeLimit * 1000,
   };
   const id = opts.consumerIds[0];
   let consumer: Consumer | undefined;

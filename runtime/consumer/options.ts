@@ -44,7 +44,7 @@ export interface ConsumerOptions {
   /** Memory limit of a processor child process (process isolation). */
   processorMemoryMb: number;
   /** Seconds a processor may take on one call before it is terminated and restarted. */
-  processorTimeout: number;
+  processorTimeLimit: number;
   oidField: string;
   /** 0: derived from the distributor settings. */
   oidOffset: number;
@@ -197,7 +197,7 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
   },
   { long: "processor-isolation", type: "string", default: "worker", help: "worker or process" },
   { long: "processor-memory-mb", type: "string", default: "1024", help: "memory limit (process isolation)" },
-  { long: "processor-timeout", type: "string", default: "10", help: "seconds per call before a restart" },
+  { long: "processor-time-limit", type: "string", default: "10", help: "seconds per call before a restart" },
   { long: "oid-field", short: "of", type: "string", default: "uniqueId", help: "object id field" },
   {
     long: "oid-offset",
@@ -315,7 +315,7 @@ export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "h
     processorPermissions: (r.string("processor-permissions") ?? "").split(",").filter((g) => g !== ""),
     processorIsolation: r.choice("processor-isolation", ["worker", "process"] as const, "worker"),
     processorMemoryMb: int("processor-memory-mb", 1024, 16),
-    processorTimeout: r.number("processor-timeout", 10, { min: 0.001 }),
+    processorTimeLimit: r.number("processor-time-limit", 10, { min: 0.001 }),
     oidField: r.string("oid-field", "uniqueId"),
     oidOffset: int("oid-offset", 0, 0),
     fieldRequest: r.string("field-request"),

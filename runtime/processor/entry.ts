@@ -1,6 +1,6 @@
 /**
  * The first module a sandbox runs, generated as a `data:` URL: it removes WebGPU unless granted,
- * then imports the processor statically (a static import needs no read permission, a computed
+ * redirects the console to the host, then imports the processor statically (a static import needs no read permission, a computed
  * one would) and hands it to the serving side. Module evaluation follows import order, so the
  * processor and everything it imports load after WebGPU is gone.
  *
@@ -26,15 +26,20 @@ const SERVE = {
 } as const;
 
 const NO_GPU = "data:text/javascript,delete Object.getPrototypeOf(navigator).gpu;";
-// Standard output carries the replies in process isolation: console output goes to stderr.
-const CONSOLE_TO_STDERR = "data:text/javascript,console.log = console.info = console.debug = console.error;";
+
+/** Where the processor's console output goes: log messages from a Worker, standard error from a
+ * child process (whose standard output carries the replies); the host logs both. */
+const CONSOLE = {
+  worker: new URL("./worker_console.ts", import.meta.url).href,
+  process: "data:text/javascript,console.log = console.info = console.debug = console.error;",
+} as const;
 
 /** The entry module of a sandbox, as a `data:` URL. */
 export function entryUrl(spec: EntrySpec, side: SandboxSide): string {
   const serve = SERVE[side];
   const lines = [
     spec.gpu ? "" : `import ${JSON.stringify(NO_GPU)};`,
-    side === "process" ? `import ${JSON.stringify(CONSOLE_TO_STDERR)};` : "",
+    `import ${JSON.stringify(CONSOLE[side])};`,
     `import * as processorModule from ${JSON.stringify(spec.processorUrl)};`,
     `import { ${serve.name} } from ${JSON.stringify(serve.url)};`,
     `${serve.name}(processorModule, ${JSON.stringify(spec.className)});`,

@@ -28,6 +28,7 @@ import type { DType, Frame } from "./types.ts";
 /**
  * A decoded NTNDArray (a `{type, value}` or the bare structure value) as a frame. The pixels are
  * the decoded typed array itself; a boolean array (which no detector sends) becomes uint8.
+ * @param input the decoded value
  * @throws {NTError} when the value is not a well-formed NTNDArray
  * @example
  * ```ts
@@ -74,6 +75,7 @@ function attributeTypes(list: Value | undefined): Record<string, FieldDesc> {
 /**
  * The NTNDArray value publishing `frame`: the same typed array (no copy), the frame's uniqueId,
  * time stamps, codec and attributes (with their original types where known, else inferred).
+ * @param frame the frame to publish
  * @throws {NTError} when the shape does not match the data
  * @example
  * ```ts

@@ -64,9 +64,12 @@ export interface HostCounters {
 }
 
 interface Pending {
+  id: number;
+  op: HostRequest["op"];
   resolve(v: unknown): void;
   reject(e: ProcessorError): void;
-  timer: ReturnType<typeof setTimeout>;
+  /** Set while the call runs in the sandbox (see #startClock). */
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 const OPEN: Record<Isolation, OpenLink> = { worker: openWorkerLink, process: openProcessLink };
@@ -149,7 +152,9 @@ export class ProcessorHost {
 
   /**
    * Runs the processor on one frame; the frame's buffer moves to the sandbox (its `data` is
-   * detached afterwards). Resolves with the outputs to publish, in order.
+   * detached afterwards). Resolves with the outputs to publish, in order. Several frames may be
+   * in flight (a window hides the round trip); the processor still gets them one at a time, in
+   * order, and each call's time limit runs only while it is the one being processed.
    * @throws {ProcessorError} when the processor threw, returned a bad or mistyped output, took
    * too long (the sandbox is then restarted) or died
    */
@@ -205,6 +210,7 @@ export class ProcessorHost {
   async #launch(): Promise<void> {
     const { file, className, isolation = "worker", memoryMb, startLimitMs = 30_000 } = this.#opts;
     const permissions = this.#opts.permissions ?? noPermissions();
+    const processorUrl = toUrl(file);
     const loaded = Promise.withResolvers<SandboxReply & { op: "ready" }>();
     const timer = setTimeout(
       () =>
@@ -213,7 +219,7 @@ export class ProcessorHost {
     );
     let loading = true;
     const link: SandboxLink = OPEN[isolation]({
-      processorUrl: toUrl(file),
+      processorUrl,
       className,
       gpu: permissions.gpu,
       permissions,
@@ -223,7 +229,9 @@ export class ProcessorHost {
       reply: (r) => {
         if (r.op === "ready") loaded.resolve(r);
         else if (r.op === "failed") loaded.reject(new ProcessorError("load", r.error.message));
-        else this.#settle(r);
+        else if (r.op === "log") {
+          this.#log[r.level]("processor output", { line: r.line, processor: processorUrl });
+        } else this.#settle(r);
       },
       exit: (reason) => {
         // Dying while loading fails the start; restarting would only die again.
@@ -258,11 +266,20 @@ export class ProcessorHost {
   #send(req: DistributiveOmit<HostRequest, "id">): Promise<unknown> {
     const id = this.#nextId++;
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-    const limit = this.#opts.timeLimitMs ?? 10_000;
-    const timer = setTimeout(() => this.#timedOut(id, req.op, limit), limit);
-    this.#pending.set(id, { resolve, reject, timer });
+    const p: Pending = { id, op: req.op, resolve, reject, timer: undefined };
+    this.#pending.set(id, p);
+    if (this.#pending.size === 1) this.#startClock(p);
     this.#link!.send({ ...req, id } as HostRequest);
     return promise;
+  }
+
+  /**
+   * The sandbox answers calls one at a time, in order, so only the oldest call is running: its
+   * time limit starts when the one before it ends, and calls waiting behind it are not timed.
+   */
+  #startClock(p: Pending): void {
+    const limit = this.#opts.timeLimitMs ?? 10_000;
+    p.timer = setTimeout(() => this.#timedOut(p.id, p.op, limit), limit);
   }
 
   #settle(r: Extract<SandboxReply, { id: number }>): void {
@@ -270,6 +287,8 @@ export class ProcessorHost {
     if (!p) return;
     this.#pending.delete(r.id);
     clearTimeout(p.timer);
+    const next = this.#pending.values().next();
+    if (!next.done && next.value.timer === undefined) this.#startClock(next.value);
     if (r.op === "result") p.resolve(r.value);
     else p.reject(this.#count(new ProcessorError("thrown", r.error.message, { errorName: r.error.name })));
   }

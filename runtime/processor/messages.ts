@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { LOG_LEVELS, type LogLevel } from "../../protocol/log.ts";
 import { isFrame } from "./frame.ts";
 import type { Frame, Output, OutputType, ProcessorArgs, StatsDeclaration } from "./types.ts";
 
@@ -22,12 +23,38 @@ export interface ErrorInfo {
   message: string;
 }
 
-/** What the sandbox sends: the processor's declarations once loaded, or a call's result. */
+/** What the sandbox sends: the processor's declarations once loaded, a call's result, or a line the processor logged. */
 export type SandboxReply =
   | { op: "ready"; statsTypes: StatsDeclaration; outputType?: OutputType }
   | { op: "failed"; error: ErrorInfo }
   | { op: "result"; id: number; value: unknown }
-  | { op: "error"; id: number; error: ErrorInfo };
+  | { op: "error"; id: number; error: ErrorInfo }
+  | { op: "log"; level: LogLevel; line: string };
+
+/**
+ * True for a well-formed reply. Replies come from the processor's side, where its code can post
+ * anything: a malformed one ends that sandbox, never the host.
+ */
+export function isSandboxReply(x: unknown): x is SandboxReply {
+  if (typeof x !== "object" || x === null) return false;
+  const r = x as Record<string, unknown>;
+  const isError = (e: unknown) =>
+    typeof e === "object" && e !== null && typeof (e as ErrorInfo).name === "string" &&
+    typeof (e as ErrorInfo).message === "string";
+  switch (r.op) {
+    case "ready":
+      return typeof r.statsTypes === "object" && r.statsTypes !== null;
+    case "failed":
+      return isError(r.error);
+    case "result":
+      return typeof r.id === "number";
+    case "error":
+      return typeof r.id === "number" && isError(r.error);
+    case "log":
+      return LOG_LEVELS.includes(r.level as LogLevel) && typeof r.line === "string";
+  }
+  return false;
+}
 
 /** The frames a message carries: the request's frame, or the frames among a result's outputs. */
 export function carriedFrames(m: HostRequest | SandboxReply): Frame[] {

@@ -48,6 +48,8 @@ function positive(name: string, text: string | undefined): number | undefined {
 /**
  * Host options from the command-line values; the user's `--processor-args` JSON is merged over
  * nothing else here: the tool adds the system keys (processorId, inputChannel, ...).
+ * @param v the values `parseArgs` returned for {@link PROCESSOR_CLI_OPTIONS}
+ * @param cwd the directory relative grant paths start from
  * @throws {ProcessorError} (kind "load") naming the option that is wrong
  * @example
  * ```ts
@@ -60,7 +62,7 @@ function positive(name: string, text: string | undefined): number | undefined {
  * [o.args, o.permissions?.read, o.isolation]; // [{ threshold: 3 }, ["/data"], "worker"]
  * ```
  */
-export function processorHostOptions(v: ProcessorCliValues, cwd = "/"): ProcessorHostOptions {
+export function processorHostOptions(v: ProcessorCliValues, cwd: string = Deno.cwd()): ProcessorHostOptions {
   const file = v["processor-file"];
   if (!file) throw new ProcessorError("load", "--processor-file is required");
   let args: ProcessorArgs = {};

@@ -8,7 +8,7 @@
 import { ntNDArrayType } from "../../protocol/nt/mod.ts";
 import { type FieldDesc, isPlainObject, sameType } from "../../protocol/pvdata/mod.ts";
 import { ProcessorError } from "./errors.ts";
-import { isFrame } from "./frame.ts";
+import { dtypeOf, isFrame } from "./frame.ts";
 import type { Output, OutputType, ProcessResult } from "./types.ts";
 
 const NONE: readonly Output[] = Object.freeze([]);
@@ -26,11 +26,25 @@ const NONE: readonly Output[] = Object.freeze([]);
 export function outputList(result: ProcessResult): readonly Output[] {
   const list = asList(result);
   for (const o of list) {
-    if (!isFrame(o) && !(isPlainObject(o) && isPlainObject(o.type) && "value" in o)) {
+    if (isFrame(o)) {
+      // Compressed pixels are bytes whatever the dtype; raw ones must be what dtype says.
+      const actual = pixelType(o.data);
+      if (!o.codec?.name && actual !== o.dtype) {
+        throw new ProcessorError("output", `a frame of dtype ${o.dtype} holds ${actual} data`);
+      }
+    } else if (!(isPlainObject(o) && isPlainObject(o.type) && "value" in o)) {
       throw new ProcessorError("output", "an output must be a Frame or a {type, value} PV value");
     }
   }
   return list;
+}
+
+function pixelType(data: ArrayBufferView): string {
+  try {
+    return dtypeOf(data);
+  } catch {
+    throw new ProcessorError("output", `${data.constructor.name} pixels have no pvData type`);
+  }
 }
 
 /** What `process` returned as a list, unchecked. */

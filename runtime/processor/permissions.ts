@@ -38,7 +38,9 @@ export function noPermissions(): SandboxPermissions {
 /**
  * Parses `--processor-permissions` values, each a comma list of `key=value` grants where a bare
  * item continues the previous key's list: `read=/data,/calib,write=/out,net=127.0.0.1:9000,env=HOME,gpu`.
- * Relative paths are resolved against `cwd`.
+ * Relative paths are resolved against `cwd` (default: the working directory).
+ * @param specs the option's values
+ * @param cwd the directory relative paths start from
  * @throws {ProcessorError} (kind "load") for an unknown key or an empty value
  * @example
  * ```ts
@@ -47,7 +49,7 @@ export function noPermissions(): SandboxPermissions {
  * [p.read, p.net, p.gpu]; // [["/data", "/calib"], ["127.0.0.1:9000"], true]
  * ```
  */
-export function parsePermissions(specs: readonly string[], cwd = "/"): SandboxPermissions {
+export function parsePermissions(specs: readonly string[], cwd: string = Deno.cwd()): SandboxPermissions {
   const out = noPermissions();
   for (const spec of specs) {
     let current: ListKey | undefined;

@@ -9,7 +9,7 @@
 import { entryUrl } from "./entry.ts";
 import type { LinkEvents, LinkSpec, SandboxLink } from "./link.ts";
 import { permissionFlags } from "./permissions.ts";
-import type { SandboxReply } from "./messages.ts";
+import { isSandboxReply } from "./messages.ts";
 import { encodeMessage, MessageReader } from "./wire.ts";
 
 /** Largest reply accepted from a child. */
@@ -61,7 +61,8 @@ export function openProcessLink(spec: LinkSpec, events: LinkEvents): SandboxLink
     }, MAX_REPLY);
     try {
       for (let m = await reader.next(upfront); m !== null; m = await reader.next(upfront)) {
-        events.reply(m as SandboxReply);
+        if (!isSandboxReply(m)) return end("it sent a malformed message");
+        events.reply(m);
       }
     } catch (e) {
       end(`unreadable output: ${e instanceof Error ? e.message : e}`);

@@ -51,7 +51,11 @@ export function startRunner(
         return processor.stop?.();
     }
   };
-  return (req) => {
+  // Calls run one at a time, in order, even when the host sends several and the processor is
+  // async: requests arriving while an async call runs wait in `queue`.
+  const queue: HostRequest[] = [];
+  let busy = false;
+  const run = (req: HostRequest): void => {
     let r: unknown;
     try {
       r = call(req);
@@ -60,6 +64,12 @@ export function startRunner(
     }
     // Synchronous processors answer without a microtask turn.
     if (!isThenable(r)) return send({ op: "result", id: req.id, value: r });
-    Promise.resolve(r).then((value) => send({ op: "result", id: req.id, value }), (e) => fail(req.id, e));
+    busy = true;
+    Promise.resolve(r).then((value) => send({ op: "result", id: req.id, value }), (e) => fail(req.id, e))
+      .finally(() => {
+        busy = false;
+        while (!busy && queue.length > 0) run(queue.shift()!);
+      });
   };
+  return (req) => busy ? void queue.push(req) : run(req);
 }

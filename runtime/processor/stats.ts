@@ -89,6 +89,8 @@ function checkKind(key: string, t: StatType, base: StatScalarType, v: unknown): 
 /**
  * Checks what `stats()` returned against the declaration and returns them as the
  * `userStats` structure value (64-bit integers as bigint, arrays as typed arrays).
+ * @param declared the processor's `statsTypes`
+ * @param returned what `stats()` returned
  * @throws {ProcessorError} (kind "stats") naming the first key that is missing, undeclared, or
  * of another type or out of range
  * @example

@@ -9,8 +9,8 @@
 import { ProcessorError } from "./errors.ts";
 import type { SandboxPermissions } from "./permissions.ts";
 
-/** Entries examined per granted path before giving up (a grant should be a data directory). */
-const MAX_ENTRIES = 100_000;
+/** Entries examined per granted path before refusing it (about a second of directory reading). */
+const MAX_ENTRIES = 1_000_000;
 
 function realOrUndefined(path: string): string | undefined {
   try {

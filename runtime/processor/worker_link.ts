@@ -6,7 +6,7 @@
  */
 import { entryUrl } from "./entry.ts";
 import type { LinkEvents, LinkSpec, SandboxLink } from "./link.ts";
-import { transferList } from "./messages.ts";
+import { isSandboxReply, transferList } from "./messages.ts";
 import { workerPermissions } from "./permissions.ts";
 
 /** Starts a processor in a Worker. */
@@ -23,7 +23,8 @@ export function openWorkerLink(spec: LinkSpec, events: LinkEvents): SandboxLink 
     worker.terminate();
     events.exit(reason);
   };
-  worker.onmessage = (e) => events.reply(e.data);
+  worker.onmessage = (e) =>
+    isSandboxReply(e.data) ? events.reply(e.data) : end("it sent a malformed message");
   worker.onerror = (e) => {
     // Left alone, an uncaught error in a Worker is rethrown in the host and ends it.
     e.preventDefault();

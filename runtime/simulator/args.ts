@@ -23,6 +23,20 @@ interface OptionSpec {
   help: string;
   /** The setting it fills; none for options that are accepted without effect. */
   key?: keyof SimulatorSettings;
+  /** Or the tool's own option it fills (status channel, HTTP API). */
+  tool?: keyof SimulatorToolOptions;
+}
+
+/** What the tool serves beside the frames: its status PV and HTTP API. */
+export interface SimulatorToolOptions {
+  /** Status PV name (`--status-channel`); none by default. */
+  statusChannel?: string;
+  /** HTTP API address (`--http-host`, 127.0.0.1). */
+  httpHost?: string;
+  /** HTTP API port (`--http-port`; 0 picks one; none by default). */
+  httpPort?: string;
+  /** Bearer token file for the POST routes (`--http-token-file`). */
+  httpTokenFile?: string;
 }
 
 /** Every option in PvaPy's order, by long name. */
@@ -97,6 +111,25 @@ const OPTIONS: Record<string, OptionSpec> = {
     help: "print a line every N frames; <= 0: never",
   },
   "disable-curses": { short: "dc", kind: "flag", help: "accepted for PvaPy compatibility; no effect" },
+  "status-channel": {
+    short: "sc",
+    kind: "text",
+    tool: "statusChannel",
+    help: "serve a status PV of what was published",
+  },
+  "http-host": { short: "hh", kind: "text", tool: "httpHost", help: "HTTP API address (default: 127.0.0.1)" },
+  "http-port": {
+    short: "hp",
+    kind: "integer",
+    tool: "httpPort",
+    help: "serve the HTTP API on this port (0: any free one)",
+  },
+  "http-token-file": {
+    short: "htf",
+    kind: "text",
+    tool: "httpTokenFile",
+    help: "bearer token for the POST routes",
+  },
   help: { short: "h", kind: "flag", help: "this text" },
 };
 
@@ -169,7 +202,9 @@ function convert(long: string, kind: ValueKind, text: string): string | number {
 }
 
 /** A parsed command line: settings to run with, or help to print. */
-export type SimulatorInvocation = { settings: SimulatorSettings } | { help: string };
+export type SimulatorInvocation = { settings: SimulatorSettings; tool: SimulatorToolOptions } | {
+  help: string;
+};
 
 /**
  * Parses `ad-sim-server` arguments (without the program name).
@@ -197,9 +232,12 @@ export function parseSimulatorArgs(argv: string[]): SimulatorInvocation {
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) return { help: simulatorHelp() };
   const given: Partial<Record<keyof SimulatorSettings, string | number>> = {};
+  const tool: SimulatorToolOptions = {};
   for (const [long, spec] of Object.entries(OPTIONS)) {
     const text = values[long];
-    if (spec.key !== undefined && typeof text === "string") given[spec.key] = convert(long, spec.kind, text);
+    if (typeof text !== "string") continue;
+    if (spec.key !== undefined) given[spec.key] = convert(long, spec.kind, text);
+    if (spec.tool !== undefined) tool[spec.tool] = String(convert(long, spec.kind, text));
   }
-  return { settings: resolveSettings(given as SimulatorOptions) };
+  return { settings: resolveSettings(given as SimulatorOptions), tool };
 }

@@ -26,6 +26,12 @@ export {
   type SimulatorOptions,
   type SimulatorSettings,
 } from "./options.ts";
-export { parseSimulatorArgs, simulatorHelp, type SimulatorInvocation, SimulatorUsageError } from "./args.ts";
+export {
+  parseSimulatorArgs,
+  simulatorHelp,
+  type SimulatorInvocation,
+  type SimulatorToolOptions,
+  SimulatorUsageError,
+} from "./args.ts";
 export { type Frame, FrameInputError, type FrameSource } from "./frame.ts";
 export { FRAME_DESCRIPTOR, type PublishOutcome } from "./publisher.ts";

@@ -1,5 +1,5 @@
 /**
- * Status of consumers and collectors: PvaPy's status PV types, status documents built from statistics
+ * Status of consumers, collectors and simulators: PvaPy's status PV types, status documents built from statistics
  * reports, the feed that refreshes them every report period, and the read-only status PV.
  *
  * @module
@@ -14,6 +14,7 @@ export {
   PUBLISHER_STATS_T,
   QUEUE_STATS_T,
   RECEIVER_STATS_T,
+  simulatorStatusType,
   SOURCE_STATS_T,
   type StatusShape,
   type UserStatsTypes,
@@ -25,6 +26,9 @@ export {
   CollectorStatusBuilder,
   type ConsumerStatus,
   ConsumerStatusBuilder,
+  type SimulatorReport,
+  type SimulatorStatus,
+  SimulatorStatusBuilder,
   type SourceStats,
   type StatusBuilderOptions,
   type StatusDocument,

@@ -11,6 +11,7 @@ import type { ConsumerStats, ProcessorStats, QueueStats } from "../stats/stats_r
 import {
   collectorStatusType,
   consumerStatusType,
+  simulatorStatusType,
   type StatusShape,
   type UserStatsTypes,
 } from "./status_types.ts";
@@ -98,8 +99,36 @@ export interface CollectorStatus extends StatusHeader {
   [sourceStats: `producerStats_${number}` | `metadataStats_${number}`]: SourceStats;
 }
 
+/** A simulator's status PV content: what it has published (see the simulator's SimulatorStats). */
+export interface SimulatorStatus extends StatusHeader {
+  /** PV name of the frames. */
+  channelName: string;
+  /** idle, waiting, publishing, draining or stopped. */
+  state: string;
+  /** Frames posted. */
+  framesPublished: number;
+  /** Frames posted while nobody was subscribed or every subscriber's queue was full. */
+  notDelivered: number;
+  /** Of those, posted while nobody was subscribed. */
+  notDeliveredNoSubscriber: number;
+  /** Of those, posted while every subscriber's queue was full. */
+  notDeliveredQueuesFull: number;
+  /** Subscriptions to the frames channel now. */
+  subscribers: number;
+  /** uniqueId of the last frame. */
+  lastUniqueId: number;
+  /** Seconds from the first frame to the last. */
+  runtime: number;
+  /** Frames per second achieved. */
+  frameRate: number;
+  /** Megabytes (10^6 B) per second achieved. */
+  dataRate: number;
+  /** The rate asked for (0: unpaced). */
+  targetFrameRate: number;
+}
+
 /** Any status document. */
-export type StatusDocument = ConsumerStatus | CollectorStatus;
+export type StatusDocument = ConsumerStatus | CollectorStatus | SimulatorStatus;
 
 /** What a status update adds to the statistics. */
 export interface StatusInput {
@@ -266,5 +295,30 @@ export class CollectorStatusBuilder {
       ),
       ...numbered("metadataStats", metadataStats),
     };
+  }
+}
+
+/** What a simulator reports into {@link SimulatorStatusBuilder.build}. */
+export type SimulatorReport = Omit<SimulatorStatus, keyof StatusHeader>;
+
+/**
+ * Builds a simulator's status documents.
+ * @example
+ * ```ts ignore
+ * const builder = new SimulatorStatusBuilder();
+ * const feed = new StatusFeed({ build: () => builder.build(simulator.stats()), reportPeriod: 1 });
+ * ```
+ */
+export class SimulatorStatusBuilder {
+  /** The status PV's type. */
+  readonly type: StructureDesc = simulatorStatusType();
+  readonly #stamp = new StatusStamp({});
+
+  /** The next status document from the simulator's counts (extra members are left out). */
+  build(report: SimulatorReport, now = Date.now() / 1000): SimulatorStatus {
+    const picked = Object.fromEntries(
+      this.type.fields.slice(3).map((f) => [f.name, report[f.name as keyof SimulatorReport]]),
+    ) as SimulatorReport;
+    return { ...this.#stamp.stamp(now), ...picked };
   }
 }

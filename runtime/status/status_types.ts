@@ -170,3 +170,24 @@ export function controlType(kind: ControlledKind): StructureDesc {
     statusMessage: scalar("string"),
   });
 }
+
+/** The simulator's status PV type: the stamp, then what it published (counts uint, rates double). */
+export function simulatorStatusType(): StructureDesc {
+  return struct("structure", {
+    objectId: UINT,
+    objectTime: DOUBLE,
+    objectTimestamp: TIME_T,
+    channelName: scalar("string"),
+    state: scalar("string"),
+    framesPublished: UINT,
+    notDelivered: UINT,
+    notDeliveredNoSubscriber: UINT,
+    notDeliveredQueuesFull: UINT,
+    subscribers: UINT,
+    lastUniqueId: UINT,
+    runtime: DOUBLE,
+    frameRate: DOUBLE,
+    dataRate: DOUBLE,
+    targetFrameRate: DOUBLE,
+  });
+}

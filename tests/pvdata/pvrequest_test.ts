@@ -237,3 +237,23 @@ Deno.test("optionNumber / optionBool: accepted forms, fallbacks and garbage", ()
   assert.throws(() => optionBool(opts, "junk", false), RequestError);
   assert.throws(() => optionBool(opts, "empty", false), RequestError);
 });
+
+Deno.test("requestMask: the plugin entry _ alone selects everything; beside fields it only carries options", () => {
+  const t = struct("", {
+    value: scalar("float64"),
+    uniqueId: scalar("int32"),
+    alarm: struct("", { severity: scalar("int32") }),
+  });
+  assert.deepEqual([...requestMask(t, parseRequest("field(_[pydistributor=trigger:uniqueId])"))], [
+    0,
+    1,
+    2,
+    3,
+    4,
+  ]);
+  assert.deepEqual([...requestMask(t, parseRequest("field(uniqueId,_[pydistributor=trigger:uniqueId])"))], [
+    0,
+    2,
+  ]);
+  assert.deepEqual(unknownFields(t, parseRequest("field(value,_[distributor=updates:2])")), []);
+});

@@ -28,6 +28,9 @@ import {
 } from "../messages/mod.ts";
 import { PvaDisconnectedError, PvaError } from "./errors.ts";
 
+/** The receive buffer size pvAccessCPP servers announce in CONNECTION_VALIDATION. */
+const PVACCESSCPP_BUFFER_SIZE = 16384 + 1024;
+
 /** A channel as the connection sees it. */
 export interface ConnChannel {
   readonly cid: number;
@@ -105,6 +108,7 @@ export class ClientConn {
   private timer: ReturnType<typeof setInterval> | undefined;
   private validated!: { resolve: () => void; reject: (e: Error) => void };
   private readonly ended: Promise<void>;
+  #serverBufferSize = 0;
   private markEnded!: () => void;
 
   private constructor(socket: Deno.Conn, host: string, port: number, opts: ClientConnOptions) {
@@ -152,6 +156,15 @@ export class ClientConn {
     }
     conn.timer = setInterval(() => conn.send(Command.ECHO, () => {}), echoPeriodMs(opts.config.idleTimeout));
     return conn;
+  }
+
+  /**
+   * Whether monitors on this connection may ask for pipelining. pvAccessCPP (PvaPy's server,
+   * which announces a receive buffer of 16384 + 1024 bytes when it validates a connection)
+   * stalls pipelined monitors, sending empty updates; pvxs and our server pipeline properly.
+   */
+  get pipelines(): boolean {
+    return this.#serverBufferSize !== PVACCESSCPP_BUFFER_SIZE;
   }
 
   /** True once closed. */
@@ -234,9 +247,12 @@ export class ClientConn {
       return;
     }
     switch (m.command) {
-      case Command.CONNECTION_VALIDATION:
-        this.validate(readValidationRequest(r).authMethods);
+      case Command.CONNECTION_VALIDATION: {
+        const request = readValidationRequest(r);
+        this.#serverBufferSize = request.bufferSize;
+        this.validate(request.authMethods);
         return;
+      }
       case Command.CONNECTION_VALIDATED: {
         const status = readStatus(r);
         // Like pvxs, carry on without credentials when the server refuses them.

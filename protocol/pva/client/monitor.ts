@@ -97,15 +97,18 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
     this.name = name;
     this.#pool = pool;
     this.#onEnd = onEnd;
-    const request = monitorRequest(opts.request ?? "", {
-      queueSize: String(opts.queueSize ?? 4),
-      pipeline: String(opts.pipeline ?? true),
-    });
+    const defaults = { queueSize: String(opts.queueSize ?? 4), pipeline: String(opts.pipeline ?? true) };
+    const request = monitorRequest(opts.request ?? "", defaults);
     const options = requestOptions(request);
     this.queueSize = Math.max(1, Math.trunc(optionNumber(options, "queueSize", 4)));
     // pvxs: a window below 2 makes no sense, so pipelining needs queueSize >= 2.
     this.pipeline = optionBool(options, "pipeline", false) && this.queueSize >= 2;
-    this.#sink = this.#makeSink(request);
+    // The same request for servers that cannot pipeline (ClientConn.pipelines): its type has the option.
+    const unpipelined = {
+      ...request,
+      value: { ...request.value, record: { _options: { ...options, pipeline: "false" } } },
+    };
+    this.#sink = this.#makeSink(request, unpipelined);
     this.#signal = opts.signal;
     this.#ch = pool.acquire(name);
     this.#unlisten = this.#ch.listen({
@@ -209,10 +212,11 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
   }
 
   /** The operations' view of this subscription. */
-  #makeSink(request: MonitorRequest): MonitorSink {
+  #makeSink(request: MonitorRequest, unpipelinedRequest: MonitorRequest): MonitorSink {
     return {
       name: this.name,
       request,
+      unpipelinedRequest,
       queueSize: this.queueSize,
       pipeline: this.pipeline,
       ackAny: Math.max(1, Math.floor(this.queueSize / 2)),

@@ -27,6 +27,8 @@ export interface MonitorSink {
   readonly name: string;
   /** The request sent with INIT. */
   readonly request: MonitorRequest;
+  /** The same with `pipeline=false`, for servers that cannot pipeline. */
+  readonly unpipelinedRequest: MonitorRequest;
   /** Queue size (the initial pipeline window). */
   readonly queueSize: number;
   /** Whether the server is asked for flow control. */
@@ -55,6 +57,8 @@ export class MonitorOp implements ConnOp {
   readonly #sink: MonitorSink;
   readonly #conn: ClientConn;
   readonly #ioid: number;
+  /** Asked for, and the server can: see `ClientConn.pipelines`. */
+  readonly #pipelined: boolean;
   #last: StructValue = {};
   /** Leaf fields of #last that hold an empty array since their arrays were taken. */
   #taken = new BitSet();
@@ -71,14 +75,15 @@ export class MonitorOp implements ConnOp {
     this.#conn = conn;
     this.sid = sid;
     this.#ioid = conn.addOp(this);
+    const pipelined = this.#pipelined = sink.pipeline && conn.pipelines;
     conn.send(Command.MONITOR, (w) => {
       writeOpRequestHead(w, {
         sid,
         ioid: this.#ioid,
-        subcmd: sink.pipeline ? Subcmd.INIT | Subcmd.PIPELINE_ACK : Subcmd.INIT,
+        subcmd: pipelined ? Subcmd.INIT | Subcmd.PIPELINE_ACK : Subcmd.INIT,
       });
-      writeTyped(w, sink.request);
-      if (sink.pipeline) w.u32(sink.queueSize);
+      writeTyped(w, pipelined || !sink.pipeline ? sink.request : sink.unpipelinedRequest);
+      if (pipelined) w.u32(sink.queueSize);
     });
   }
 
@@ -120,7 +125,7 @@ export class MonitorOp implements ConnOp {
 
   /** The consumer took `n` updates of ours: acknowledge them once there are enough. */
   consumed(n: number): void {
-    if (!this.#sink.pipeline || this.#conn.isClosed) return;
+    if (!this.#pipelined || this.#conn.isClosed) return;
     this.#unacked += n;
     if (this.#unacked < this.#sink.ackAny) return;
     const nfree = this.#unacked;

@@ -4,7 +4,7 @@
  * @module
  */
 import { bitCount } from "../../pvdata/partial.ts";
-import { fieldOptions, type PvRequest, requestMask, unknownFields } from "../../pvdata/pvrequest.ts";
+import { type PvRequest, requestMask, unknownFields } from "../../pvdata/pvrequest.ts";
 import type { Reader } from "../../pvdata/reader.ts";
 import { type Status, STATUS_OK } from "../../pvdata/status.ts";
 import { readTypedValue } from "../../pvdata/value.ts";
@@ -83,7 +83,6 @@ export function readPvRequest(r: Reader): PvRequest {
  */
 export function selectionOf(ch: ServerChannel, ioid: number, request: PvRequest): Selection {
   const pv = ch.pv;
-  if (Object.keys(fieldOptions(request, "_")).length > 0) return SELECT_ALL;
   const unknown = unknownFields(pv.type, request);
   if (unknown.length > 0) {
     ch.link.message({ ioid, type: "warning", message: `${ch.name} has no field ${unknown.join(", ")}` });

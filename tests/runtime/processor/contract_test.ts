@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { isFrame, ntNDArrayType, ProcessorError, ProcessorHost } from "../../../mod.ts";
+import {
+  createLogger,
+  isFrame,
+  type Isolation,
+  ntNDArrayType,
+  ProcessorError,
+  ProcessorHost,
+} from "../../../mod.ts";
 import { fixture, testFrame, withHost } from "./helpers.ts";
 
 const file = fixture("lifecycle.ts");
@@ -72,7 +79,7 @@ Deno.test("load: a missing export, or several processors without --processor-cla
   );
   await assert.rejects(
     new ProcessorHost({ file }).start(),
-    /several processors \(BadStats, Declared, Lifecycle\)/,
+    /several processors \(BadStats, Chatty, Declared, Lifecycle, Sequential\)/,
   );
 });
 
@@ -85,3 +92,32 @@ Deno.test("userStatsType is built from the declaration", async () => {
     return Promise.resolve();
   });
 });
+
+Deno.test("frames in flight together are processed one at a time, in order; waiting ones are not timed", async () => {
+  await withHost({ file, className: "Sequential", timeLimitMs: 400 }, async (host) => {
+    const ids = [1, 2, 3, 4, 5, 6];
+    // Six calls of 150 ms: 900 ms in all, each within the 400 ms limit.
+    const results = await Promise.all(ids.map((id) => host.process(testFrame({ ms: "150" }, undefined, id))));
+    assert.deepEqual(results.map(([o]) => (o as { value: number }).value), ids.map((id) => id * 10 + 1));
+    assert.equal(host.counters.timeouts, 0);
+  });
+});
+
+for (const [isolation, level] of [["worker", "warn"], ["process", "info"]] as [Isolation, string][]) {
+  Deno.test(`${isolation}: the processor's console output reaches the host's logger`, async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: "debug", format: "json", write: (l) => lines.push(l) });
+    await withHost({ file, className: "Chatty", isolation, logger }, async (host) => {
+      await host.process(testFrame({}, undefined, 5));
+      await host.process(testFrame({}, undefined, 6)); // the child's stderr may lag its reply
+      for (let i = 0; i < 50 && !lines.some((l) => l.includes("frame 5")); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    const record = lines.map((l) => JSON.parse(l)).find((r) => String(r.line).startsWith("frame 5"));
+    assert.ok(record, `no "frame 5" among ${lines.length} log lines`);
+    assert.equal(record.message, "processor output");
+    assert.equal(record.level, level);
+    assert.match(record.line, /shape: \[ 4, 4 \]/);
+  });
+}

@@ -104,6 +104,24 @@ for (const isolation of ISOLATIONS) {
     });
   });
 
+  Deno.test(`${isolation}: forged replies end the sandbox, not the host; lying frames are output errors`, async () => {
+    await withHost({ file: fixture("misbehave.ts"), className: "Misbehave", isolation }, async (host) => {
+      await assert.rejects(
+        host.process(testFrame({ do: "mislabel" })),
+        (e: ProcessorError) =>
+          e.kind === "output" && e.message === "a frame of dtype float64 holds uint8 data",
+      );
+      await assert.rejects(
+        host.process(testFrame({ do: "forge" })),
+        (e: ProcessorError) => e.kind === "crash",
+      );
+      const [out] = await host.process(testFrame({}, undefined, 4));
+      assert.equal((out as { uniqueId: number }).uniqueId, 4);
+      assert.equal(host.counters.crashes, 1);
+      assert.equal(host.counters.restarts, 1);
+    });
+  });
+
   Deno.test(`${isolation}: a hanging processor is ended at the time limit, restarted and reconfigured`, async () => {
     const events: string[] = [];
     await withHost({
