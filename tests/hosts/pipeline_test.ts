@@ -36,16 +36,24 @@ const HOST_ENV = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** 8 s at 50 frames/s of 64x64 uint8 (10 distinct frames), after 7 s for the consumers to join. */
-const SIM_ARGS = `-cn ${CHANNEL} -fps ${FPS} -rt 8 -std 7 -shd 7 -nx 64 -ny 64 -nf 10 -rp 25`.split(" ");
+/** The simulator's status PV: the test waits on its subscriber count before the first frame. */
+const SIM_STATUS = "hosts:sim:status";
+/**
+ * 8 s at 50 frames/s of 64x64 uint8 (10 distinct frames), after 10 s for everyone to subscribe; served 8 s
+ * more, so that consumers that started late still stop before the simulator does.
+ */
+const SIM_ARGS =
+  `-cn ${CHANNEL} -fps ${FPS} -rt 8 -std 10 -shd 8 -nx 64 -ny 64 -nf 10 -rp 25 -sc ${SIM_STATUS}`
+    .split(" ");
+/** Subscribers of the frames: two consumers and three monitors. */
+const SUBSCRIBERS = 5;
 /**
  * A consumer sharing the frames by uniqueId, with room on the server for what a cut holds back, and its status
- * PV (pvapy:consumer:ID:status) refreshed every second. It stops 17 s after it starts: after the simulator's
- * last frame (15 s after the simulator served) and, unless it took long to start, before the simulator stops
- * serving (22 s).
+ * PV (pvapy:consumer:ID:status) refreshed every second. It stops 20 s after it starts: after the simulator's
+ * last frame (18 s after the simulator served).
  */
 const consumerArgs = (id: number) =>
-  `--consumer-id ${id} -ic ${CHANNEL} --distributor-trigger uniqueId -sqs 100 -sc _ --report-period 1 --runtime 17`
+  `--consumer-id ${id} -ic ${CHANNEL} --distributor-trigger uniqueId -sqs 100 -sc _ --report-period 1 --runtime 20`
     .split(" ");
 
 /** Runs one of the repository's Deno scripts inside `host`, finding servers by broadcast. */
@@ -120,7 +128,7 @@ Deno.test({
     const impairedBy = await lab.impair(lossyHost, IMPAIRMENT);
 
     const sim = startScript(lab, simHost, "scripts/ad-sim-server.ts", SIM_ARGS);
-    await sim.until(new RegExp(`^Serving ${CHANNEL} on TCP port 5075; first frame in 7 s`), 30_000);
+    await sim.until(new RegExp(`^Serving ${CHANNEL} on TCP port 5075; first frame in 10 s`), 30_000);
     const consumers = ([[lossyHost, 2], [cutHost, 3]] as const).map(([host, id]) =>
       startScript(lab, host, "scripts/consumer.ts", consumerArgs(id))
     );
@@ -128,6 +136,17 @@ Deno.test({
       startScript(lab, h, "tests/hosts/frame_monitor.ts", [CHANNEL])
     );
     for (const c of consumers) await c.until(new RegExp(`^input channel: ${CHANNEL}$`), 30_000);
+    // Exact accounting needs the distributor group complete before the first frame: frames posted earlier
+    // reach the monitors but no consumer, and the simulator cannot count them as undelivered.
+    const gate = startScript(lab, wholeHost, "scripts/pva.ts", ["monitor", "--json", SIM_STATUS]);
+    const ready = JSON.parse(
+      (await gate.until(new RegExp(`^.*"subscribers":${SUBSCRIBERS}[,}].*$`), 60_000))[0],
+    );
+    assert.equal(
+      ready.value.state,
+      "waiting",
+      "the hosts subscribed only after the first frame: overloaded?",
+    );
     const joinedOn: number[] = [];
     for (const m of monitors) {
       assert.equal((await m.until(/^connected (\S+)$/, 30_000))[1], `${simHost.address}:5075`);
