@@ -199,9 +199,8 @@ Deno.test({
     const accounted = counts.reduce((n, c) => n + c.processed + c.errors + c.rejected + c.missed, 0);
     assert.equal(accounted + notDelivered, published, report);
     assert.deepEqual(counts.map((c) => c.missed + c.rejected + c.errors), [0, 0], report);
-    // A consumer that took long to start joins the distributor late (the other one had every frame until
-    // then), which the accounting covers; but both must have taken part.
-    assert.ok(counts.every((c) => c.processed > 0), `a consumer took no part:\n${report}`);
+    // Round robin from the first frame: about half each (a cut or a lossy link only delays its share).
+    assert.ok(counts.every((c) => c.processed > published / 4), `the distributor did not share:\n${report}`);
 
     // The status PV counted what the summary did, up to the moment it was read.
     const { processorStats, receiverStats } = statusPv;
