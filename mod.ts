@@ -9,6 +9,8 @@
  * - configuration from the EPICS_PVA* environment: {@link configFromEnv};
  * - processors: the contract ({@link Processor}, {@link Frame}) and the sandbox that runs them
  *   ({@link ProcessorHost}); see docs/processors.md.
+ * - configuration from the EPICS_PVA* environment: {@link configFromEnv};
+ * - areaDetector frame compression (lz4, bslz4, blosc): {@link decodeFrame} and {@link encodeFrame}.
  *
  * @example Host a PV and read it back
  * ```ts ignore
@@ -83,6 +85,26 @@ export {
   type SimulatorSettings,
   type SimulatorState,
   type SimulatorStats,
+  type SimulatorToolOptions,
   SimulatorUsageError,
 } from "./runtime/simulator/mod.ts";
 export * from "./runtime/processor/mod.ts";
+export * from "./protocol/codecs/mod.ts";
+export * from "./runtime/preview/mod.ts";
+export {
+  ChannelMapError,
+  MirrorChannel,
+  type MirrorChannelOptions,
+  type MirrorEntry,
+  mirrorHelp,
+  type MirrorInvocation,
+  type MirrorProvider,
+  MirrorServer,
+  type MirrorServerOptions,
+  parseChannelMap,
+  parseMirrorArgs,
+  pvaUpstreams,
+  type Upstream,
+  type UpstreamEvent,
+  type UpstreamFactory,
+} from "./runtime/mirror/mod.ts";

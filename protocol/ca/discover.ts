@@ -7,6 +7,8 @@
  */
 import type { Logger } from "../log.ts";
 import { DecodeError } from "../pvdata/errors.ts";
+import { concatBytes } from "../pvdata/writer.ts";
+import { SearchSchedule } from "../search_schedule.ts";
 import { parseHostPort } from "../pva/config.ts";
 import { ipv4Interfaces } from "../pva/udp.ts";
 import type { CaConfig } from "./config.ts";
@@ -28,11 +30,10 @@ const MAX_RETRY_MS = 5000;
 /** Datagram size EPICS clients keep searches under (MAX_UDP_SEND). */
 const MAX_DATAGRAM = 1024;
 
-interface Pending {
+/** A channel searched for. */
+interface Searched {
   cid: number;
   name: string;
-  attempts: number;
-  due: number;
 }
 
 /**
@@ -47,11 +48,13 @@ export class CaDiscoverer {
   #udp: Deno.DatagramConn;
   #targets: { hostname: string; port: number }[];
   #onFound: (found: FoundChannel) => void;
-  #pending = new Map<number, Pending>();
+  #schedule = new SearchSchedule<Searched>({
+    retryMs: (attempt) => Math.min(FIRST_RETRY_MS * 2 ** (attempt - 1), MAX_RETRY_MS),
+    onDue: (due) => {
+      for (const datagram of this.#datagrams(due)) this.#send(datagram);
+    },
+  });
   #sequence = 1;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerAt = Infinity;
-  #closed = false;
 
   /**
    * @param config where searches go
@@ -84,63 +87,28 @@ export class CaDiscoverer {
    * that channels created together share a datagram), then retries 0.1 s, 0.2 s ... 5 s apart.
    */
   add(cid: number, name: string, delayMs: number = FIRST_SEARCH_MS): void {
-    if (this.#closed) return;
-    this.#pending.set(cid, { cid, name, attempts: 0, due: performance.now() + delayMs });
-    this.#schedule(delayMs);
+    this.#schedule.add(cid, { cid, name }, delayMs);
   }
 
   /** Stops searching for a channel. */
   remove(cid: number): void {
-    this.#pending.delete(cid);
+    this.#schedule.remove(cid);
   }
 
   /** Closes the socket and stops searching. */
   close(): void {
-    this.#closed = true;
-    clearTimeout(this.#timer);
-    this.#pending.clear();
+    this.#schedule.close();
     this.#udp.close();
   }
 
-  #schedule(delayMs: number): void {
-    const at = performance.now() + Math.max(0, delayMs);
-    if (this.#closed || at >= this.#timerAt) return;
-    clearTimeout(this.#timer);
-    this.#timerAt = at;
-    this.#timer = setTimeout(() => this.#tick(), Math.max(0, delayMs));
-  }
-
-  #tick(): void {
-    this.#timerAt = Infinity;
-    const now = performance.now();
-    const due: Pending[] = [];
-    let next = Infinity;
-    for (const p of this.#pending.values()) {
-      if (p.due <= now + 1) {
-        p.due = now + Math.min(FIRST_RETRY_MS * 2 ** p.attempts, MAX_RETRY_MS);
-        p.attempts++;
-        due.push(p);
-      }
-      next = Math.min(next, p.due);
-    }
-    for (const datagram of this.#datagrams(due)) this.#send(datagram);
-    if (next < Infinity) this.#schedule(next - now);
-  }
-
   /** Packs searches into datagrams under {@link MAX_DATAGRAM} bytes, each led by a VERSION. */
-  #datagrams(due: Pending[]): Uint8Array[] {
+  #datagrams(due: Searched[]): Uint8Array[] {
     const out: Uint8Array[] = [];
     let parts: Uint8Array[] = [];
     let size = 0;
     const flush = () => {
       if (parts.length === 0) return;
-      const bytes = new Uint8Array(size);
-      let at = 0;
-      for (const p of parts) {
-        bytes.set(p, at);
-        at += p.length;
-      }
-      out.push(bytes);
+      out.push(concatBytes(parts));
       parts = [];
     };
     for (const p of due) {
@@ -194,7 +162,7 @@ export class CaDiscoverer {
       }
       if (header.command === CaCommand.SEARCH) {
         const reply = readSearchReply(header, data.subarray(at + size, end));
-        if (this.#pending.delete(reply.cid)) {
+        if (this.#schedule.remove(reply.cid)) {
           this.#onFound({ cid: reply.cid, host: reply.address ?? from.hostname, port: reply.port });
         }
       }

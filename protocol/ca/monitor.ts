@@ -4,6 +4,7 @@
  * gap (`disconnected`, then `connected` again and fresh data).
  * @module
  */
+import { EventInbox } from "../event_inbox.ts";
 import type { Logger } from "../log.ts";
 import type { CaChannel } from "./channel.ts";
 import type { CaCircuit } from "./circuit.ts";
@@ -66,10 +67,7 @@ export class CaSubscription implements AsyncIterableIterator<CaMonitorEvent> {
   #onAbort = () => this.#fail(this.#signal!.reason);
   #onEnd: (sub: CaSubscription) => void;
   #op: EventOp | null = null;
-  #queue: CaMonitorEvent[] = [];
-  #waiters: (() => void)[] = [];
-  #error: unknown = null;
-  #ended = false;
+  readonly #inbox = new EventInbox<CaMonitorEvent>();
 
   /**
    * Starts a subscription (normally through `CaClient.monitor`).
@@ -103,22 +101,12 @@ export class CaSubscription implements AsyncIterableIterator<CaMonitorEvent> {
 
   /** True once the subscription has ended (closed, aborted, or refused by the server). */
   get isClosed(): boolean {
-    return this.#ended;
+    return this.#inbox.ended;
   }
 
   /** The next event; done once closed; throws when the server refused or the signal aborted. */
-  async next(): Promise<IteratorResult<CaMonitorEvent>> {
-    for (;;) {
-      const event = this.#queue.shift();
-      if (event) return { value: event, done: false };
-      if (this.#error !== null) {
-        const e = this.#error;
-        this.#error = null;
-        throw e;
-      }
-      if (this.#ended) return { value: undefined, done: true };
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    }
+  next(): Promise<IteratorResult<CaMonitorEvent>> {
+    return this.#inbox.next();
   }
 
   /** Ends the iteration early (`break` in `for await`). */
@@ -134,12 +122,12 @@ export class CaSubscription implements AsyncIterableIterator<CaMonitorEvent> {
 
   /** Stops the subscription and drops undelivered events. */
   close(): void {
-    this.#queue = [];
+    this.#inbox.clear();
     this.#stop();
   }
 
   #connected(ch: CaChannel): void {
-    if (this.#ended) return;
+    if (this.#inbox.ended) return;
     this.#push({ kind: "connected", nativeType: ch.nativeType, nativeCount: ch.nativeCount });
     this.#op = new EventOp(ch, {
       type: requestType(ch, this.#form),
@@ -155,43 +143,37 @@ export class CaSubscription implements AsyncIterableIterator<CaMonitorEvent> {
     // The server dropped the channel, or the circuit: nothing to cancel there.
     this.#op?.detach();
     this.#op = null;
-    if (!this.#ended) this.#push({ kind: "disconnected", reason });
+    if (!this.#inbox.ended) this.#push({ kind: "disconnected", reason });
   }
 
   /** Queues an event; a full queue folds new data into the last queued data. */
   #push(event: CaMonitorEvent): void {
-    const last = this.#queue.at(-1);
-    const queuedData = this.#queue.filter((e) => e.kind === "data").length;
+    const last = this.#inbox.last;
+    const queuedData = this.#inbox.queued.filter((e) => e.kind === "data").length;
     if (event.kind === "data" && last?.kind === "data" && queuedData >= this.#queueSize) {
       last.overrun += 1 + event.overrun;
       last.value = event.value;
     } else {
-      this.#queue.push(event);
+      this.#inbox.push(event);
     }
-    this.#wakeAll();
-  }
-
-  #wakeAll(): void {
-    for (const w of this.#waiters.splice(0)) w();
   }
 
   #fail(reason: unknown): void {
-    this.#queue = [];
-    this.#error = reason;
-    this.#stop();
+    if (this.#inbox.fail(reason)) this.#release();
   }
 
   #stop(): void {
-    if (!this.#ended) {
-      this.#ended = true;
-      this.#signal?.removeEventListener("abort", this.#onAbort);
-      this.#unlisten();
-      this.#op?.close();
-      this.#op = null;
-      this.#pool.release(this.#ch);
-      this.#onEnd(this);
-    }
-    this.#wakeAll();
+    if (this.#inbox.end()) this.#release();
+  }
+
+  /** Releases the channel and the subscription on the server. */
+  #release(): void {
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#unlisten();
+    this.#op?.close();
+    this.#op = null;
+    this.#pool.release(this.#ch);
+    this.#onEnd(this);
   }
 }
 

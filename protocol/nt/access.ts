@@ -6,7 +6,14 @@
  *
  * @module
  */
-import type { FieldDesc, StructureDesc, StructValue, Typed, Value } from "../pvdata/mod.ts";
+import {
+  type FieldDesc,
+  isPlainObject,
+  type StructureDesc,
+  type StructValue,
+  type Typed,
+  type Value,
+} from "../pvdata/mod.ts";
 import { NTError } from "./errors.ts";
 
 /** What the readers accept: a value with its type (the id is then checked) or a bare value. */
@@ -26,15 +33,10 @@ export function isNT(type: FieldDesc | null | undefined, name: string): boolean 
   return type.id.startsWith(prefix) && /^\d+$/.test(type.id.slice(prefix.length));
 }
 
-/** True for a plain object (a structure, union or any value), not an array. */
-export function isObject(v: unknown): v is StructValue {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
-}
-
 /** True when `input` is a `{ type, value }` pair rather than a bare structure value. */
 export function isTyped(input: NTInput): input is Typed {
   const t = (input as Typed).type;
-  return isObject(t) && typeof t.kind === "string" && "value" in input;
+  return isPlainObject(t) && typeof t.kind === "string" && "value" in input;
 }
 
 /**
@@ -44,7 +46,7 @@ export function isTyped(input: NTInput): input is Typed {
  */
 export function unwrap(input: NTInput, ...accepted: string[]): { type?: StructureDesc; value: StructValue } {
   const nt = accepted[0];
-  if (!isObject(input)) throw new NTError(nt, "", "expected a structure value");
+  if (!isPlainObject(input)) throw new NTError(nt, "", "expected a structure value");
   if (!isTyped(input)) return { value: input };
   const t = input.type;
   if (!accepted.some((name) => isNT(t, name))) {
@@ -55,7 +57,7 @@ export function unwrap(input: NTInput, ...accepted: string[]): { type?: Structur
       `type is ${what}, not ${accepted.map((n) => `epics:nt/${n}:1.x`).join(" or ")}`,
     );
   }
-  if (!isObject(input.value)) throw new NTError(nt, "", "expected a structure value");
+  if (!isPlainObject(input.value)) throw new NTError(nt, "", "expected a structure value");
   return { type: t as StructureDesc, value: input.value };
 }
 
@@ -74,7 +76,7 @@ export function required(nt: string, v: StructValue, name: string, at = ""): Val
 /** The structure member `name` (at path `at`), which must be present. */
 export function requiredStruct(nt: string, v: StructValue, name: string, at = ""): StructValue {
   const m = required(nt, v, name, at);
-  if (!isObject(m)) throw new NTError(nt, pathOf(at, name), "expected a structure");
+  if (!isPlainObject(m)) throw new NTError(nt, pathOf(at, name), "expected a structure");
   return m;
 }
 
@@ -82,7 +84,7 @@ export function requiredStruct(nt: string, v: StructValue, name: string, at = ""
 export function optionalStruct<T>(nt: string, v: StructValue, name: string): T | undefined {
   const m = v[name];
   if (m === undefined) return undefined;
-  if (!isObject(m)) throw new NTError(nt, name, "expected a structure");
+  if (!isPlainObject(m)) throw new NTError(nt, name, "expected a structure");
   return m as T;
 }
 

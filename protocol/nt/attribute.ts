@@ -6,6 +6,7 @@
 import {
   ANY,
   type AnyValue,
+  isPlainObject,
   scalar,
   scalarArray,
   struct,
@@ -13,7 +14,6 @@ import {
   type Typed,
   type Value,
 } from "../pvdata/mod.ts";
-import { isObject } from "./access.ts";
 import { ALARM_T, TIME_T } from "./common.ts";
 import { NTError } from "./errors.ts";
 
@@ -84,9 +84,9 @@ export function readAttributes(nt: string, list: Value | undefined): Map<string,
   list.forEach((a: unknown, i) => {
     if (a === null) return;
     const at = `attribute[${i}]`;
-    if (!isObject(a) || typeof a.name !== "string") throw new NTError(nt, at, "expected {name, value}");
+    if (!isPlainObject(a) || typeof a.name !== "string") throw new NTError(nt, at, "expected {name, value}");
     const v = a.value;
-    if (!isObject(v) || !("type" in v)) throw new NTError(nt, `${at}.value`, "expected an any value");
+    if (!isPlainObject(v) || !("type" in v)) throw new NTError(nt, `${at}.value`, "expected an any value");
     out.set(a.name, v.value ?? null);
   });
   return out;

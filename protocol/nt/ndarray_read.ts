@@ -8,6 +8,7 @@ import {
   ARRAY_CONSTRUCTORS,
   findField,
   isNumericType,
+  isPlainObject,
   memberIndex,
   type NumericArray,
   type ScalarType,
@@ -15,15 +16,7 @@ import {
   type StructValue,
   type Value,
 } from "../pvdata/mod.ts";
-import {
-  isObject,
-  type NTInput,
-  optionalStruct,
-  required,
-  requiredNumber,
-  requiredStruct,
-  unwrap,
-} from "./access.ts";
+import { type NTInput, optionalStruct, required, requiredNumber, requiredStruct, unwrap } from "./access.ts";
 import { readAttributes } from "./attribute.ts";
 import type { Codec, TimeStamp } from "./common.ts";
 import { NTError } from "./errors.ts";
@@ -65,7 +58,7 @@ export interface NTNDArrayData extends Meta {
 
 /** The selected member of the value union, checked against the type when there is one. */
 function readData(type: StructureDesc | undefined, u: Value): { data: NumericArray; t: ScalarType } {
-  if (!isObject(u) || !("name" in u)) throw new NTError(NT, "value", "expected a union value");
+  if (!isPlainObject(u) || !("name" in u)) throw new NTError(NT, "value", "expected a union value");
   const name = u.name;
   if (typeof name !== "string") throw new NTError(NT, "value", "no union member selected");
   const t = MEMBER_TYPES.get(name);
@@ -88,7 +81,7 @@ function readCodec(v: StructValue): Codec {
   const name = required(NT, c, "name", "codec");
   if (typeof name !== "string") throw new NTError(NT, "codec.name", "expected a string");
   const p = c.parameters;
-  if (!isObject(p) || !("type" in p)) throw new NTError(NT, "codec.parameters", "expected an any value");
+  if (!isPlainObject(p) || !("type" in p)) throw new NTError(NT, "codec.parameters", "expected an any value");
   return { name, parameters: { type: p.type as Codec["parameters"]["type"], value: p.value } };
 }
 
@@ -96,7 +89,7 @@ function readDims(v: StructValue): number[] {
   const list = required(NT, v, "dimension");
   if (!Array.isArray(list)) throw new NTError(NT, "dimension", "expected an array of dimension_t");
   return list.map((d: unknown, i) => {
-    if (!isObject(d)) throw new NTError(NT, `dimension[${i}]`, "expected a dimension_t");
+    if (!isPlainObject(d)) throw new NTError(NT, `dimension[${i}]`, "expected a dimension_t");
     return requiredNumber(NT, d, "size", `dimension[${i}]`);
   });
 }

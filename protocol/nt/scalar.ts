@@ -4,8 +4,16 @@
  *
  * @module
  */
-import { findField, scalar, scalarArray, type ScalarType, type Typed, type Value } from "../pvdata/mod.ts";
-import { isObject, type NTInput, required, unwrap } from "./access.ts";
+import {
+  findField,
+  isPlainObject,
+  scalar,
+  scalarArray,
+  type ScalarType,
+  type Typed,
+  type Value,
+} from "../pvdata/mod.ts";
+import { type NTInput, required, unwrap } from "./access.ts";
 import { type ArrayInput, arrayValue } from "./arrays.ts";
 import { NTError } from "./errors.ts";
 import { type Meta, type MetaOptions, metaType, metaValues, readMeta } from "./meta.ts";
@@ -66,7 +74,7 @@ export function readNTScalar(input: NTInput): NTScalarData {
   const { type, value: v } = unwrap(input, "NTScalar", "NTScalarArray");
   const value = required("NTScalar", v, "value");
   const kind = type ? findField(type, "value")?.kind : undefined;
-  if (type ? kind !== "scalar" && kind !== "scalarArray" : isObject(value)) {
+  if (type ? kind !== "scalar" && kind !== "scalarArray" : isPlainObject(value)) {
     throw new NTError("NTScalar", "value", "expected a scalar or a scalar array");
   }
   return { value, ...readMeta("NTScalar", v) };

@@ -37,7 +37,9 @@ import { defaultValue } from "./value.ts";
 export type InferType = (x: unknown, path: string) => FieldDesc;
 
 /**
- * True for a plain object of members: not null, not an array, not a typed array.
+ * True for a plain object of members: not null, not an array, not a typed array. The one
+ * such test of the project: structure, union and any values, pvRequest options, parsed
+ * YAML and JSON mappings all go through it.
  * @example
  * ```ts
  * import { isPlainObject } from "./coerce.ts";
@@ -45,7 +47,7 @@ export type InferType = (x: unknown, path: string) => FieldDesc;
  * isPlainObject([1]); // false
  * ```
  */
-export function isPlainObject(x: unknown): x is Record<string, unknown> {
+export function isPlainObject(x: unknown): x is StructValue {
   return typeof x === "object" && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x);
 }
 

@@ -256,3 +256,32 @@ export function foldChange(t: FieldDesc, earlier: QueuedChange, later: QueuedCha
 export function maskChanged(t: FieldDesc, changed: BitSet, mask: BitSet): BitSet {
   return compactBits(t, expandBits(t, changed).and(mask));
 }
+
+/**
+ * `base` with the fields marked in `changed` taken from `update` (a marked structure whole);
+ * neither argument is modified and unmarked branches are shared with `base`. A mirror fed by
+ * several upstream monitors applies each one's changes to its own value this way, since each
+ * monitor's full value is stale in the fields only the others received.
+ * @example
+ * ```ts
+ * import { BitSet } from "./bitset.ts";
+ * import { mergeChanged } from "./partial.ts";
+ * import { scalar, struct } from "./types.ts";
+ * const t = struct("", { a: scalar("int32"), b: scalar("int32") });
+ * mergeChanged(t, { a: 1, b: 2 }, { a: 5, b: 0 }, BitSet.of(1)); // { a: 5, b: 2 }
+ * ```
+ */
+export function mergeChanged(t: FieldDesc, base: Value, update: Value, changed: BitSet): Value {
+  const merge = (d: FieldDesc, offset: number, b: Value, u: Value): Value => {
+    if (changed.has(offset)) return u;
+    if (d.kind !== "structure" || !changed.anyInRange(offset + 1, offset + bitCount(d))) return b;
+    const out: StructValue = { ...(b as StructValue) };
+    let child = offset + 1;
+    for (const m of d.fields) {
+      out[m.name] = merge(m.type, child, out[m.name], (u as StructValue)[m.name]);
+      child += bitCount(m.type);
+    }
+    return out;
+  };
+  return merge(t, 0, base, update);
+}

@@ -17,7 +17,7 @@ import type { PvaServer } from "../../protocol/pva/server/server.ts";
 import { ntNDArrayType } from "../../protocol/nt/mod.ts";
 import type { StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
 import { type ConfigureArgs, ControlPV, type ControlTarget } from "../control/mod.ts";
-import { FrameAccounting, StatsReporter } from "../stats/mod.ts";
+import { type AccountingSnapshot, FrameAccounting, StatsReporter } from "../stats/mod.ts";
 import {
   type ConsumerStatus,
   ConsumerStatusBuilder,
@@ -162,6 +162,11 @@ export class Consumer implements ControlTarget {
   /** The status as the status PV shows it (refreshed every report period). */
   get status(): ConsumerStatus {
     return this.#feed.current();
+  }
+
+  /** What happened to the frames so far (missed ids named, unattributed gaps), for run totals. */
+  accounting(): AccountingSnapshot {
+    return this.#accounting.snapshot();
   }
 
   /** The status feed (for the HTTP API). */

@@ -13,6 +13,7 @@ import { helpText, UsageError } from "../cli/args.ts";
 import { StatusLine } from "../cli/status_line.ts";
 import { type HttpHandle, serveHttp } from "../http/mod.ts";
 import { parsePermissions, ProcessorError } from "../processor/mod.ts";
+import { FrameSampler } from "../preview/mod.ts";
 import { Consumer, type ConsumerContext } from "./consumer.ts";
 import { runChildren } from "./multi.ts";
 import { CONSUMER_OPTIONS, type ConsumerOptions, parseConsumerArgs } from "./options.ts";
@@ -96,10 +97,17 @@ async function runOne(
     timeLimitMs: opts.processorTimeLimit * 1000,
   };
   const id = opts.consumerIds[0];
+  const sampler = new FrameSampler();
   let consumer: Consumer | undefined;
   let http: HttpHandle | undefined;
   try {
-    consumer = await Consumer.start(id, opts, { server, client, logger, processor });
+    consumer = await Consumer.start(id, opts, {
+      server,
+      client,
+      logger,
+      processor,
+      onFrame: (f) => sampler.offer(f),
+    });
     const c = consumer;
     if (opts.httpPort >= 0) {
       http = await serveHttp({
@@ -108,11 +116,13 @@ async function runOne(
         tokenFile: opts.httpTokenFile,
         target: c,
         status: c.statusProvider,
+        preview: sampler,
         logger,
+        title: `consumer ${id}`,
       });
     }
     for (const [role, name] of Object.entries(c.channels)) if (name) io.out(`${role} channel: ${name}`);
-    if (http) io.out(`HTTP API: ${http.url}api/status`);
+    if (http) io.out(`Dashboard: ${http.url} (HTTP API: ${http.url}api/status)`);
     signal.addEventListener("abort", () => c.stop(), { once: true });
     const timer = opts.runtime > 0 ? setTimeout(() => c.stop(), opts.runtime * 1000) : undefined;
     const line = new StatusLine();

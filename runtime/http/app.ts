@@ -13,6 +13,8 @@ import { configureTarget, runCommand } from "../control/commands.ts";
 import { describeIssues } from "../control/configure_args.ts";
 import type { ControlTarget } from "../control/control_target.ts";
 import type { StatusProvider } from "../status/status_feed.ts";
+import { FramePreview, type PreviewSource } from "../preview/mod.ts";
+import { checkStages, mountDashboard, type StageLink } from "./dashboard/mod.ts";
 import { requireBearerToken } from "./bearer_token.ts";
 import { errorResponse } from "./errors.ts";
 import { statusEvents } from "./events.ts";
@@ -47,6 +49,10 @@ export interface ControlAppOptions {
   logger?: Logger;
   /** `info.title` of the OpenAPI document. */
   title?: string;
+  /** The latest frame, for the dashboard's preview (GET /api/preview.png, rendered at most twice a second). */
+  preview?: PreviewSource;
+  /** The pipeline's stages: `/` is then the workflow page, and GET /api/workflow their statuses. */
+  stages?: readonly StageLink[];
 }
 
 /** The app: a fetch handler (for Deno.serve or tests) and its routes. */
@@ -61,6 +67,7 @@ const POST_ROUTES = ["/api/configure", "/api/reset-stats", "/api/stop"];
 
 /**
  * Builds the app.
+ * @throws {RangeError} when two stages share a name or a stage's URL is not http(s)
  * @example
  * ```ts ignore
  * const app = createControlApp({ target: consumer, status: feed });
@@ -77,7 +84,10 @@ export function createControlApp({
   signal = new AbortController().signal,
   logger = silentLogger,
   title = "pvastream control API",
+  preview,
+  stages,
 }: ControlAppOptions): ControlApp {
+  if (stages !== undefined) checkStages(stages);
   const started = performance.now();
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
@@ -122,6 +132,7 @@ export function createControlApp({
     return ok ? c.json({ ok, statusMessage }, 200) : c.json({ error: statusMessage }, 500);
   });
   app.openapi(eventsRoute, (c) => statusEvents(c, status, signal));
+  mountDashboard(app, { preview: preview && new FramePreview({ source: preview }), stages });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
   app.openapi(
     openApiRoute,

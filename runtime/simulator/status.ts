@@ -6,6 +6,8 @@
  * @module
  */
 import type { Logger } from "../../protocol/log.ts";
+import { readNTNDArray } from "../../protocol/nt/mod.ts";
+import type { PreviewSource } from "../preview/mod.ts";
 import type { ControlTarget } from "../control/mod.ts";
 import { type HttpHandle, serveHttp } from "../http/mod.ts";
 import { type SimulatorStatus, SimulatorStatusBuilder, StatusFeed, StatusPV } from "../status/mod.ts";
@@ -46,6 +48,19 @@ export async function serveSimulatorStatus(
     getStats: () => void feed.refresh(),
     stop: () => sim.stopPublishing(),
   };
+  // The frame being served now: the preview renders it at most twice a second.
+  const preview: PreviewSource = {
+    latest() {
+      if (!sim.pv.isOpen) return undefined;
+      const frame = readNTNDArray(sim.pv.value);
+      if (frame.data.length === 0) return undefined;
+      return {
+        data: frame.data,
+        shape: frame.dims,
+        colorMode: Number(frame.attributes.get("ColorMode") ?? 0),
+      };
+    },
+  };
   let http: HttpHandle | undefined;
   if (tool.httpPort !== undefined) {
     http = await serveHttp({
@@ -54,6 +69,7 @@ export async function serveSimulatorStatus(
       tokenFile: tool.httpTokenFile,
       target,
       status: feed,
+      preview,
       logger,
       title: "ad-sim-server",
     });

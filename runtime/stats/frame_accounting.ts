@@ -34,6 +34,11 @@ export interface AccountingSnapshot {
   received: number;
   /** Updates the full client queue refused. */
   rejected: number;
+  /**
+   * Frames not processed on purpose (`--skip-initial-updates` beyond the first update, which is the
+   * current value every monitor gets: a frame published before this consumer joined, or none).
+   */
+  skipped: number;
   /** Updates that could not be read (no object id, wrong type). */
   receiveErrors: number;
   /** Updates that arrived with overrun bits: the server or client folded frames into them. */
@@ -90,6 +95,7 @@ export class FrameAccounting {
   #startTime = 0;
   #received = 0;
   #rejected = 0;
+  #skipped = 0;
   #receiveErrors = 0;
   #overruns = 0;
   #delivered = 0;
@@ -103,7 +109,10 @@ export class FrameAccounting {
   #lastObjectTime = 0;
   /** Last id seen on the current subscription, or -1 after a (re)connect. */
   #lastId = -1;
-  /** 1-based position of `#lastId` within this consumer's current distributor turn. */
+  /**
+   * 1-based position of `#lastId` within this consumer's current distributor turn; 0 while unknown (the
+   * current value belongs to no turn, and an overrun reaching past the turn hides where the next began).
+   */
   #turnPosition = 0;
 
   /**
@@ -138,8 +147,12 @@ export class FrameAccounting {
     this.#follow(id, 1);
   }
 
-  /** An update not counted (the current value every new monitor gets first); it still marks the sequence. */
+  /**
+   * An update not processed on purpose; it still marks the sequence. The first update of a subscription
+   * (the current value) is not counted: it was published before the subscription began.
+   */
   skipped(id: number): void {
+    if (this.#lastId >= 0) this.#skipped++;
     this.#follow(id, 0);
   }
 
@@ -190,6 +203,7 @@ export class FrameAccounting {
     this.#startTime = this.#clock();
     this.#received =
       this.#rejected =
+      this.#skipped =
       this.#receiveErrors =
       this.#overruns =
         0;
@@ -214,6 +228,7 @@ export class FrameAccounting {
       startTime: this.#startTime,
       received: this.#received,
       rejected: this.#rejected,
+      skipped: this.#skipped,
       receiveErrors: this.#receiveErrors,
       overruns: this.#overruns,
       delivered: this.#delivered,
@@ -247,19 +262,19 @@ export class FrameAccounting {
     this.#lastId = id;
     // First update of a subscription, or the source restarted its ids: nothing to compare with.
     if (last < 0 || id <= last) {
-      this.#turnPosition = 1;
+      this.#turnPosition = 0;
       return;
     }
     const gap = id - last - 1;
     if (gap === 0) {
-      this.#turnPosition = this.#turnPosition % this.#updatesPerTurn + 1;
+      if (this.#turnPosition > 0) this.#turnPosition = this.#turnPosition % this.#updatesPerTurn + 1;
       return;
     }
     if (this.#everyFrame) {
       this.#missedIds.addRange(last + 1, id - 1);
       return;
     }
-    const leftInTurn = this.#updatesPerTurn - this.#turnPosition;
+    const leftInTurn = this.#turnPosition > 0 ? this.#updatesPerTurn - this.#turnPosition : 0;
     if (overrun === 0) {
       // Others' turns passed; a turn of ours ending early (membership changed) is no loss either.
       this.#turnPosition = 1;
@@ -269,6 +284,7 @@ export class FrameAccounting {
     const ours = Math.min(gap, leftInTurn);
     if (ours > 0) this.#missedIds.addRange(last + 1, last + ours);
     if (gap > ours) this.#unattributed.addRange(last + ours + 1, id - 1);
-    this.#turnPosition = gap < leftInTurn ? this.#turnPosition + gap + 1 : 1;
+    // Past the turn, `id` may sit anywhere in a later one.
+    this.#turnPosition = gap < leftInTurn ? this.#turnPosition + gap + 1 : 0;
   }
 }

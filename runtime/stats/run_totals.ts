@@ -15,6 +15,8 @@ export interface RunTotals {
   processErrors: number;
   /** Refused by full client queues. */
   rejected: number;
+  /** Received and not processed on purpose (`--skip-initial-updates`). */
+  skipped: number;
   /** Received but not yet processed (still queued or being processed). */
   pending: number;
   /** Named as missed by the consumer they were meant for. */
@@ -29,7 +31,7 @@ export interface RunTotals {
 
 /**
  * Sums consumers' snapshots against the source's count. By construction
- * `published = processed + processErrors + rejected + pending + missed + unattributed`; the accounting is
+ * `published = processed + processErrors + rejected + skipped + pending + missed + unattributed`; the accounting is
  * exact when `unattributed` is 0, and never charges one consumer with another's frames.
  *
  * The consumers must share the frames (each frame sent to one of them, as the distributor does in mode
@@ -54,6 +56,7 @@ export function runTotals(published: number, consumers: readonly AccountingSnaps
     processed: 0,
     processErrors: 0,
     rejected: 0,
+    skipped: 0,
     pending: 0,
     missed: 0,
     unattributed: 0,
@@ -63,9 +66,10 @@ export function runTotals(published: number, consumers: readonly AccountingSnaps
     totals.processed += c.processed;
     totals.processErrors += c.processErrors;
     totals.rejected += c.rejected;
+    totals.skipped += c.skipped;
     totals.pending += c.received - c.rejected - c.processed - c.processErrors;
     totals.missed += c.missed;
-    seen += c.received + c.missed;
+    seen += c.received + c.skipped + c.missed;
   }
   totals.unattributed = published - seen;
   return totals;

@@ -127,8 +127,34 @@ export interface SimulatorStatus extends StatusHeader {
   targetFrameRate: number;
 }
 
+/** Counters and state of one mirrored channel (runtime/mirror). */
+export interface MirrorChannelStats {
+  /** The mirror's name. */
+  mirror: string;
+  /** The upstream channel. */
+  source: string;
+  /** "pva" or "ca". */
+  provider: string;
+  /** True while the mirror is served (its upstream is connected and has sent a value). */
+  connected: boolean;
+  /** Upstream updates used (PvaPy's nReceived; repeated initial values of extra monitors excluded). */
+  nReceived: number;
+  /** Of those, updates that arrived with upstream overrun bits (PvaPy's nOverruns). */
+  nOverruns: number;
+  /** Updates sent to the mirror's clients (one per client per update). */
+  nSent: number;
+  /** Clients monitoring the mirror now. */
+  nSubscribers: number;
+}
+
+/** A mirror server's status: one block per mirrored channel, in channel-map order. */
+export interface MirrorStatus extends StatusHeader {
+  /** The mirrored channels. */
+  channels: MirrorChannelStats[];
+}
+
 /** Any status document. */
-export type StatusDocument = ConsumerStatus | CollectorStatus | SimulatorStatus;
+export type StatusDocument = ConsumerStatus | CollectorStatus | SimulatorStatus | MirrorStatus;
 
 /** What a status update adds to the statistics. */
 export interface StatusInput {
@@ -179,10 +205,10 @@ class StatusStamp {
   userStats(reported: Readonly<Record<string, unknown>> = {}): { userStats?: StructValue } {
     if (Object.keys(this.#declared).length === 0) return {};
     try {
-      return { userStats: checkStats(this.#declared, reported) };
+      return { userStats: jsonSafe(checkStats(this.#declared, reported)) };
     } catch (e) {
       this.#warnOnce((e as Error).message, "user statistics do not match their declaration");
-      return { userStats: zeroStats(this.#declared) };
+      return { userStats: jsonSafe(zeroStats(this.#declared)) };
     }
   }
 
@@ -191,6 +217,22 @@ class StatusStamp {
     this.#warned.add(detail);
     this.#logger.warn(`${problem}: ${detail}; zeros reported`);
   }
+}
+
+/**
+ * Status documents are also JSON (HTTP API, dashboard): 64-bit statistics become numbers and
+ * typed arrays plain arrays; the status PV converts them back to its field types when posting.
+ */
+function jsonSafe(v: StructValue): StructValue {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    out[k] = typeof x === "bigint"
+      ? Number(x)
+      : ArrayBuffer.isView(x)
+      ? Array.from(x as ArrayLike<number>)
+      : x;
+  }
+  return out as StructValue;
 }
 
 function numbered<K extends string>(prefix: K, blocks: readonly SourceStats[] = []) {
@@ -320,5 +362,22 @@ export class SimulatorStatusBuilder {
       this.type.fields.slice(3).map((f) => [f.name, report[f.name as keyof SimulatorReport]]),
     ) as SimulatorReport;
     return { ...this.#stamp.stamp(now), ...picked };
+  }
+}
+
+/**
+ * Builds a mirror server's status documents, numbered like the others.
+ * @example
+ * ```ts
+ * import { MirrorStatusBuilder } from "./status_document.ts";
+ * new MirrorStatusBuilder().build([]).objectId; // 1
+ * ```
+ */
+export class MirrorStatusBuilder {
+  readonly #stamp = new StatusStamp({});
+
+  /** The next status document. */
+  build(channels: MirrorChannelStats[], now: number = Date.now() / 1000): MirrorStatus {
+    return { ...this.#stamp.stamp(now), channels };
   }
 }

@@ -62,6 +62,7 @@ import {
   union,
   unionArray,
 } from "../../protocol/pvdata/types.ts";
+import { isPlainObject } from "../../protocol/pvdata/coerce.ts";
 import { defaultValue } from "../../protocol/pvdata/value.ts";
 import { fromJson, InputError } from "./coerce.ts";
 
@@ -101,10 +102,6 @@ const KEYS: Record<string, string[]> = {
   structure: ["id", "fields"],
 };
 
-function isMap(x: unknown): x is Entry {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
-
 function scalarType(x: unknown, at: string, numericOnly = false): ScalarType {
   const t = x as ScalarType;
   if (!SCALAR_TYPES.includes(t) || (numericOnly && !isNumericType(t))) {
@@ -127,13 +124,13 @@ export function typeFromSpec(spec: unknown, at = ""): FieldDesc {
     const t = scalarType(base, at);
     return array ? scalarArray(t) : scalar(t);
   }
-  if (!isMap(spec) || (spec.struct === undefined) === (spec.union === undefined)) {
+  if (!isPlainObject(spec) || (spec.struct === undefined) === (spec.union === undefined)) {
     throw new InputError(at, "expected a type name or a mapping with one of struct, union");
   }
   const extra = Object.keys(spec).filter((k) => !["struct", "union", "id", "array"].includes(k));
   if (extra.length) throw new InputError(at, `unknown key ${extra[0]}`);
   const members = spec.struct ?? spec.union;
-  if (!isMap(members)) throw new InputError(at, "expected a mapping of member names to types");
+  if (!isPlainObject(members)) throw new InputError(at, "expected a mapping of member names to types");
   const fields = Object.fromEntries(
     Object.entries(members).map(([name, t]) => [name, typeFromSpec(t, at ? `${at}.${name}` : name)]),
   );
@@ -168,12 +165,12 @@ function enumIndex(value: unknown, choices: string[]): number {
 }
 
 function tableColumns(columns: unknown): Record<string, ArrayInput> {
-  if (!isMap(columns)) throw new InputError("columns", "expected a mapping of column names");
+  if (!isPlainObject(columns)) throw new InputError("columns", "expected a mapping of column names");
   return Object.fromEntries(
     Object.entries(columns).map(([name, c]) => {
       const at = `columns.${name}`;
       if (Array.isArray(c)) return [name, c as ArrayInput];
-      if (!isMap(c)) throw new InputError(at, "expected a list or {type, value}");
+      if (!isPlainObject(c)) throw new InputError(at, "expected a list or {type, value}");
       return [
         name,
         fromJson(scalarArray(scalarType(c.type, `${at}.type`)), c.value ?? [], {}, at) as ArrayInput,
@@ -197,7 +194,7 @@ function ndarrayData(e: Entry): { data: NumericArray; dims: number[] } {
 
 function attributes(x: unknown) {
   if (x === undefined) return [];
-  if (!isMap(x)) throw new InputError("attributes", "expected a mapping of names to values");
+  if (!isPlainObject(x)) throw new InputError("attributes", "expected a mapping of names to values");
   return Object.entries(x).map(([name, v]) =>
     ntAttribute(name, fromJson(ANY, v, {}, `attributes.${name}`) as AnyValue)
   );
@@ -258,14 +255,14 @@ export function parsePvFile(text: string, source = "<yaml>"): PvSpec[] {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new PvFileError(`${source}: ${doc.errors[0].message.split("\n")[0]}`);
   const top = doc.toJS() as unknown;
-  const list = isMap(top) ? top.pvs : top;
+  const list = isPlainObject(top) ? top.pvs : top;
   if (!Array.isArray(list)) {
     throw new PvFileError(`${source}: expected a list of PVs (or a mapping with pvs: [...])`);
   }
   const seen = new Set<string>();
   return list.map((e: unknown, i) => {
     const where = `${source}: pvs[${i}]`;
-    if (!isMap(e) || typeof e.name !== "string" || e.name === "") {
+    if (!isPlainObject(e) || typeof e.name !== "string" || e.name === "") {
       throw new PvFileError(`${where}: expected a mapping with a name`);
     }
     const at = `${where} (${e.name})`;

@@ -1,6 +1,6 @@
 /**
  * What the CA client tests share: a client searching the fake servers, awaiting a kind of
- * subscription event with a deadline, polling for a condition.
+ * subscription event with a deadline, polling for a condition, and pvapy's CaIoc on ports of its own.
  * @module
  */
 import { CaClient } from "../../protocol/ca/client.ts";
@@ -10,6 +10,7 @@ import { createLogger, silentLogger } from "../../protocol/log.ts";
 import type { FakeCaServer } from "../support/fake_ca_server.ts";
 import { nextEvent } from "../support/monitor_events.ts";
 import { within } from "../support/within.ts";
+import { freePorts, type PeerProcess, startPython } from "../interop/peers.ts";
 
 /** A client that searches the given CA server ports on 127.0.0.1; warnings go to `lines` if given. */
 export function loopbackClient(ports: number[], lines?: string[]): CaClient {
@@ -45,4 +46,33 @@ export async function until(check: () => boolean, ms: number, what: string): Pro
     ms,
     what,
   );
+}
+
+/** EPICS_CA_* settings that keep the IOC (server, beacons) on loopback ports of its own. */
+export function caEnv(port: number, repeater: number): Record<string, string> {
+  return {
+    EPICS_CA_SERVER_PORT: String(port),
+    EPICS_CA_REPEATER_PORT: String(repeater),
+    EPICS_CA_ADDR_LIST: "127.0.0.1",
+    EPICS_CA_AUTO_ADDR_LIST: "NO",
+    EPICS_CAS_INTF_ADDR_LIST: "127.0.0.1",
+  };
+}
+
+/** Ports for one test's IOC: the server port must be free for both TCP and UDP. */
+export function iocPorts(): { port: number; repeater: number } {
+  for (;;) {
+    const { tcp, udp } = freePorts();
+    try {
+      Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: tcp }).close();
+      return { port: tcp, repeater: udp };
+    } catch {
+      // Taken for UDP: pick again.
+    }
+  }
+}
+
+/** Starts pvapy's CaIoc (tests/interop/py/ca_ioc.py) on `ports`. */
+export function startIoc(ports: { port: number; repeater: number }): Promise<PeerProcess> {
+  return startPython("ca_ioc.py", [], { env: caEnv(ports.port, ports.repeater), timeoutMs: 20_000 });
 }

@@ -7,40 +7,12 @@ import assert from "node:assert/strict";
 import { dbrLayout, DbrType } from "../../protocol/ca/dbr.ts";
 import { CaTimeoutError } from "../../protocol/ca/errors.ts";
 import type { CaMonitorEvent } from "../../protocol/ca/monitor.ts";
-import { freePorts, type PeerProcess, requirePeers, startPython } from "../interop/peers.ts";
+import { type PeerProcess, requirePeers } from "../interop/peers.ts";
 import { nextEvent } from "../support/monitor_events.ts";
-import { expectEvent, loopbackClient } from "./helpers.ts";
+import { expectEvent, iocPorts, loopbackClient, startIoc } from "./helpers.ts";
 
 const ignore = !requirePeers("CA client against pvapy's CaIoc");
 const PREFIX = "ca:test:";
-
-/** EPICS_CA_* settings that keep the IOC (server, beacons) on loopback ports of its own. */
-function caEnv(port: number, repeater: number): Record<string, string> {
-  return {
-    EPICS_CA_SERVER_PORT: String(port),
-    EPICS_CA_REPEATER_PORT: String(repeater),
-    EPICS_CA_ADDR_LIST: "127.0.0.1",
-    EPICS_CA_AUTO_ADDR_LIST: "NO",
-    EPICS_CAS_INTF_ADDR_LIST: "127.0.0.1",
-  };
-}
-
-/** Ports for one test's IOC: the server port must be free for both TCP and UDP. */
-function iocPorts(): { port: number; repeater: number } {
-  for (;;) {
-    const { tcp, udp } = freePorts();
-    try {
-      Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: tcp }).close();
-      return { port: tcp, repeater: udp };
-    } catch {
-      // Taken for UDP: pick again.
-    }
-  }
-}
-
-function startIoc(ports: { port: number; repeater: number }): Promise<PeerProcess> {
-  return startPython("ca_ioc.py", [], { env: caEnv(ports.port, ports.repeater), timeoutMs: 20_000 });
-}
 
 /** The IOC's own value of a record. */
 async function iocValue(ioc: PeerProcess, name: string): Promise<unknown> {

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { PvaClient } from "../../protocol/pva/client/mod.ts";
-import { Connection, type ConnectionOptions, type Message } from "../../protocol/pva/connection.ts";
+import { type Message, MessageStream, type MessageStreamOptions } from "../../protocol/pva/message_stream.ts";
 import { Command, ControlCommand, HEADER_SIZE } from "../../protocol/pva/header.ts";
 import { findField, type Value } from "../../protocol/pvdata/types.ts";
 import { clientConfig } from "../pva/client/p4p_peer.ts";
@@ -49,11 +49,11 @@ function bigEndianServer(int8?: number): Promise<Hosted> {
  * in: server-side connections have their message callback wrapped as they start running.
  */
 function spyReceived(): Disposable & { received: Message[] } {
-  const proto = Connection.prototype as unknown as { run(): Promise<void> };
+  const proto = MessageStream.prototype as unknown as { run(): Promise<void> };
   const original = proto.run;
   const received: Message[] = [];
-  proto.run = function (this: Connection) {
-    const opts = (this as unknown as { opts: ConnectionOptions }).opts;
+  proto.run = function (this: MessageStream) {
+    const opts = (this as unknown as { opts: MessageStreamOptions }).opts;
     if (opts.role === "server") {
       const deliver = opts.onMessage;
       opts.onMessage = (m) => {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { expectConnected, expectData, nextEvent } from "../support/monitor_events.ts";
+import { expectConnected, expectData } from "../support/monitor_events.ts";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readNTNDArray } from "../../protocol/nt/mod.ts";

@@ -11,6 +11,7 @@ import {
   compactBits,
   expandBits,
   maskChanged,
+  mergeChanged,
   overlapBits,
   pathOf,
   readPartial,
@@ -159,4 +160,39 @@ Deno.test("expandBits, compactBits, maskChanged and overlapBits agree on the NTS
   // Folding "everything changed" with "severity changed" loses a severity value.
   assert.deepEqual([...overlapBits(t, BitSet.of(0), BitSet.of(3))], [3]);
   assert.deepEqual([...overlapBits(t, BitSet.of(1), BitSet.of(2))], []);
+});
+
+Deno.test("mergeChanged: marked fields from the update, the rest shared with the base, neither changed", () => {
+  const base = {
+    value: 1.5,
+    alarm: { severity: 0, status: 0, message: "" },
+    timeStamp: { secondsPastEpoch: 10n, nanoseconds: 1, userTag: 0 },
+  };
+  // A monitor that missed the update in between: its alarm and timeStamp are stale.
+  const update = {
+    value: 9,
+    alarm: { severity: 2, status: 3, message: "stale" },
+    timeStamp: { secondsPastEpoch: 12n, nanoseconds: 7, userTag: 0 },
+  };
+  const frozenBase = structuredClone(base);
+  const frozenUpdate = structuredClone(update);
+  const seconds = bitOf(NTSCALAR, "timeStamp.secondsPastEpoch");
+  const merged = mergeChanged(
+    NTSCALAR,
+    base,
+    update,
+    BitSet.of(bitOf(NTSCALAR, "value"), seconds),
+  ) as StructValue;
+  assert.deepEqual(merged, {
+    value: 9,
+    alarm: { severity: 0, status: 0, message: "" },
+    timeStamp: { secondsPastEpoch: 12n, nanoseconds: 1, userTag: 0 },
+  });
+  assert.equal(merged.alarm, base.alarm, "an unmarked branch is shared");
+  assert.deepEqual(base, frozenBase);
+  assert.deepEqual(update, frozenUpdate);
+  const whole = mergeChanged(NTSCALAR, base, update, BitSet.of(bitOf(NTSCALAR, "alarm"))) as StructValue;
+  assert.equal(whole.alarm, update.alarm, "a marked structure is taken whole");
+  assert.equal(mergeChanged(NTSCALAR, base, update, BitSet.of(0)), update, "bit 0: the update itself");
+  assert.equal(mergeChanged(NTSCALAR, base, update, new BitSet()), base, "no bits: the base itself");
 });

@@ -2,7 +2,7 @@
  * A raw pvAccess client for server tests: one TCP connection driven message by message, so a
  * test can send what a well-behaved client never would (malformed frames, stale ids, unacked
  * pipelines, a socket nobody reads) and inspect every reply in order. Framing is the project's
- * own {@link Connection}; this file adds only the handshake, a queue of received messages and
+ * own {@link MessageStream}; this file adds only the handshake, a queue of received messages and
  * a socket whose reading can be paused.
  *
  * @module
@@ -12,7 +12,7 @@ import { readStatus, type Status, STATUS_OK } from "../../protocol/pvdata/status
 import { Reader } from "../../protocol/pvdata/reader.ts";
 import { parseRequest } from "../../protocol/pvdata/pvrequest.ts";
 import type { Writer } from "../../protocol/pvdata/writer.ts";
-import { Connection, type Message } from "../../protocol/pva/connection.ts";
+import { type Message, MessageStream } from "../../protocol/pva/message_stream.ts";
 import { encodeMessage } from "../../protocol/pva/frame.ts";
 import { Command, ControlCommand, Subcmd } from "../../protocol/pva/header.ts";
 import {
@@ -54,7 +54,7 @@ export interface OpReply {
   r: Reader;
 }
 
-/** The parts of a socket {@link Connection} uses; reads wait while paused. */
+/** The parts of a socket {@link MessageStream} uses; reads wait while paused. */
 class PausableSocket {
   private gate: Promise<void> | null = null;
   private open = () => {};
@@ -97,7 +97,7 @@ class PausableSocket {
  */
 export class RawPvaClient {
   /** The framed connection (role "client"). */
-  readonly conn: Connection;
+  readonly stream: MessageStream;
   /** Resolves once the connection has closed, with the error that closed it, if any. */
   readonly closed: Promise<Error | undefined>;
   /** The Status of CONNECTION_VALIDATED. */
@@ -111,11 +111,11 @@ export class RawPvaClient {
     this.socket = new PausableSocket(socket);
     let onClosed!: (e?: Error) => void;
     this.closed = new Promise((resolve) => onClosed = resolve);
-    this.conn = new Connection(this.socket as unknown as Deno.Conn, {
+    this.stream = new MessageStream(this.socket as unknown as Deno.Conn, {
       role: "client",
       onMessage: (m) => this.inbox.push(m),
       onControl: (m) => {
-        if (m.command === ControlCommand.SET_BYTE_ORDER) this.conn.littleEndian = m.littleEndian;
+        if (m.command === ControlCommand.SET_BYTE_ORDER) this.stream.littleEndian = m.littleEndian;
       },
       onClose: (e) => {
         onClosed(e);
@@ -128,7 +128,7 @@ export class RawPvaClient {
   static async connect(port: number, opts: RawConnectOptions = {}): Promise<RawPvaClient> {
     const { user, host = "testhost", timeoutMs = 5000 } = opts;
     const raw = new RawPvaClient(await Deno.connect({ hostname: "127.0.0.1", port }));
-    raw.conn.run();
+    raw.stream.run();
     const offered = readValidationRequest(await raw.expect(Command.CONNECTION_VALIDATION, timeoutMs));
     const method = user === undefined ? "anonymous" : "ca";
     if (!offered.authMethods.includes(method)) throw new Error(`server does not offer ${method}`);
@@ -141,23 +141,23 @@ export class RawPvaClient {
         credentials: user === undefined ? null : caCredentials(user, host),
       }));
     raw.validation = readStatus(await raw.expect(Command.CONNECTION_VALIDATED, timeoutMs));
-    raw.conn.markValidated();
+    raw.stream.markValidated();
     return raw;
   }
 
   /** True once the connection has closed. */
   get isClosed(): boolean {
-    return this.conn.closed;
+    return this.stream.closed;
   }
 
   /** Sends one application message in the byte order the server announced. */
   send(command: number, body: (w: Writer) => void): Promise<void> {
-    return this.conn.send(encodeMessage(command, "client", this.conn.littleEndian, body));
+    return this.stream.send(encodeMessage(command, "client", this.stream.littleEndian, body));
   }
 
   /** Writes bytes as they are (hand-made or malformed frames). */
   write(bytes: Uint8Array): Promise<void> {
-    return this.conn.send([bytes]);
+    return this.stream.send([bytes]);
   }
 
   /** The next received message; rejects on close or after `timeoutMs`. */
@@ -181,7 +181,7 @@ export class RawPvaClient {
 
   /** A reader over a received message's payload (with this connection's type cache). */
   reader(m: Message): Reader {
-    return new Reader(m.payload, m.littleEndian, { typeCache: this.conn.rxTypes });
+    return new Reader(m.payload, m.littleEndian, { typeCache: this.stream.rxTypes });
   }
 
   /** A received operation reply, its head read. */
@@ -268,7 +268,7 @@ export class RawPvaClient {
   /** Closes the connection. */
   close(): void {
     this.socket.resume();
-    this.conn.close();
+    this.stream.close();
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Logger } from "../../log.ts";
 import { isSuccess, type Status } from "../../pvdata/status.ts";
-import type { ClientConn, ConnChannel } from "./conn.ts";
+import type { ClientConnection, ConnChannel } from "./conn.ts";
 import { abortable } from "./errors.ts";
 
 /** What a channel needs from its client. */
@@ -17,14 +17,14 @@ export interface ChannelContext {
   /** Stops searching for it. */
   unsearch(ch: Channel): void;
   /** The shared connection to a server. */
-  connect(host: string, port: number): Promise<ClientConn>;
+  connect(host: string, port: number): Promise<ClientConnection>;
   /** The channel closed: drop it from the client's tables. */
   forget(ch: Channel): void;
 }
 
 /** Told about every connect and disconnect of a channel. */
 export interface ChannelListener {
-  connected(conn: ClientConn, sid: number): void;
+  connected(conn: ClientConnection, sid: number): void;
   disconnected(reason: string): void;
 }
 
@@ -57,7 +57,7 @@ export class Channel implements ConnChannel {
   guid = "";
   #problem: string | undefined;
   #users = 0;
-  #conn: ClientConn | undefined;
+  #conn: ClientConnection | undefined;
   #sid: number | undefined;
   #refusals = 0;
   /** The Status text of the last refusal that was logged, so that retries do not log again. */
@@ -139,9 +139,9 @@ export class Channel implements ConnChannel {
   }
 
   /** The connection and server id once connected (at once if already). */
-  whenConnected(signal: AbortSignal): Promise<{ conn: ClientConn; sid: number }> {
+  whenConnected(signal: AbortSignal): Promise<{ conn: ClientConnection; sid: number }> {
     let remove = () => {};
-    const p = new Promise<{ conn: ClientConn; sid: number }>((resolve) => {
+    const p = new Promise<{ conn: ClientConnection; sid: number }>((resolve) => {
       remove = this.listen({ connected: (conn, sid) => resolve({ conn, sid }), disconnected: () => {} });
     });
     return abortable(p, signal).finally(remove);

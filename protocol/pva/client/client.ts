@@ -7,7 +7,7 @@ import { defaultLogger, type Logger } from "../../log.ts";
 import type { FieldDesc, Value } from "../../pvdata/types.ts";
 import { configFromEnv, type PvaConfig } from "../config.ts";
 import { Channel, type ChannelContext } from "./channel.ts";
-import { ClientConn } from "./conn.ts";
+import { ClientConnection } from "./conn.ts";
 import { Discoverer } from "./discover.ts";
 import { PvaError } from "./errors.ts";
 import { get, type GetOptions, type GetResult } from "./get.ts";
@@ -139,7 +139,9 @@ export class PvaClient {
    * Ends every subscription and operation, closes the UDP sockets and ends every connection
    * in order (the server sees its channels destroyed and then a clean close, not a reset).
    * Everything is closed when this returns except the connections, whose ending the
-   * returned promise follows (at most about 2 s each); await it before exiting a program.
+   * returned promise follows (they end in parallel, each given at most 2 s); await it
+   * before exiting a program. Operations started afterwards fail with a PvaError, "client closed"
+   * (`monitor` throws it).
    */
   close(): Promise<void> {
     return this.#core.close();
@@ -156,9 +158,9 @@ class ClientCore implements ChannelPool, ChannelContext {
   #discoverer: Discoverer | null = null;
   readonly #channels = new Map<string, Channel>();
   readonly #byCid = new Map<number, Channel>();
-  readonly #conns = new Map<string, Promise<ClientConn>>();
+  readonly #conns = new Map<string, Promise<ClientConnection>>();
   /** Connections that completed their handshake and are still open. */
-  readonly #open = new Set<ClientConn>();
+  readonly #open = new Set<ClientConnection>();
   readonly #subscriptions = new Set<Subscription>();
   #nextCid = 1;
   #closed = false;
@@ -237,12 +239,12 @@ class ClientCore implements ChannelPool, ChannelContext {
   }
 
   /** `ChannelContext`: one connection per server, opened on first use. */
-  connect(host: string, port: number): Promise<ClientConn> {
+  connect(host: string, port: number): Promise<ClientConnection> {
     if (this.#closed) return Promise.reject(new PvaError("client closed"));
     const key = `${host}:${port}`;
     let p = this.#conns.get(key);
     if (!p) {
-      p = ClientConn.open(host, port, {
+      p = ClientConnection.open(host, port, {
         config: this.config,
         logger: this.logger,
         onSearchResponse: (conn, res) => this.#discoverer?.onTcpResponse(conn, res),

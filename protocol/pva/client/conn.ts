@@ -11,7 +11,7 @@ import { readStatus, type Status } from "../../pvdata/status.ts";
 import type { Writer } from "../../pvdata/writer.ts";
 import type { PvaConfig } from "../config.ts";
 import { PvaLimitError } from "../limits.ts";
-import { Connection, type Message, type PayloadHead } from "../connection.ts";
+import { type Message, MessageStream, type PayloadHead } from "../message_stream.ts";
 import { encodeMessage } from "../frame.ts";
 import { Command, ControlCommand } from "../header.ts";
 import {
@@ -49,19 +49,19 @@ export interface ConnOp {
   onReply(command: number, r: Reader): void;
   /** The channel or connection went away. */
   onLost(reason: string): void;
-  /** Bytes to leave in front of a large reply of this operation, given its first bytes (see ConnectionOptions.payloadShift). */
+  /** Bytes to leave in front of a large reply of this operation, given its first bytes (see MessageStreamOptions.payloadShift). */
   payloadShift?(head: Uint8Array): number;
 }
 
-/** Options of {@link ClientConn.open}. */
-export interface ClientConnOptions {
+/** Options of {@link ClientConnection.open}. */
+export interface ClientConnectionOptions {
   config: PvaConfig;
   /** Where server messages and refused credentials are reported (default {@link defaultLogger}). */
   logger?: Logger;
   /** SEARCH_RESPONSE received over this connection (name servers). */
-  onSearchResponse?: (conn: ClientConn, response: SearchResponse) => void;
+  onSearchResponse?: (conn: ClientConnection, response: SearchResponse) => void;
   /** Called once when the connection has closed. */
-  onClose?: (conn: ClientConn) => void;
+  onClose?: (conn: ClientConnection) => void;
 }
 
 /** Operation replies routed by ioid. */
@@ -82,26 +82,28 @@ function echoPeriodMs(idleTimeoutS: number): number {
 }
 
 /**
- * A connected, validated client connection.
+ * The client's connection to one server (host:port), shared by every channel on that
+ * server; {@link ClientConnection.open} resolves once the server has validated it. Its
+ * framing is the {@link MessageStream} in `stream`.
  * @example
  * ```ts ignore
- * const conn = await ClientConn.open("127.0.0.1", 5075, { config: configFromEnv() });
+ * const conn = await ClientConnection.open("127.0.0.1", 5075, { config: configFromEnv() });
  * conn.createChannel(myChannel);
  * ```
  */
-export class ClientConn {
+export class ClientConnection {
   /** "host:port" of the server. */
   readonly key: string;
   /** Server host (as dialled). */
   readonly host: string;
   /** Server TCP port. */
   readonly port: number;
-  /** The framed connection. */
-  readonly wire: Connection;
+  /** The framed message stream. */
+  readonly stream: MessageStream;
   /** Where this connection, its channels and operations report what they cannot return. */
   readonly logger: Logger;
 
-  private readonly opts: ClientConnOptions;
+  private readonly opts: ClientConnectionOptions;
   private readonly channels = new Map<number, ConnChannel>();
   private readonly ops = new Map<number, ConnOp>();
   private nextIoid = 1;
@@ -111,20 +113,20 @@ export class ClientConn {
   #serverBufferSize = 0;
   private markEnded!: () => void;
 
-  private constructor(socket: Deno.Conn, host: string, port: number, opts: ClientConnOptions) {
+  private constructor(socket: Deno.Conn, host: string, port: number, opts: ClientConnectionOptions) {
     this.host = host;
     this.port = port;
     this.key = `${host}:${port}`;
     this.opts = opts;
     this.logger = opts.logger ?? defaultLogger;
     this.ended = new Promise((resolve) => this.markEnded = resolve);
-    this.wire = new Connection(socket, {
+    this.stream = new MessageStream(socket, {
       role: "client",
       idleTimeout: opts.config.idleTimeout,
       limits: opts.config.limits,
       onMessage: (m) => this.dispatch(m),
       onControl: (m) => {
-        if (m.command === ControlCommand.SET_BYTE_ORDER) this.wire.littleEndian = m.littleEndian;
+        if (m.command === ControlCommand.SET_BYTE_ORDER) this.stream.littleEndian = m.littleEndian;
       },
       onClose: (e) => this.closed(e),
       payloadShift: (p) => this.payloadShift(p),
@@ -135,16 +137,16 @@ export class ClientConn {
    * Connects and completes the handshake; fails if the server does not validate the
    * connection within the idle timeout. Every failure's message starts with "host:port".
    */
-  static async open(host: string, port: number, opts: ClientConnOptions): Promise<ClientConn> {
+  static async open(host: string, port: number, opts: ClientConnectionOptions): Promise<ClientConnection> {
     let socket: Deno.Conn;
     try {
       socket = await Deno.connect({ hostname: host, port, transport: "tcp" });
     } catch (e) {
       throw new PvaDisconnectedError(`${host}:${port}: ${(e as Error).message}`);
     }
-    const conn = new ClientConn(socket, host, port, opts);
+    const conn = new ClientConnection(socket, host, port, opts);
     const ready = new Promise<void>((resolve, reject) => conn.validated = { resolve, reject });
-    conn.wire.run();
+    conn.stream.run();
     const limit = setTimeout(
       () => conn.close(new PvaError(`${conn.key}: no connection validation`)),
       opts.config.idleTimeout * 1000,
@@ -169,12 +171,12 @@ export class ClientConn {
 
   /** True once closed. */
   get isClosed(): boolean {
-    return this.wire.closed;
+    return this.stream.closed;
   }
 
   /** Sends one application message in the server's byte order. */
   send(command: number, body: (w: Writer) => void): void {
-    this.wire.send(encodeMessage(command, "client", this.wire.littleEndian, body));
+    this.stream.send(encodeMessage(command, "client", this.stream.littleEndian, body));
   }
 
   /** Registers a channel and sends CREATE_CHANNEL for it. */
@@ -205,9 +207,12 @@ export class ClientConn {
     this.ops.delete(ioid);
   }
 
-  /** Closes the connection; channels and operations are told why. */
+  /**
+   * Closes the connection at once (what is queued is dropped; {@link end} is the orderly
+   * way); channels and operations are told why.
+   */
   close(error?: Error): void {
-    this.wire.close(error);
+    this.stream.close(error);
   }
 
   /** Asks the operation a large reply is for (every operation reply starts with its ioid). */
@@ -227,8 +232,8 @@ export class ClientConn {
     clearInterval(this.timer);
     const limit = setTimeout(() => this.close(), timeoutMs);
     try {
-      await this.wire.drained();
-      if (!this.isClosed) await this.wire.socket.closeWrite();
+      await this.stream.drained();
+      if (!this.isClosed) await this.stream.socket.closeWrite();
       await this.ended;
     } catch {
       this.close(); // the socket is already gone
@@ -238,7 +243,7 @@ export class ClientConn {
   }
 
   private dispatch(m: Message): void {
-    const r = new Reader(m.payload, m.littleEndian, { typeCache: this.wire.rxTypes });
+    const r = new Reader(m.payload, m.littleEndian, { typeCache: this.stream.rxTypes });
     if (OP_COMMANDS.has(m.command)) {
       const op = this.ops.get(r.u32());
       r.offset = 0;
@@ -257,7 +262,7 @@ export class ClientConn {
         const status = readStatus(r);
         // Like pvxs, carry on without credentials when the server refuses them.
         if (status.type !== "ok") this.logger.warn(`${this.key}: connection validation: ${status.message}`);
-        this.wire.markValidated();
+        this.stream.markValidated();
         this.validated.resolve();
         return;
       }

@@ -21,7 +21,8 @@ import {
   writeSearchRequest,
 } from "../messages/mod.ts";
 import type { Channel } from "./channel.ts";
-import type { ClientConn } from "./conn.ts";
+import type { ClientConnection } from "./conn.ts";
+import { SearchSchedule } from "../../search_schedule.ts";
 import { SearchForwarder } from "./udp.ts";
 import {
   datagram,
@@ -38,7 +39,7 @@ export interface DiscoverContext {
   /** The channel with this cid, if it still exists. */
   channel(cid: number): Channel | undefined;
   /** The shared connection to a server (name servers are ordinary connections). */
-  connect(host: string, port: number): Promise<ClientConn>;
+  connect(host: string, port: number): Promise<ClientConnection>;
 }
 
 /** pvxs's search sequence id: "find". */
@@ -52,16 +53,10 @@ const MAX_RETRY_S = 30;
 /** A name server that dropped is dialled again after this long. */
 const NAME_SERVER_RETRY_MS = 10_000;
 
-interface Pending {
-  ch: Channel;
-  attempts: number;
-  due: number;
-}
-
 interface NameServer {
   host: string;
   port: number;
-  conn: ClientConn | null;
+  conn: ClientConnection | null;
   dialling: boolean;
   nextDial: number;
   /** Why the name server is of no use now (unreachable, broke the protocol, silent), if it is not. */
@@ -84,12 +79,12 @@ export class Discoverer {
   private readonly forwarder: SearchForwarder;
   private readonly targets: SearchDestination[];
   private readonly nameServers: NameServer[];
-  private readonly pending = new Map<number, Pending>();
+  private readonly schedule = new SearchSchedule<Channel>({
+    retryMs: (attempt) => Math.min(attempt, MAX_RETRY_S) * 1000,
+    onDue: (due, now) => this.searchNow(due, now),
+  });
   private readonly knownServers = new Set<string>();
   private readonly warnedDuplicates = new Set<string>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private timerAt = Infinity;
-  private closed = false;
 
   /**
    * @param config addresses, ports and the name servers
@@ -118,9 +113,7 @@ export class Discoverer {
 
   /** Starts searching for a channel, the first search after `delayMs` (default about 10 ms). */
   add(ch: Channel, delayMs = FIRST_SEARCH_MS): void {
-    if (this.closed) return;
-    this.pending.set(ch.cid, { ch, attempts: 0, due: performance.now() + delayMs });
-    this.schedule(delayMs);
+    this.schedule.add(ch.cid, ch, delayMs);
   }
 
   /** What is wrong with the name servers, when none of them is usable, or undefined. */
@@ -132,19 +125,17 @@ export class Discoverer {
 
   /** Stops searching for a channel. */
   remove(ch: Channel): void {
-    this.pending.delete(ch.cid);
+    this.schedule.remove(ch.cid);
   }
 
   /** A SEARCH_RESPONSE from a name server's connection. */
-  onTcpResponse(conn: ClientConn, res: SearchResponse): void {
+  onTcpResponse(conn: ClientConnection, res: SearchResponse): void {
     this.onResponse(res, conn.host, conn.port);
   }
 
   /** Closes the sockets and stops searching. */
   close(): void {
-    this.closed = true;
-    clearTimeout(this.timer);
-    this.pending.clear();
+    this.schedule.close();
     this.udp.close();
     this.beacons?.close();
     this.forwarder.close();
@@ -166,30 +157,10 @@ export class Discoverer {
     }
   }
 
-  private schedule(delayMs: number): void {
-    const at = performance.now() + Math.max(0, delayMs);
-    if (this.closed || at >= this.timerAt) return;
-    clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, delayMs));
-  }
-
-  private tick(): void {
-    this.timerAt = Infinity;
-    const now = performance.now();
-    const due: SearchedChannel[] = [];
-    let next = Infinity;
-    for (const p of this.pending.values()) {
-      if (p.due <= now + 1) {
-        p.attempts++;
-        p.due = now + Math.min(p.attempts, MAX_RETRY_S) * 1000;
-        due.push({ id: p.ch.cid, name: p.ch.name });
-      }
-      next = Math.min(next, p.due);
-    }
-    for (const batch of batches(due)) this.send(batch);
-    if (this.pending.size > 0) this.dialNameServers(now);
-    if (next < Infinity) this.schedule(next - now);
+  /** Sends the searches that are due, and dials name servers while anything is searched for. */
+  private searchNow(due: Channel[], now: number): void {
+    for (const batch of batches(due.map((ch) => ({ id: ch.cid, name: ch.name })))) this.send(batch);
+    if (this.schedule.size > 0) this.dialNameServers(now);
   }
 
   private send(channels: SearchedChannel[]): void {
@@ -235,18 +206,11 @@ export class Discoverer {
       this.ctx.connect(ns.host, ns.port).then((conn) => {
         ns.conn = conn;
         ns.problem = null;
-        this.hurry();
+        this.schedule.hurry();
       }, (e: Error) => {
-        ns.problem = `name server ${e.message}`; // "host:port ..." (ClientConn.open)
+        ns.problem = `name server ${e.message}`; // "host:port ..." (ClientConnection.open)
       }).finally(() => ns.dialling = false);
     }
-  }
-
-  /** Makes every pending channel due now. */
-  private hurry(): void {
-    const now = performance.now();
-    for (const p of this.pending.values()) p.due = Math.min(p.due, now);
-    if (this.pending.size > 0) this.schedule(0);
   }
 
   private async receive(sock: Deno.DatagramConn): Promise<void> {
@@ -277,7 +241,7 @@ export class Discoverer {
       const key = `${hex(b.guid)}@${b.serverAddress ?? from.hostname}:${b.serverPort}`;
       if (!this.knownServers.has(key)) {
         this.knownServers.add(key);
-        this.hurry();
+        this.schedule.hurry();
       }
     } else if (command === Command.SEARCH && sock === this.beacons) {
       this.forwarder.forward(readSearchRequest(r), from.hostname, r.littleEndian);

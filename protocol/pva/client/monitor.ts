@@ -5,10 +5,11 @@
  * connection as an explicit gap.
  * @module
  */
+import { EventInbox } from "../../event_inbox.ts";
 import { foldChange } from "../../pvdata/partial.ts";
 import { optionBool, optionNumber, requestOptions } from "../../pvdata/pvrequest.ts";
 import type { Channel } from "./channel.ts";
-import type { ClientConn } from "./conn.ts";
+import type { ClientConnection } from "./conn.ts";
 import type { MonitorData, MonitorEvent, MonitorOptions, MonitorStats } from "./monitor_event.ts";
 import { MonitorOp, type MonitorSink } from "./monitor_op.ts";
 import { PayloadPlacement } from "./monitor_placement.ts";
@@ -38,7 +39,11 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
   readonly name: string;
   /** Effective queue size. */
   readonly queueSize: number;
-  /** Whether pipelining (flow control) was asked for. */
+  /**
+   * Whether pipelining (flow control) is asked of servers: the `pipeline` option (true by
+   * default) with a queueSize of at least 2. Servers that answer pipelined monitors with
+   * empty updates (pvAccessCPP's) are asked without it.
+   */
   readonly pipeline: boolean;
 
   readonly #pool: ChannelPool;
@@ -49,12 +54,8 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
   readonly #onAbort = () => this.#fail(this.#signal!.reason);
   readonly #sink: MonitorSink;
   #op: MonitorOp | null = null;
-  #queue: Entry[] = [];
+  readonly #inbox = new EventInbox<Entry>({ onTake: (entry) => this.#taken(entry) });
   #queuedData = 0;
-  /** Pending `next()` calls waiting for an event. */
-  #waiters: (() => void)[] = [];
-  #error: unknown = null;
-  #ended = false;
   #paused = false;
   /** The counters; the queue length is read off the queue itself. */
   readonly #stats: Omit<MonitorStats, "queueLength"> = {
@@ -67,7 +68,7 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
 
   /** True once the subscription has ended (closed, aborted, or finished by the server). */
   get isClosed(): boolean {
-    return this.#ended;
+    return this.#inbox.ended;
   }
 
   /** True while paused (see {@link pause}). */
@@ -103,7 +104,8 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
     this.queueSize = Math.max(1, Math.trunc(optionNumber(options, "queueSize", 4)));
     // pvxs: a window below 2 makes no sense, so pipelining needs queueSize >= 2.
     this.pipeline = optionBool(options, "pipeline", false) && this.queueSize >= 2;
-    // The same request for servers that cannot pipeline (ClientConn.pipelines): its type has the option.
+    // The same request for servers that cannot pipeline (ClientConnection.pipelines): its type
+    // has the option.
     const unpipelined = {
       ...request,
       value: { ...request.value, record: { _options: { ...options, pipeline: "false" } } },
@@ -119,25 +121,13 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
     else this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
-  /** The next event; done once closed, throws when the server refused or the signal aborted. */
+  /**
+   * The next event; done once closed or finished by the server, throws (once) when the
+   * server refused or ended the subscription with an error, or the signal aborted.
+   */
   async next(): Promise<IteratorResult<MonitorEvent>> {
-    for (;;) {
-      const entry = this.#queue.shift();
-      if (entry) {
-        if (entry.event.kind === "data") {
-          this.#queuedData--;
-          if (entry.op === this.#op) this.#op?.consumed(entry.updates);
-        }
-        return { value: entry.event, done: false };
-      }
-      if (this.#error !== null) {
-        const e = this.#error;
-        this.#error = null;
-        throw e;
-      }
-      if (this.#ended) return { value: undefined, done: true };
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    }
+    const r = await this.#inbox.next();
+    return r.done ? r : { value: r.value.event, done: false };
   }
 
   /** Ends the iteration early (`break` in `for await`). */
@@ -158,14 +148,14 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
    * latest value again on resume.
    */
   pause(): void {
-    if (this.#paused || this.#ended) return;
+    if (this.#paused || this.#inbox.ended) return;
     this.#paused = true;
     this.#op?.setRunning(false);
   }
 
   /** Asks the server to send updates again (pvAccess START) after {@link pause}. */
   resume(): void {
-    if (!this.#paused || this.#ended) return;
+    if (!this.#paused || this.#inbox.ended) return;
     this.#paused = false;
     this.#op?.setRunning(true);
   }
@@ -193,7 +183,7 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
   take(event: MonitorData): ArrayBuffer[] {
     const buffers = arrayBuffers(event.value);
     const set = new Set<ArrayBufferLike>(buffers);
-    for (const entry of this.#queue) {
+    for (const entry of this.#inbox.queued) {
       const e = entry.event;
       if (e.kind !== "data") continue;
       const { value, lost } = forgetBuffers(e.type, e.value, set);
@@ -206,7 +196,7 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
 
   /** Stops the subscription and drops undelivered events. */
   close(): void {
-    this.#queue = [];
+    this.#inbox.clear();
     this.#queuedData = 0;
     this.#stop();
   }
@@ -232,16 +222,13 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
         if (!event.overrun.isEmpty()) this.#stats.serverSquashed++;
         this.#push({ event, op, updates: 1 });
       },
-      finish: (error) => {
-        this.#error ??= error;
-        this.#stop();
-      },
+      finish: (error) => this.#stop(error),
     };
   }
 
   /** The channel connected: start an operation on it. */
-  #connected(conn: ClientConn, sid: number): void {
-    if (this.#ended) return;
+  #connected(conn: ClientConnection, sid: number): void {
+    if (this.#inbox.ended) return;
     this.#op = new MonitorOp(this.#sink, conn, sid);
   }
 
@@ -254,47 +241,45 @@ export class Subscription implements AsyncIterableIterator<MonitorEvent> {
 
   /** Queues an event; a data event meeting a full queue is folded into the last one. */
   #push(entry: Entry): void {
-    const last = this.#queue.at(-1);
+    const last = this.#inbox.last;
     if (entry.event.kind === "data" && this.#queuedData >= this.queueSize && last?.event.kind === "data") {
       this.#stats.queueSquashed++;
       squash(last, entry);
     } else {
-      this.#queue.push(entry);
       if (entry.event.kind === "data") {
         this.#queuedData++;
         this.#stats.maxQueueLength = Math.max(this.#stats.maxQueueLength, this.#queuedData);
       }
+      this.#inbox.push(entry);
     }
-    this.#wakeAll();
   }
 
-  /** Resumes every pending `next()` so it rechecks the queue and the end state. */
-  #wakeAll(): void {
-    for (const w of this.#waiters.splice(0)) w();
+  /** An entry was handed to the consumer: acknowledge its updates to the operation they came from. */
+  #taken(entry: Entry): void {
+    if (entry.event.kind !== "data") return;
+    this.#queuedData--;
+    if (entry.op === this.#op) this.#op?.consumed(entry.updates);
   }
 
   /** Ends with `reason` thrown from the next `next()`. */
   #fail(reason: unknown): void {
-    this.#queue = [];
     this.#queuedData = 0;
-    this.#error = reason;
-    this.#stop();
+    if (this.#inbox.fail(reason)) this.#release();
   }
 
-  /** Releases the channel and the operation; wakes a waiting `next()`. */
-  #stop(): void {
-    if (this.#ended) {
-      this.#wakeAll();
-      return;
-    }
-    this.#ended = true;
+  /** Ends after the queued events (then throws `error`, if any). */
+  #stop(error: Error | null = null): void {
+    if (this.#inbox.end(error)) this.#release();
+  }
+
+  /** Releases the channel and the operation. */
+  #release(): void {
     this.#signal?.removeEventListener("abort", this.#onAbort);
     this.#unlisten();
     this.#op?.close();
     this.#op = null;
     this.#pool.release(this.#ch);
     this.#onEnd(this);
-    this.#wakeAll();
   }
 }
 

@@ -13,7 +13,7 @@ import type { FieldDesc, StructValue } from "../../pvdata/types.ts";
 import { defaultValue } from "../../pvdata/value.ts";
 import { Command, Subcmd } from "../header.ts";
 import { readOpResponseHead, writeOpRequestHead, writeRequestRef } from "../messages/mod.ts";
-import type { ClientConn, ConnOp } from "./conn.ts";
+import type { ClientConnection, ConnOp } from "./conn.ts";
 import { PvaRemoteError } from "./errors.ts";
 import type { MonitorEvent } from "./monitor_event.ts";
 import type { MonitorRequest } from "./monitor_request.ts";
@@ -55,9 +55,9 @@ export class MonitorOp implements ConnOp {
   type: FieldDesc | undefined;
 
   readonly #sink: MonitorSink;
-  readonly #conn: ClientConn;
+  readonly #conn: ClientConnection;
   readonly #ioid: number;
-  /** Asked for, and the server can: see `ClientConn.pipelines`. */
+  /** Asked for, and the server can: see `ClientConnection.pipelines`. */
   readonly #pipelined: boolean;
   #last: StructValue = {};
   /** Leaf fields of #last that hold an empty array since their arrays were taken. */
@@ -70,7 +70,7 @@ export class MonitorOp implements ConnOp {
    * @param conn the connection
    * @param sid the channel's server id
    */
-  constructor(sink: MonitorSink, conn: ClientConn, sid: number) {
+  constructor(sink: MonitorSink, conn: ClientConnection, sid: number) {
     this.#sink = sink;
     this.#conn = conn;
     this.sid = sid;

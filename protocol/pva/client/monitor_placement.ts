@@ -6,7 +6,7 @@
  * aligns it: p4p and pvapy put uint16 and float32 frames at odd offsets, so each one cost a
  * copy (bench/frame_alignment.ts). The array's offset inside an update of one PV rarely
  * changes from update to update, so the subscription learns a byte shift for its payloads
- * (ConnectionOptions.payloadShift) from the updates it decodes: a frame that had to be
+ * (MessageStreamOptions.payloadShift) from the updates it decodes: a frame that had to be
  * copied moves the shift on by one byte, a frame that arrived as a view keeps it. Updates
  * are told apart by their changed BitSet (its bytes come first, and the array's offset
  * depends on it); after at most element size - 1 copies per kind the frames arrive as views.

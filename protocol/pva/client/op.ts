@@ -18,7 +18,7 @@ import {
   writeRequestRef,
 } from "../messages/mod.ts";
 import type { Channel } from "./channel.ts";
-import type { ClientConn, ConnOp } from "./conn.ts";
+import type { ClientConnection, ConnOp } from "./conn.ts";
 import {
   abortable,
   type CallOptions,
@@ -47,7 +47,7 @@ export async function withChannel<T>(
   what: string,
   name: string,
   opts: CallOptions,
-  body: (conn: ClientConn, sid: number, signal: AbortSignal) => Promise<T>,
+  body: (conn: ClientConnection, sid: number, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const ch = pool.acquire(name);
   let stage = "";
@@ -80,7 +80,7 @@ export class Exchange implements ConnOp {
   /** Our id of the operation. */
   readonly ioid: number;
 
-  private readonly conn: ClientConn;
+  private readonly conn: ClientConnection;
   private readonly command: number;
   private readonly what: string;
   private readonly signal: AbortSignal;
@@ -98,7 +98,7 @@ export class Exchange implements ConnOp {
    * @param what "get pv:x" and the like, for error messages
    * @param signal the call's signal
    */
-  constructor(conn: ClientConn, sid: number, command: number, what: string, signal: AbortSignal) {
+  constructor(conn: ClientConnection, sid: number, command: number, what: string, signal: AbortSignal) {
     this.conn = conn;
     this.sid = sid;
     this.command = command;

@@ -10,7 +10,7 @@ import { errorStatus, type Status, STATUS_OK, writeStatus } from "../../pvdata/s
 import { writeType } from "../../pvdata/typedesc.ts";
 import { findField, sameType } from "../../pvdata/types.ts";
 import type { Writer } from "../../pvdata/writer.ts";
-import { Connection, type Message } from "../connection.ts";
+import { type Message, MessageStream } from "../message_stream.ts";
 import type { PvaLimits } from "../limits.ts";
 import { encodeControl, encodeMessage } from "../frame.ts";
 import { Command, ControlCommand, Subcmd } from "../header.ts";
@@ -101,11 +101,14 @@ interface OpenOp {
   op: ServerOp;
 }
 
-/** A client's connection to our server. */
+/**
+ * The server's side of one client's connection: its handshake, channels and operations.
+ * Its framing is a {@link MessageStream}.
+ */
 export class ServerConnection implements OpLink {
   #peer: Peer;
   readonly #port: number;
-  readonly #conn: Connection;
+  readonly #stream: MessageStream;
   readonly #ctx: ServerContext;
   readonly #channels = new Map<number, ServerChannel>();
   readonly #ops = new Map<number, OpenOp>();
@@ -121,7 +124,7 @@ export class ServerConnection implements OpLink {
     const remote = socket.remoteAddr as Deno.NetAddr;
     this.#peer = { method: "anonymous", user: "", host: remote.hostname, address: remote.hostname };
     this.#port = remote.port;
-    this.#conn = new Connection(socket, {
+    this.#stream = new MessageStream(socket, {
       role: "server",
       limits: ctx.limits,
       idleTimeout: ctx.idleTimeout,
@@ -133,24 +136,24 @@ export class ServerConnection implements OpLink {
         onClose(this, e);
       },
     });
-    this.#conn.littleEndian = ctx.littleEndian ?? true;
+    this.#stream.littleEndian = ctx.littleEndian ?? true;
   }
 
   /** Sends the greeting and serves the connection until it closes. */
   run(): Promise<void> {
-    const le = this.#conn.littleEndian;
-    this.#conn.send([encodeControl(ControlCommand.SET_BYTE_ORDER, "server", le)]);
+    const le = this.#stream.littleEndian;
+    this.#stream.send([encodeControl(ControlCommand.SET_BYTE_ORDER, "server", le)]);
     this.#send(
       Command.CONNECTION_VALIDATION,
       (w) =>
         writeValidationRequest(w, { bufferSize: 0x10000, registrySize: 0x7fff, authMethods: AUTH_METHODS }),
     );
-    return this.#conn.run();
+    return this.#stream.run();
   }
 
-  /** Closes the connection. */
+  /** Closes the connection at once; replies still queued are dropped. */
   close(): void {
-    this.#conn.close();
+    this.#stream.close();
   }
 
   /** The client, its port and its open channels. */
@@ -186,17 +189,17 @@ export class ServerConnection implements OpLink {
 
   /** Byte order of our messages. */
   get littleEndian(): boolean {
-    return this.#conn.littleEndian;
+    return this.#stream.littleEndian;
   }
 
   /** Socket backlog in bytes. */
   get pendingBytes(): number {
-    return this.#conn.pendingBytes;
+    return this.#stream.pendingBytes;
   }
 
   /** Resolves once the socket backlog is written. */
   drained(): Promise<void> {
-    return this.#conn.drained();
+    return this.#stream.drained();
   }
 
   /** Sends an operation reply. */
@@ -240,7 +243,7 @@ export class ServerConnection implements OpLink {
   // ---- Receiving ----
 
   #send(command: number, body: (w: Writer) => void): Promise<void> {
-    return this.#conn.send(encodeMessage(command, "server", this.#conn.littleEndian, body));
+    return this.#stream.send(encodeMessage(command, "server", this.#stream.littleEndian, body));
   }
 
   /** The limits operations apply (monitor queues). */
@@ -249,10 +252,10 @@ export class ServerConnection implements OpLink {
   }
 
   #dispatch(m: Message): void {
-    if (!this.#conn.validated && !BEFORE_VALIDATION.has(m.command)) {
+    if (!this.#stream.validated && !BEFORE_VALIDATION.has(m.command)) {
       throw new DecodeError(0, `command 0x${m.command.toString(16)} before connection validation`);
     }
-    const r = new Reader(m.payload, m.littleEndian, { typeCache: this.#conn.rxTypes });
+    const r = new Reader(m.payload, m.littleEndian, { typeCache: this.#stream.rxTypes });
     switch (m.command) {
       case Command.CONNECTION_VALIDATION:
         return this.#onValidation(r);
@@ -262,10 +265,10 @@ export class ServerConnection implements OpLink {
       // Names may be looked up asynchronously (the dynamic source); the request is decoded
       // first, so malformed bytes still fail here, and anything later closes this connection only.
       case Command.SEARCH:
-        this.#onSearch(readSearchRequest(r)).catch((e) => this.#conn.close(e));
+        this.#onSearch(readSearchRequest(r)).catch((e) => this.#stream.close(e));
         return;
       case Command.CREATE_CHANNEL:
-        this.#onCreateChannel(readCreateChannelRequest(r)).catch((e) => this.#conn.close(e));
+        this.#onCreateChannel(readCreateChannelRequest(r)).catch((e) => this.#stream.close(e));
         return;
       case Command.DESTROY_CHANNEL:
         return this.#onDestroyChannel(r);
@@ -309,7 +312,7 @@ export class ServerConnection implements OpLink {
       };
     }
     // Like pvxs, a refused method still leaves the connection usable (without credentials).
-    this.#conn.markValidated();
+    this.#stream.markValidated();
     this.#send(Command.CONNECTION_VALIDATED, (w) => writeStatus(w, status));
     this.#ctx.onValidated?.(this);
   }
@@ -385,7 +388,7 @@ export class ServerConnection implements OpLink {
       const open = this.#ops.get(ioid);
       if (open && open.sid === sid) {
         // Async handlers (put, rpc) fail later: bad input still closes just this connection.
-        Promise.resolve(open.op.onRequest(subcmd, r)).catch((e) => this.#conn.close(e));
+        Promise.resolve(open.op.onRequest(subcmd, r)).catch((e) => this.#stream.close(e));
       }
       return;
     }

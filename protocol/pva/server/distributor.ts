@@ -12,7 +12,7 @@
  */
 import { findField } from "../../pvdata/types.ts";
 import type { StructValue, Value } from "../../pvdata/types.ts";
-import type { Subscriber } from "./shared_pv.ts";
+import type { UpdateListener } from "./shared_pv.ts";
 import type { Update } from "./update.ts";
 
 /** Parsed distributor options. */
@@ -68,7 +68,7 @@ export function parseDistributorOptions(text: string): DistributorOptions {
 
 interface MemberSet {
   name: string;
-  members: Subscriber[];
+  members: UpdateListener[];
   mode: "one" | "all";
   updates: number;
   /** Next member to serve in mode one. */
@@ -99,7 +99,7 @@ export class DistributorGroup {
   }
 
   /** Adds `member` to its set (or a set of its own), taking part from the next update. */
-  join(member: Subscriber, opts: DistributorOptions): void {
+  join(member: UpdateListener, opts: DistributorOptions): void {
     const name = opts.set ?? `\0${this.#standalone++}`;
     let set = this.#sets.find((s) => s.name === name);
     if (!set) {
@@ -110,7 +110,7 @@ export class DistributorGroup {
   }
 
   /** Removes `member`; the turn order of the remaining sets is kept. */
-  leave(member: Subscriber): void {
+  leave(member: UpdateListener): void {
     const i = this.#sets.findIndex((s) => s.members.includes(member));
     if (i < 0) return;
     const set = this.#sets[i];

@@ -6,16 +6,12 @@ import type { Reader } from "../../pvdata/reader.ts";
 import { STATUS_OK } from "../../pvdata/status.ts";
 import { writeType } from "../../pvdata/typedesc.ts";
 import { Command, Subcmd } from "../header.ts";
-import { accessStatus, readPvRequest, selectionOf, type ServerChannel, type ServerOp } from "./op.ts";
+import { initAllowed, readPvRequest, selectionOf, type ServerChannel, type ServerOp } from "./op.ts";
 
 /** Starts a GET operation from its INIT request; returns null when refused. */
 export function initGet(ch: ServerChannel, ioid: number, subcmd: number, r: Reader): ServerOp | null {
   const request = readPvRequest(r);
-  const denied = accessStatus(ch, "get");
-  if (denied.type !== "ok") {
-    ch.link.reply(Command.GET, ioid, subcmd, denied);
-    return null;
-  }
+  if (!initAllowed(ch, Command.GET, ioid, subcmd, "get")) return null;
   const selection = selectionOf(ch, ioid, request);
   ch.link.reply(Command.GET, ioid, subcmd, STATUS_OK, (w) => writeType(w, ch.pv.type));
   return {

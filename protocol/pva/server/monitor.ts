@@ -17,8 +17,8 @@ import { writeType } from "../../pvdata/typedesc.ts";
 import { Writer } from "../../pvdata/writer.ts";
 import { Command, Subcmd } from "../header.ts";
 import { parseDistributorOptions } from "./distributor.ts";
-import { accessStatus, readPvRequest, selectionOf, type ServerChannel, type ServerOp } from "./op.ts";
-import type { SharedPV, Subscriber } from "./shared_pv.ts";
+import { initAllowed, readPvRequest, selectionOf, type ServerChannel, type ServerOp } from "./op.ts";
+import type { SharedPV, UpdateListener } from "./shared_pv.ts";
 import { Update } from "./update.ts";
 
 /** Socket backlog (bytes) above which a monitor holds further updates in its queue. */
@@ -42,11 +42,7 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
   const pipeline = pipelined && optionBool(opts, "pipeline", false);
   const plugin = fieldOptions(request, "_");
   const distributor = plugin.distributor ?? plugin.pydistributor;
-  const denied = accessStatus(ch, "monitor");
-  if (denied.type !== "ok") {
-    ch.link.reply(Command.MONITOR, ioid, subcmd, denied);
-    return null;
-  }
+  if (!initAllowed(ch, Command.MONITOR, ioid, subcmd, "monitor")) return null;
   const selection = selectionOf(ch, ioid, request);
   const distributorOptions = distributor === undefined ? null : parseDistributorOptions(distributor);
   ch.link.reply(Command.MONITOR, ioid, subcmd, STATUS_OK, (w) => writeType(w, ch.pv.type));
@@ -103,7 +99,7 @@ export function initMonitor(ch: ServerChannel, ioid: number, subcmd: number, r: 
     }
   };
 
-  const subscriber: Subscriber = {
+  const subscriber: UpdateListener = {
     onUpdate(u) {
       enqueue(u, false);
       pump();

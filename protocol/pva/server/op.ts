@@ -92,6 +92,23 @@ export function selectionOf(ch: ServerChannel, ioid: number, request: PvRequest)
   return bits.length === bitCount(pv.type) ? SELECT_ALL : { mask, key: bits.join(",") };
 }
 
+/**
+ * True when the channel's peer may run `op`; otherwise answers the operation's INIT
+ * (`command`, `ioid`, `subcmd`) with the refusal.
+ */
+export function initAllowed(
+  ch: ServerChannel,
+  command: number,
+  ioid: number,
+  subcmd: number,
+  op: AccessOp,
+): boolean {
+  const denied = accessStatus(ch, op);
+  if (denied.type === "ok") return true;
+  ch.link.reply(command, ioid, subcmd, denied);
+  return false;
+}
+
 /** An error status when `op` is not allowed for the channel's peer, else OK. */
 export function accessStatus(ch: ServerChannel, op: AccessOp): Status {
   const rule = ch.pv.options.access;

@@ -9,16 +9,12 @@ import { errorStatus, STATUS_OK } from "../../pvdata/status.ts";
 import { writeType } from "../../pvdata/typedesc.ts";
 import type { StructValue } from "../../pvdata/types.ts";
 import { Command, Subcmd } from "../header.ts";
-import { accessStatus, readPvRequest, selectionOf, type ServerChannel, type ServerOp } from "./op.ts";
+import { initAllowed, readPvRequest, selectionOf, type ServerChannel, type ServerOp } from "./op.ts";
 
 /** Starts a PUT operation from its INIT request; returns null when refused. */
 export function initPut(ch: ServerChannel, ioid: number, subcmd: number, r: Reader): ServerOp | null {
   const request = readPvRequest(r);
-  const denied = accessStatus(ch, "put");
-  if (denied.type !== "ok") {
-    ch.link.reply(Command.PUT, ioid, subcmd, denied);
-    return null;
-  }
+  if (!initAllowed(ch, Command.PUT, ioid, subcmd, "put")) return null;
   const selection = selectionOf(ch, ioid, request);
   ch.link.reply(Command.PUT, ioid, subcmd, STATUS_OK, (w) => writeType(w, ch.pv.type));
   return {

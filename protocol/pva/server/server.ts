@@ -151,7 +151,10 @@ export class PvaServer {
     for (const c of this.connections) c.movePV(old, pv);
   }
 
-  /** Stops hosting `name`; its subscriptions end. */
+  /**
+   * Stops hosting `name` and closes its PV ({@link SharedPV.close}): its subscriptions end,
+   * wherever else it is hosted too.
+   */
   removePV(name: string): void {
     this.pvs.get(name)?.close();
     this.pvs.delete(name);
@@ -179,7 +182,10 @@ export class PvaServer {
     return [...this.connections].map((c) => c.describe());
   }
 
-  /** Starts listening; resolves once TCP and UDP are bound. */
+  /**
+   * Binds the sockets (nothing is bound before) and starts serving: resolves once TCP, and
+   * unless `tcpOnly` the UDP search port, are bound and beacons have started.
+   */
   async start(): Promise<void> {
     for (const hostname of this.config.interfaces) this.listeners.push(this.listen(hostname));
     this.port = this.listeners[0].addr.port;
@@ -195,8 +201,9 @@ export class PvaServer {
   }
 
   /**
-   * Stops listening, closes every connection and stops discovery; resolves once the accept
-   * loops and connections have ended. PVs stay open.
+   * Stops listening, closes every connection at once (replies still queued are dropped) and
+   * stops discovery; resolves once the accept loops and connections have ended. PVs stay
+   * open.
    */
   async close(): Promise<void> {
     for (const l of this.listeners) l.close();

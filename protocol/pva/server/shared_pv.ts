@@ -37,8 +37,9 @@ export type AccessOp = "get" | "put" | "rpc" | "monitor" | "info";
 /** Options of a {@link SharedPV}. */
 export interface SharedPVOptions {
   /**
-   * Handles a put. Return (or resolve to) an error Status to reject it; otherwise the
-   * value is posted as written. Without a handler, puts are accepted and posted.
+   * Handles a put. Return (or resolve to) an error Status to reject it. The handler decides
+   * what the PV shows: nothing is posted for it (post `put.value`, or anything else, from
+   * the handler). Without a handler, puts are accepted and `put.value` is posted.
    */
   onPut?: (pv: SharedPV, put: PutRequest) => Status | void | Promise<Status | void>;
   /** Handles an RPC call; throw to answer with an error Status. Without it, RPC is refused. */
@@ -134,8 +135,12 @@ export interface PVStats {
   overruns: number;
 }
 
-/** What a monitor subscription implements to hear about changes. */
-export interface Subscriber {
+/**
+ * What listens to a {@link SharedPV}'s updates: each server monitor operation (the queue of
+ * one client's subscription), or an in-process reader. Not to be confused with the client's
+ * `Subscription`.
+ */
+export interface UpdateListener {
   /** A new update was posted. */
   onUpdate(update: Update): void;
   /** The PV was closed (or re-typed): end the subscription. */
@@ -165,7 +170,7 @@ export class SharedPV {
   readonly stats: PVStats = { posted: 0, sent: 0, overruns: 0 };
   #current: Update | null = null;
   /** Every subscribed client and the distributor group choosing its updates (null: it gets all). */
-  readonly #subscribers = new Map<Subscriber, string | null>();
+  readonly #subscribers = new Map<UpdateListener, string | null>();
   readonly #groups = new Map<string, DistributorGroup>();
   #roomWaiters: (() => void)[] = [];
 
@@ -239,17 +244,20 @@ export class SharedPV {
     this.#publish(next);
   }
 
-  /** Closes the PV: subscriptions end; it can be opened again. */
+  /**
+   * Closes the PV: subscriptions end (with an `onLastSubscriber` call if there were any); it
+   * can be opened again.
+   */
   close(): void {
     this.#endSubscriptions();
     this.#current = null;
   }
 
   /**
-   * Adds a subscriber (used by monitor operations); with `options.distributor` it joins that
-   * distributor group of this PV.
+   * Adds a listener (each monitor operation is one); with `options.distributor` it joins
+   * that distributor group of this PV. Adding one already there does nothing.
    */
-  subscribe(s: Subscriber, options: SubscribeOptions = {}): void {
+  subscribe(s: UpdateListener, options: SubscribeOptions = {}): void {
     if (this.#subscribers.has(s)) return;
     const d = options.distributor;
     if (d) {
@@ -261,8 +269,8 @@ export class SharedPV {
     if (this.#subscribers.size === 1) this.options.onFirstSubscriber?.(this);
   }
 
-  /** Removes a subscriber. */
-  unsubscribe(s: Subscriber): void {
+  /** Removes a listener (nothing happens if it is not there). */
+  unsubscribe(s: UpdateListener): void {
     const groupName = this.#subscribers.get(s);
     if (groupName === undefined) return;
     this.#subscribers.delete(s);
@@ -305,7 +313,11 @@ export class SharedPV {
     for (const w of this.#roomWaiters.splice(0)) w();
   }
 
-  /** Applies a put: asks the handler (if any), posts the new value unless refused. */
+  /**
+   * Applies a put: with an `onPut` handler, returns its Status (the handler posts what it
+   * wants); without one, posts the new value. `readOnly` is enforced before, by the PUT
+   * operation.
+   */
   async put(put: PutRequest): Promise<Status> {
     const status = (await this.options.onPut?.(this, put)) ?? STATUS_OK;
     if (status.type === "ok" || status.type === "warning") {

@@ -5,13 +5,13 @@
  * SEARCH over its TCP connection is answered with its own address, so a client configured
  * with `nameServers: [server.address]` and no UDP address finds every name on it.
  *
- * Framing is the project's own {@link Connection}; this file adds only the server's side of
+ * Framing is the project's own {@link MessageStream}; this file adds only the server's side of
  * the handshake and the replies a script chooses.
  *
  * @module
  */
 import { loopbackConfig, type PvaConfig } from "../../../protocol/pva/config.ts";
-import { Connection, type Message } from "../../../protocol/pva/connection.ts";
+import { type Message, MessageStream } from "../../../protocol/pva/message_stream.ts";
 import { encodeControl, encodeMessage } from "../../../protocol/pva/frame.ts";
 import { Command, ControlCommand } from "../../../protocol/pva/header.ts";
 import {
@@ -58,7 +58,7 @@ export class RawServer implements AsyncDisposable {
 
   private readonly listener: Deno.TcpListener;
   private readonly script: RawServerScript;
-  private readonly conns = new Set<Connection>();
+  private readonly conns = new Set<MessageStream>();
   private readonly raw = new Set<Deno.Conn>();
   private readonly accepting: Promise<void>;
 
@@ -111,7 +111,7 @@ export class RawServer implements AsyncDisposable {
   }
 
   private serve(socket: Deno.Conn): void {
-    const conn = new Connection(socket, {
+    const conn = new MessageStream(socket, {
       role: "server",
       onMessage: (m) => this.onMessage(conn, m),
       onClose: () => this.conns.delete(conn),
@@ -127,11 +127,11 @@ export class RawServer implements AsyncDisposable {
     );
   }
 
-  private send(conn: Connection, command: number, body: (w: Writer) => void): void {
+  private send(conn: MessageStream, command: number, body: (w: Writer) => void): void {
     conn.send(encodeMessage(command, "server", true, body));
   }
 
-  private onMessage(conn: Connection, m: Message): void {
+  private onMessage(conn: MessageStream, m: Message): void {
     const r = new Reader(m.payload, m.littleEndian);
     switch (m.command) {
       case Command.CONNECTION_VALIDATION:

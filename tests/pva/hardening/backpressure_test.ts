@@ -29,9 +29,9 @@ Deno.test("a peer that sends ECHOs and never reads is no longer read from; it is
     await assertServed(s.server, PV, 1);
     // Kernel buffers on both sides hold some megabytes; the rest must still wait on our side.
     assert.ok(
-      raw.conn.pendingBytes > 20 * 1024 * 1024,
+      raw.stream.pendingBytes > 20 * 1024 * 1024,
       `the server read ${
-        count * payload.length - raw.conn.pendingBytes
+        count * payload.length - raw.stream.pendingBytes
       } bytes of requests it could not answer`,
     );
     raw.resumeReading();

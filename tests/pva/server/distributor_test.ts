@@ -3,12 +3,12 @@ import {
   type DistributorOptions,
   parseDistributorOptions,
 } from "../../../protocol/pva/server/distributor.ts";
-import { SharedPV, type Subscriber } from "../../../protocol/pva/server/shared_pv.ts";
+import { SharedPV, type UpdateListener } from "../../../protocol/pva/server/shared_pv.ts";
 import { scalar, struct } from "../../../protocol/pvdata/types.ts";
 
 const TYPE = struct("epics:nt/NTNDArray:1.0", { uniqueId: scalar("int32"), v: scalar("float64") });
 
-function member(log: number[]): Subscriber {
+function member(log: number[]): UpdateListener {
   return {
     onUpdate: (u) => log.push(u.value.uniqueId as number),
     onClose() {},
@@ -20,7 +20,7 @@ function member(log: number[]): Subscriber {
 }
 
 /** Subscribes `s` to `pv` in a distributor group; returns the function that unsubscribes it. */
-function joinDistributor(pv: SharedPV, s: Subscriber, distributor: DistributorOptions): () => void {
+function joinDistributor(pv: SharedPV, s: UpdateListener, distributor: DistributorOptions): () => void {
   pv.subscribe(s, { distributor });
   return () => pv.unsubscribe(s);
 }

@@ -4,7 +4,7 @@
  * and a pipelined monitor sends only what the client has acknowledged room for.
  */
 import assert from "node:assert/strict";
-import type { Message } from "../../../protocol/pva/connection.ts";
+import type { Message } from "../../../protocol/pva/message_stream.ts";
 import { Command, Subcmd } from "../../../protocol/pva/header.ts";
 import { type Selection, Update } from "../../../protocol/pva/server/update.ts";
 import { bitOf } from "../../../protocol/pvdata/partial.ts";

@@ -52,7 +52,7 @@ const MALFORMED: [string, (raw: RawPvaClient) => Promise<unknown>][] = [
   ["bad magic", (raw) => raw.write(new Uint8Array([0xcb, 2, 0, Command.ECHO, 0, 0, 0, 0]))],
   [
     "server direction flag from a client",
-    (raw) => raw.conn.send(encodeMessage(Command.ECHO, "server", true, (w) => w.u32(1))),
+    (raw) => raw.stream.send(encodeMessage(Command.ECHO, "server", true, (w) => w.u32(1))),
   ],
   [
     "CREATE_CHANNEL claiming three names but carrying one",

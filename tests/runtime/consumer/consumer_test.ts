@@ -3,68 +3,21 @@
  * status and control PVs, exact accounting alone and shared through the distributor.
  */
 import assert from "node:assert/strict";
-import { ntAttribute, ntNDArray, readNTNDArray } from "../../../protocol/nt/mod.ts";
-import { silentLogger } from "../../../protocol/log.ts";
-import type { PvaClient } from "../../../protocol/pva/client/client.ts";
-import type { PvaServer } from "../../../protocol/pva/server/server.ts";
-import { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
-import { scalar, type StructValue } from "../../../protocol/pvdata/types.ts";
-import { Consumer, type ConsumerContext } from "../../../runtime/consumer/consumer.ts";
-import { type ConsumerOptions, parseConsumerArgs } from "../../../runtime/consumer/options.ts";
+import { readNTNDArray } from "../../../protocol/nt/mod.ts";
+import { Consumer } from "../../../runtime/consumer/consumer.ts";
+import {
+  context,
+  MISBEHAVE,
+  options,
+  PASSTHROUGH,
+  processed,
+  PROCESSORS,
+  publish,
+  source,
+  subscribed,
+  until,
+} from "./harness.ts";
 import { withServerAndClient } from "../support.ts";
-
-const PROCESSORS = new URL("../../../processors/", import.meta.url);
-const MISBEHAVE = new URL("../processor/fixtures/misbehave.ts", import.meta.url).href;
-
-function options(...argv: string[]): ConsumerOptions {
-  return parseConsumerArgs(["--input-channel", "det:image", ...argv]) as ConsumerOptions;
-}
-
-function context(server: PvaServer, client: PvaClient, file: string, className?: string): ConsumerContext {
-  // Under deno test a sandbox type-checks its module graph on first load: allow for it.
-  return { server, client, logger: silentLogger, processor: { file, className, startLimitMs: 120_000 } };
-}
-
-/** 4x3 uint16 frames whose pixels are their id plus the pixel's index; `fail` asks misbehave to throw. */
-function frame(id: number, fail = false): StructValue {
-  const data = Uint16Array.from({ length: 12 }, (_, i) => id + i);
-  const attributes = fail ? [ntAttribute("do", { type: scalar("string"), value: "throw" })] : [];
-  return ntNDArray({ data, dims: [4, 3], uniqueId: id, attributes }).value as StructValue;
-}
-
-/** The source channel `det:image`, holding frame 0. */
-function source(server: PvaServer): SharedPV {
-  const pv = new SharedPV();
-  pv.open({ type: ntNDArray({ data: new Uint16Array(12), dims: [4, 3] }).type, value: frame(0) });
-  server.addPV("det:image", pv);
-  return pv;
-}
-
-/** Posts frames `first..last`, each once every subscriber has room: nothing is folded. */
-async function publish(pv: SharedPV, first: number, last: number, fail = new Set<number>()): Promise<void> {
-  for (let id = first; id <= last; id++) {
-    await pv.waitForRoom();
-    pv.post(frame(id, fail.has(id)));
-  }
-}
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!await ok()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Waits until `n` monitors of the source are started (posts before that fold into the first value). */
-function subscribed(pv: SharedPV, n: number): Promise<void> {
-  return until(`${n} running monitors`, () => pv.subscribers().filter((s) => s.running).length === n);
-}
-
-async function processed(c: Consumer): Promise<number> {
-  await c.getStats();
-  return c.status.processorStats.nProcessed;
-}
 
 Deno.test("consumer: every frame processed in its sandbox and published; status and control PVs work", async () => {
   await withServerAndClient(async (server, client) => {
@@ -72,7 +25,7 @@ Deno.test("consumer: every frame processed in its sandbox and published; status 
     const c = await Consumer.start(
       1,
       options("-oc", "_", "-sc", "_", "-cc", "_"),
-      context(server, client, new URL("passthrough.ts", PROCESSORS).href),
+      context(server, client, PASSTHROUGH),
     );
     try {
       await subscribed(pv, 1);
@@ -116,7 +69,9 @@ Deno.test("consumer: a processor that throws counts an error and the stream goes
     );
     try {
       await subscribed(pv, 1);
-      await publish(pv, 1, 30, new Set([7, 19]));
+      await publish(pv, 1, 30, {
+        attributes: (id): Record<string, string> => id === 7 || id === 19 ? { do: "throw" } : {},
+      });
       await until("30 frames handled", async () => {
         await c.getStats();
         return c.status.processorStats.nProcessed + c.status.processorStats.nErrors === 30;
@@ -162,7 +117,7 @@ Deno.test("consumer: two consumers share the frames through the distributor; the
   await withServerAndClient(async (server, client) => {
     const pv = source(server);
     const opts = options("-dt", "uniqueId", "-du", "1", "-nc", "2");
-    const file = new URL("passthrough.ts", PROCESSORS).href;
+    const file = PASSTHROUGH;
     const a = await Consumer.start(1, opts, context(server, client, file));
     const b = await Consumer.start(2, opts, context(server, client, file));
     try {

@@ -12,10 +12,10 @@ import {
   readNTNDArray,
   scalar,
   type StructValue,
-  type Subscriber,
   type SubscriberInfo,
   type TimeStamp,
   type Update,
+  type UpdateListener,
 } from "../../../mod.ts";
 import { frameDims } from "../../../runtime/simulator/frame.ts";
 import { generatedFrames } from "../../../runtime/simulator/generated.ts";
@@ -59,7 +59,7 @@ function simulator(options: SimulatorOptions): Simulator {
 /** Records every post of the simulator's PV, as a monitor would see it with an endless queue. */
 function record(sim: Simulator): Update[] {
   const seen: Update[] = [];
-  const subscriber: Subscriber = {
+  const subscriber: UpdateListener = {
     onUpdate: (u) => seen.push(u),
     onClose() {},
     hasRoom: () => true,

@@ -28,18 +28,40 @@ Deno.test("accounting with a distributor, updates:1: gaps are others' frames unl
 
 Deno.test("accounting with a distributor, updates:4: the rest of a turn is certainly ours", () => {
   const acc = new FrameAccounting({ distribution: { updates: 4 } });
-  // Turn 1..4 is ours; 2 arrives; then 7 arrives with overrun: 3 and 4 were ours, 5..6 may be anyone's.
-  acc.received(1);
-  acc.received(2);
-  acc.receivedAfterOverrun(7);
-  // Next turn of ours starts at 9 (another consumer took 5..8); no overrun: not a loss.
-  acc.received(9);
-  acc.received(10);
-  acc.receivedAfterOverrun(12); // 11 inside the turn 9..12: ours
+  acc.skipped(0); // the current value: in no turn
+  // A gap without overrun bits: another consumer's turn 1..4 passed, ours is 5..8.
+  acc.received(5);
+  acc.received(6);
+  acc.receivedAfterOverrun(11); // 7 and 8 were ours; 9..10 may be anyone's
+  // 11 may sit anywhere in a later turn: the next gap without overrun bits tells again.
+  acc.received(13);
+  acc.received(14);
+  acc.receivedAfterOverrun(16); // 15 inside the turn 13..16: ours
   const s = acc.snapshot();
-  assert.deepEqual(s.missedIds, [{ first: 3, last: 4 }, { first: 11, last: 11 }]);
-  assert.deepEqual(s.unattributedGaps, [{ first: 5, last: 6 }]);
+  assert.deepEqual(s.missedIds, [{ first: 7, last: 8 }, { first: 15, last: 15 }]);
+  assert.deepEqual(s.unattributedGaps, [{ first: 9, last: 10 }]);
   assert.equal(s.missed, 3);
+});
+
+Deno.test("accounting with a distributor, updates:3: the current value starts no turn", () => {
+  const acc = new FrameAccounting({ distribution: { updates: 3 } });
+  acc.skipped(0);
+  for (const id of [1, 2, 3]) acc.received(id); // whether 1 began a turn is unknown
+  acc.receivedAfterOverrun(9); // another consumer had 4..6; 7..8 are not known to be ours
+  const s = acc.snapshot();
+  assert.equal(s.missed, 0);
+  assert.deepEqual(s.unattributedGaps, [{ first: 4, last: 8 }]);
+});
+
+Deno.test("accounting with a distributor, updates:3: after an overrun past its turn a consumer names nothing", () => {
+  const acc = new FrameAccounting({ distribution: { updates: 3 } });
+  acc.skipped(0);
+  acc.received(4); // turn 4..6
+  acc.receivedAfterOverrun(12); // 5..6 ours; 12 ends the turn 10..12, which the ids cannot tell
+  acc.receivedAfterOverrun(17); // the turn 16..18 began after another's 13..15: 13..16 unattributed
+  const s = acc.snapshot();
+  assert.deepEqual(s.missedIds, [{ first: 5, last: 6 }]);
+  assert.deepEqual(s.unattributedGaps, [{ first: 7, last: 11 }, { first: 13, last: 16 }]);
 });
 
 Deno.test("accounting: a reconnect starts a new sequence; reset zeroes counters", () => {
@@ -78,11 +100,14 @@ Deno.test("accounting: a reconnect starts a new sequence; reset zeroes counters"
   assert.deepEqual(acc.snapshot().missedIds, [{ first: 51, last: 51 }]);
 });
 
-Deno.test("run totals: published = processed + errors + rejected + pending + missed + unattributed", () => {
+Deno.test("run totals: published = processed + errors + rejected + skipped + pending + missed + unattributed", () => {
   const a = new FrameAccounting({ distribution: { updates: 1 } });
   const b = new FrameAccounting({ distribution: { updates: 1 } });
+  a.skipped(0); // the current value: published before the run
   for (const id of [1, 3, 5]) a.received(id);
-  for (const id of [2, 4]) b.received(id);
+  b.skipped(0);
+  b.skipped(2); // --skip-initial-updates 2: a frame of the run, not processed on purpose
+  b.received(4);
   b.receivedAfterOverrun(8); // 6 and 7: ours or a's, unknown
   a.rejected();
   for (const id of [1, 3]) {
@@ -90,19 +115,20 @@ Deno.test("run totals: published = processed + errors + rejected + pending + mis
     a.processed(id);
   }
   b.delivered();
-  b.processFailed(2);
+  b.processFailed(4);
   const t = runTotals(8, [a.snapshot(), b.snapshot()]);
   assert.deepEqual(t, {
     published: 8,
     processed: 2,
     processErrors: 1,
     rejected: 1,
-    pending: 2,
+    skipped: 1,
+    pending: 1,
     missed: 0,
     unattributed: 2,
   });
   assert.equal(
-    t.processed + t.processErrors + t.rejected + t.pending + t.missed + t.unattributed,
+    t.processed + t.processErrors + t.rejected + t.skipped + t.pending + t.missed + t.unattributed,
     t.published,
   );
 });

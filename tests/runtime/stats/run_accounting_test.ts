@@ -107,6 +107,7 @@ Deno.test("run accounting: distributed consumers join and leave mid-run, totals 
       processed: 300,
       processErrors: 0,
       rejected: 0,
+      skipped: 0,
       pending: 0,
       missed: 0,
       unattributed: 0,

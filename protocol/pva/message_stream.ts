@@ -32,8 +32,8 @@ export interface ControlMessage {
   littleEndian: boolean;
 }
 
-/** Options of a {@link Connection}. */
-export interface ConnectionOptions {
+/** Options of a {@link MessageStream}. */
+export interface MessageStreamOptions {
   /** Our side: decides the direction flag we expect on received messages. */
   role: Role;
   /** What the peer may cost us; {@link DEFAULT_PVA_LIMITS} when absent. */
@@ -56,7 +56,7 @@ export interface ConnectionOptions {
   payloadShift?: (p: PayloadHead) => number;
 }
 
-/** What {@link ConnectionOptions.payloadShift} is told about a payload before it is allocated. */
+/** What {@link MessageStreamOptions.payloadShift} is told about a payload before it is allocated. */
 export interface PayloadHead {
   /** Its command. */
   command: number;
@@ -75,18 +75,20 @@ const COALESCE = 1024 * 1024;
 const FIRST_GROWTH = 1024 * 1024;
 
 /**
- * One pvAccess TCP connection, either side.
+ * The framed message stream of one pvAccess TCP connection, used by both sides: the
+ * client's `ClientConnection` and the server's `ServerConnection` each hold one
+ * as `stream` and add the handshake and the dispatch of what it delivers.
  *
  * @example
  * ```ts ignore
- * const conn = new Connection(await Deno.connect({ port: 5075 }), {
+ * const stream = new MessageStream(await Deno.connect({ port: 5075 }), {
  *   role: "client",
  *   onMessage: (m) => console.log(m.command, m.payload.length),
  * });
- * conn.run();
+ * stream.run();
  * ```
  */
-export class Connection {
+export class MessageStream {
   /** The socket. */
   readonly socket: Deno.Conn;
   /** Receive-side type cache (types the peer defined with 0xFD), bounded by maxTypeCacheFields. */
@@ -102,7 +104,7 @@ export class Connection {
   /** True once closed. */
   closed = false;
 
-  private readonly opts: ConnectionOptions;
+  private readonly opts: MessageStreamOptions;
   readonly #limits: PvaLimits;
   #validated = false;
   /** performance.now() when the first byte of the message being received arrived, else null. */
@@ -120,7 +122,7 @@ export class Connection {
    * @param socket a connected TCP socket
    * @param opts role, callbacks and limits
    */
-  constructor(socket: Deno.Conn, opts: ConnectionOptions) {
+  constructor(socket: Deno.Conn, opts: MessageStreamOptions) {
     this.socket = socket;
     this.opts = opts;
     this.#limits = opts.limits ?? DEFAULT_PVA_LIMITS;
@@ -177,7 +179,10 @@ export class Connection {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
-  /** Closes the socket (idempotent) and reports the reason once. */
+  /**
+   * Closes the socket at once, dropping what is still queued for writing (idempotent), and
+   * reports the reason once. An orderly end drains first: see {@link drained}.
+   */
   close(error?: Error): void {
     if (this.closed) return;
     this.closed = true;
@@ -238,24 +243,15 @@ export class Connection {
     return this.scratch.subarray(0, n);
   }
 
-  /** The caller's {@link ConnectionOptions.payloadShift}, kept within 0-7. */
+  /** The caller's {@link MessageStreamOptions.payloadShift}, kept within 0-7. */
   private shiftFor(command: number, littleEndian: boolean, head: Uint8Array): number {
     const shift = this.opts.payloadShift?.({ command, littleEndian, head }) ?? 0;
     return Number.isInteger(shift) && shift > 0 ? shift % 8 : 0;
   }
 
-  /** One payload from its segments, placed as {@link ConnectionOptions.payloadShift} asks. */
+  /** One payload from its segments, placed as {@link MessageStreamOptions.payloadShift} asks. */
   private joinSegments(command: number, littleEndian: boolean, segments: Uint8Array[]): Uint8Array {
-    const size = segments.reduce((n, p) => n + p.length, 0);
-    const shift = this.shiftFor(command, littleEndian, segments[0]);
-    if (shift === 0) return concatBytes(segments);
-    const out = new Uint8Array(new ArrayBuffer(size + shift), shift, size);
-    let o = 0;
-    for (const p of segments) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatBytes(segments, { shift: this.shiftFor(command, littleEndian, segments[0]) });
   }
 
   private async readLoop(): Promise<void> {

@@ -1,9 +1,9 @@
 /**
- * The write side of Connection: small chunks are merged into few writes, and a large chunk
+ * The write side of MessageStream: small chunks are merged into few writes, and a large chunk
  * (a frame shared by every subscriber of a post) goes to the socket as it is, never copied.
  */
 import assert from "node:assert/strict";
-import { Connection } from "../../protocol/pva/connection.ts";
+import { MessageStream } from "../../protocol/pva/message_stream.ts";
 import { SHARE_THRESHOLD } from "../../protocol/pvdata/writer.ts";
 import { within } from "../support/within.ts";
 
@@ -39,7 +39,7 @@ Deno.test("a large shared chunk is written as it is; the small ones around it ar
   const accepted = listener.accept();
   const socket = new ObservedSocket(await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port }));
   const peer = await accepted;
-  const conn = new Connection(socket as unknown as Deno.Conn, { role: "server", onMessage() {} });
+  const conn = new MessageStream(socket as unknown as Deno.Conn, { role: "server", onMessage() {} });
   try {
     const frame = new Uint8Array(256 * 1024).map((_, i) => i % 253);
     const head = (k: number) => new Uint8Array(40).fill(k);
