@@ -53,8 +53,8 @@ async function pva(lab: NetnsLab, host: LabHost, args: string[], env: Record<str
 /** A lab of three hosts with `pva serve` hosting {@link PV} on the first, on the default ports. */
 async function labWithServer(): Promise<NetnsLab> {
   const lab = await NetnsLab.create({ hosts: 3 });
+  const dir = await Deno.makeTempDir({ prefix: "pvastream-hosts-" });
   try {
-    const dir = await Deno.makeTempDir({ prefix: "pvastream-hosts-" });
     await Deno.writeTextFile(`${dir}/pvs.yaml`, YAML);
     const server = lab.spawn(lab.hosts[0], Deno.execPath(), {
       args: ["run", "-A", "scripts/pva.ts", "serve", `${dir}/pvs.yaml`],
@@ -62,11 +62,12 @@ async function labWithServer(): Promise<NetnsLab> {
       cwd: ROOT,
     });
     await new ProcessLines(server, "pva serve").until(/^pva serve: 1 PVs .* on TCP port 5075, /, 30_000);
-    await Deno.remove(dir, { recursive: true });
     return lab;
   } catch (e) {
     await lab[Symbol.asyncDispose]();
     throw e;
+  } finally {
+    await Deno.remove(dir, { recursive: true }); // read once the server is up
   }
 }
 
