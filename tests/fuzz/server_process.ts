@@ -1,0 +1,155 @@
+/**
+ * The server under fuzz as a child process (`server_child.ts`): its ports, its resident memory,
+ * why it closed connections (read from its JSON log) and whether it is still running.
+ *
+ * @module
+ */
+
+/** Where the child listens. */
+export interface ServerPorts {
+  /** TCP port of the little-endian server (also the one the p4p monitor uses). */
+  tcp: number;
+  /** TCP port of the big-endian server. */
+  bigTcp: number;
+  /** UDP search port of the little-endian server. */
+  udp: number;
+}
+
+const CHILD = new URL("./server_child.ts", import.meta.url);
+const DENO_JSON = new URL("../../deno.json", import.meta.url);
+
+/**
+ * A running `server_child.ts`. Its log is read as it comes: connection closes are counted by
+ * reason (numbers replaced by N, so that reasons group), anything at error level is kept.
+ * @example
+ * ```ts ignore
+ * await using server = await ServerProcess.start();
+ * console.log(server.ports.tcp, server.rssBytes());
+ * ```
+ */
+export class ServerProcess implements AsyncDisposable {
+  /** Ports from the child's READY line. */
+  readonly ports: ServerPorts;
+  /** Connections closed by the server, by normalized reason. */
+  readonly closedBy = new Map<string, number>();
+  /** Log lines at error level (unexpected failures inside the server). */
+  readonly errors: string[] = [];
+  /** Resolves with the exit status once the child has exited. */
+  readonly exited: Promise<Deno.CommandStatus>;
+  #child: Deno.ChildProcess;
+  #exitedAt: Deno.CommandStatus | null = null;
+  #logDone: Promise<void>;
+
+  private constructor(child: Deno.ChildProcess, ports: ServerPorts, stdout: AsyncIterator<string>) {
+    this.#child = child;
+    this.ports = ports;
+    this.exited = child.status.then((s) => this.#exitedAt = s);
+    this.#logDone = this.#readLog(lines(child.stderr));
+    // Nothing more is expected on stdout; read it so the child never blocks on a full pipe.
+    (async () => {
+      while (!(await stdout.next()).done) { /* ignore */ }
+    })();
+  }
+
+  /** Starts the child and waits (at most `timeoutMs`) for its READY line. */
+  static async start(timeoutMs = 30_000): Promise<ServerProcess> {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", `--config=${DENO_JSON.pathname}`, CHILD.pathname],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stdout = lines(child.stdout);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    try {
+      for (;;) {
+        const { value, done } = await stdout.next();
+        if (done) throw new Error("the fuzz server exited before READY");
+        if (value.startsWith("READY ")) {
+          return new ServerProcess(child, JSON.parse(value.slice(6)) as ServerPorts, stdout);
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The child's process id. */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /** True while the child has not exited. */
+  get running(): boolean {
+    return this.#exitedAt === null;
+  }
+
+  /** The exit status, once exited. */
+  get exitStatus(): Deno.CommandStatus | null {
+    return this.#exitedAt;
+  }
+
+  /** The child's resident set size in bytes (Linux /proc), or 0 once it has exited. */
+  rssBytes(): number {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${this.pid}/status`));
+      return m ? Number(m[1]) * 1024 : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Stops the child (SIGTERM) and waits for it and its log. */
+  async stop(): Promise<void> {
+    if (this.running) {
+      try {
+        this.#child.kill("SIGTERM");
+      } catch {
+        // exited meanwhile
+      }
+    }
+    await this.exited;
+    await this.#logDone;
+  }
+
+  /** Stops the child (`await using`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+
+  async #readLog(log: AsyncIterable<string>): Promise<void> {
+    for await (const line of log) {
+      let entry: { level?: string; message?: string };
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        this.errors.push(line); // not our logger: a panic or an uncaught error
+        continue;
+      }
+      const message = entry.message ?? "";
+      if (entry.level === "error") this.errors.push(message);
+      const closed = /^(?:closed connection from \S+|connection from \S+ closed|refused connection from \S+): (.*)$/
+        .exec(message);
+      if (closed) {
+        const reason = normalizeReason(closed[1]);
+        this.closedBy.set(reason, (this.closedBy.get(reason) ?? 0) + 1);
+      }
+    }
+  }
+}
+
+/** A close reason with its numbers and quoted details folded, so that reasons of one kind group. */
+export function normalizeReason(reason: string): string {
+  return reason.replace(/0x[0-9a-f]+/gi, "X").replace(/\d+/g, "N").replace(/"[^"]*"/g, '"…"').slice(0, 120);
+}
+
+/** Splits a byte stream into text lines. */
+export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let rest = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    const parts = (rest + chunk).split("\n");
+    rest = parts.pop()!;
+    yield* parts;
+  }
+  if (rest) yield rest;
+}
