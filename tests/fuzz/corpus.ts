@@ -92,7 +92,9 @@ function addStream(corpus: Corpus, source: string, bytes: Uint8Array): void {
   const { messages } = splitMessages(bytes);
   if (messages.length === 0) return;
   const wire = messages.map((m) =>
-    m.end - m.start === 8 ? bytes.slice(m.start, m.end) : withPayload(bytes.subarray(m.start), m.payload, m.header.flags)
+    m.end - m.start === 8
+      ? bytes.slice(m.start, m.end)
+      : withPayload(bytes.subarray(m.start), m.payload, m.header.flags)
   );
   const fromServer = isFromServer(messages[0].header);
   (fromServer ? corpus.toClient : corpus.toServer).push({ source, fromServer, messages: wire });

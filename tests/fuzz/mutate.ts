@@ -14,12 +14,53 @@ export type Mutator = (rng: Rng, message: Uint8Array, donors: readonly Uint8Arra
 
 /** pvData type codes and the cache markers, for type-descriptor edits. */
 const TYPE_CODES = [
-  0x00, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x42, 0x43, 0x60, 0x08, 0x28, 0x2c, 0x30, 0x38,
-  0x4a, 0x68, 0x80, 0x81, 0x82, 0x83, 0x88, 0x89, 0x8a, 0x90, 0x98, 0xfd, 0xfe, 0xff,
+  0x00,
+  0x20,
+  0x21,
+  0x22,
+  0x23,
+  0x24,
+  0x25,
+  0x26,
+  0x27,
+  0x42,
+  0x43,
+  0x60,
+  0x08,
+  0x28,
+  0x2c,
+  0x30,
+  0x38,
+  0x4a,
+  0x68,
+  0x80,
+  0x81,
+  0x82,
+  0x83,
+  0x88,
+  0x89,
+  0x8a,
+  0x90,
+  0x98,
+  0xfd,
+  0xfe,
+  0xff,
 ];
 
 /** Sizes that break things: zero, one past common limits, the largest values of each width. */
-const EXTREME_SIZES = [0, 1, 0xfe, 0xff, 0xffff, 0x10000, 0x10001, 0x7fffffff, 0x80000000, 0xffffffff, 1 << 24];
+const EXTREME_SIZES = [
+  0,
+  1,
+  0xfe,
+  0xff,
+  0xffff,
+  0x10000,
+  0x10001,
+  0x7fffffff,
+  0x80000000,
+  0xffffffff,
+  1 << 24,
+];
 
 const COMMANDS = Object.values(Command);
 
@@ -152,9 +193,17 @@ export const MUTATORS: Readonly<Record<string, Mutator>> = {
   "truncate": (rng, m) => [withPayload(m, payloadOf(m).subarray(0, rng.int(payloadOf(m).length + 1)))],
   "length-field": (rng, m) => {
     const actual = m.length - HEADER_SIZE;
-    const size = rng.chance(0.5)
-      ? Math.max(0, actual + rng.int(17) - 8)
-      : rng.pick([0, 65536, 65537, 1 << 20, 1 << 30, 0x7fffffff, 0xffffffff, rng.u32(), rng.int(actual * 2 + 1)]);
+    const size = rng.chance(0.5) ? Math.max(0, actual + rng.int(17) - 8) : rng.pick([
+      0,
+      65536,
+      65537,
+      1 << 20,
+      1 << 30,
+      0x7fffffff,
+      0xffffffff,
+      rng.u32(),
+      rng.int(actual * 2 + 1),
+    ]);
     return [withSizeField(m, size)];
   },
   "size-extreme": (rng, m) => {

@@ -115,7 +115,11 @@ export class ProbeSocket {
     this.#tail = joined.slice(Math.max(0, joined.length - (TOKEN_SIZE - 1)));
     if (waiting === null) return;
     const { token } = waiting;
-    for (let at = joined.indexOf(token[0]); at >= 0 && at + TOKEN_SIZE <= joined.length; at = joined.indexOf(token[0], at + 1)) {
+    for (
+      let at = joined.indexOf(token[0]);
+      at >= 0 && at + TOKEN_SIZE <= joined.length;
+      at = joined.indexOf(token[0], at + 1)
+    ) {
       let same = true;
       for (let i = 1; i < TOKEN_SIZE && same; i++) same = joined[at + i] === token[i];
       if (same) {

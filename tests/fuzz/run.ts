@@ -6,7 +6,7 @@
  *
  *   deno task fuzz --messages 20000 --seed 1 --target all [--json]
  *
- * `--messages` counts per target. Exit status 0 when every check passed, 1 otherwise. With
+ * `--messages` is the total, shared evenly by the chosen targets. Exit status 0 when every check passed, 1 otherwise. With
  * `--json` the last line of standard output is the whole result as one JSON document.
  *
  * @module
@@ -33,7 +33,7 @@ const WATCHED = `${PREFIX}counter`;
 /** The outcome of a whole run. */
 export interface FuzzResult {
   seed: number;
-  messagesPerTarget: number;
+  messages: number;
   reports: TargetReport[];
   /** Checks on the server process and the p4p monitor, each with whether it passed. */
   checks: { name: string; ok: boolean; detail: string }[];
@@ -57,8 +57,11 @@ const targets = values.target === "all" ? [...TARGETS] : [values.target as typeo
 if (!Number.isSafeInteger(messages) || messages <= 0 || !Number.isSafeInteger(seed)) {
   throw new Error("--messages must be a positive integer and --seed an integer");
 }
-if (targets.some((t) => !TARGETS.includes(t))) throw new Error(`--target must be all or one of ${TARGETS.join(", ")}`);
+if (targets.some((t) => !TARGETS.includes(t))) {
+  throw new Error(`--target must be all or one of ${TARGETS.join(", ")}`);
+}
 
+const perTarget = Math.ceil(messages / targets.length);
 const result = await run();
 print(result);
 Deno.exit(result.ok ? 0 : 1);
@@ -69,16 +72,18 @@ async function run(): Promise<FuzzResult> {
   const checks: FuzzResult["checks"] = [];
   const check = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
   if (corpus.toServer.length === 0 || corpus.toClient.length === 0 || corpus.datagrams.length === 0) {
-    throw new Error("empty corpus: no captures in shared/vectors (set PVASTREAM_VECTORS) and no tests/fuzz/corpus");
+    throw new Error(
+      "empty corpus: no captures in shared/vectors (set PVASTREAM_VECTORS) and no tests/fuzz/corpus",
+    );
   }
   const server = await ServerProcess.start();
   const watch = peerPython() === null ? null : P4pWatch.start(server.ports, WATCHED);
   const reports: TargetReport[] = [];
   try {
     await watch?.firstUpdate(30_000);
-    const rssBefore = server.rssBytes();
+    const rssBefore = await server.rssBytes();
     let rssPeak = rssBefore;
-    const sampler = setInterval(() => rssPeak = Math.max(rssPeak, server.rssBytes()), 250);
+    const sampler = setInterval(async () => rssPeak = Math.max(rssPeak, await server.rssBytes()), 500);
     const updatesBefore = watch?.updates ?? 0;
     watch?.resetGap();
     for (const target of targets) {
@@ -90,42 +95,64 @@ async function run(): Promise<FuzzResult> {
           port: server.ports.tcp,
           bigPort: server.ports.bigTcp,
           sessions: corpus.toServer,
-          messages,
+          messages: perTarget,
           concurrency: Number(values.concurrency),
         }, report);
       } else if (target === "udp") {
-        await fuzzUdp(targetRng, { port: server.ports.udp, pv: WATCHED, datagrams: corpus.datagrams, messages }, report);
+        await fuzzUdp(targetRng, {
+          port: server.ports.udp,
+          pv: WATCHED,
+          datagrams: corpus.datagrams,
+          messages: perTarget,
+        }, report);
       } else {
-        await fuzzClient(targetRng, { sessions: corpus.toClient, messages }, report);
+        await fuzzClient(targetRng, { sessions: corpus.toClient, messages: perTarget }, report);
       }
-      if (target !== "client") for (const [reason, n] of server.closedBy) report.closedBy[reason] = n;
+      if (target !== "client") { for (const [reason, n] of server.closedBy) report.closedBy[reason] = n; }
       server.closedBy.clear();
     }
     clearInterval(sampler);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const rssAfter = server.rssBytes();
+    const rssAfter = await server.rssBytes();
     const gap = watch?.longestGapMs() ?? 0;
-    check("server process running", server.running, server.running ? `pid ${server.pid}` : `exited: ${JSON.stringify(server.exitStatus)}`);
-    for (const [name, port] of [["little-endian", server.ports.tcp], ["big-endian", server.ports.bigTcp]] as const) {
+    check(
+      "server process running",
+      server.running,
+      server.running ? `pid ${server.pid}` : `exited: ${JSON.stringify(server.exitStatus)}`,
+    );
+    for (
+      const [name, port] of [["little-endian", server.ports.tcp], [
+        "big-endian",
+        server.ports.bigTcp,
+      ]] as const
+    ) {
       const answer = await getCounter(port);
       check(`${name} server answers a get`, typeof answer === "number", String(answer));
     }
     const bound = 2 * rssBefore + 64 * MiB;
-    check("resident memory bounded", rssAfter < bound,
-      `before ${mib(rssBefore)}, peak ${mib(rssPeak)}, after ${mib(rssAfter)} (bound ${mib(bound)})`);
+    check(
+      "resident memory bounded",
+      rssBefore > 0 && rssAfter > 0 && rssAfter < bound,
+      `before ${mib(rssBefore)}, peak ${mib(rssPeak)}, after ${mib(rssAfter)} (bound ${mib(bound)})`,
+    );
     check("no error logged by the server", server.errors.length === 0, server.errors.slice(0, 5).join(" | "));
     if (watch) {
       const updates = watch.updates - updatesBefore;
-      check("p4p monitor kept receiving", updates > 0 && gap < Number(values["max-gap-ms"]),
-        `${updates} updates during the run, longest gap ${gap.toFixed(0)} ms`);
+      check(
+        "p4p monitor kept receiving",
+        updates > 0 && gap < Number(values["max-gap-ms"]),
+        `${updates} updates during the run, longest gap ${gap.toFixed(0)} ms`,
+      );
     } else check("p4p monitor kept receiving", false, "no Python peer (PVASTREAM_PYTHON or .venv)");
-    for (const r of reports) check(`${r.target} target: no failure`, r.failures.length === 0, r.failures.slice(0, 3).join("\n"));
+    for (const r of reports) {
+      check(`${r.target} target: no failure`, r.failures.length === 0, r.failures.slice(0, 3).join("\n"));
+    }
   } finally {
     const stderr = await watch?.stop();
     await server.stop();
     if (stderr && checks.some((c) => c.name.startsWith("p4p") && !c.ok)) console.error(stderr);
   }
-  return { seed, messagesPerTarget: messages, reports, checks, ok: checks.every((c) => c.ok) };
+  return { seed, messages, reports, checks, ok: checks.every((c) => c.ok) };
 }
 
 /** The counter's value read with our client from `port`, or the error text. */
@@ -145,10 +172,13 @@ function mib(bytes: number): string {
 }
 
 function print(r: FuzzResult): void {
-  console.log(`seed ${r.seed}, ${r.messagesPerTarget} messages per target`);
+  const sent = r.reports.reduce((n, t) => n + t.messages, 0);
+  console.log(`seed ${r.seed}: ${sent} messages sent (${r.messages} asked for)`);
   for (const t of r.reports) {
-    console.log(`\n[${t.target}] ${t.messages} messages (${t.mutated} mutated) in ${t.seconds.toFixed(1)} s: ` +
-      `${(t.messages / Math.max(t.seconds, 1e-9)).toFixed(0)} messages/s`);
+    console.log(
+      `\n[${t.target}] ${t.messages} messages (${t.mutated} mutated) in ${t.seconds.toFixed(1)} s: ` +
+        `${(t.messages / Math.max(t.seconds, 1e-9)).toFixed(0)} messages/s`,
+    );
     console.log(`  outcomes: ${format(t.outcomes)}`);
     if (Object.keys(t.closedBy).length > 0) {
       console.log("  connections closed, by reason:");

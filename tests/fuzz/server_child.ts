@@ -23,4 +23,8 @@ let n = 0;
 const counter = little.pvs.get("counter")!;
 setInterval(() => counter.post({ value: ++n }), 20);
 Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
-console.log(`READY ${JSON.stringify({ tcp: little.server.tcpPort, bigTcp: big.server.tcpPort, udp: little.server.udpPort })}`);
+console.log(
+  `READY ${
+    JSON.stringify({ tcp: little.server.tcpPort, bigTcp: big.server.tcpPort, udp: little.server.udpPort })
+  }`,
+);

@@ -54,7 +54,16 @@ export class ServerProcess implements AsyncDisposable {
   /** Starts the child and waits (at most `timeoutMs`) for its READY line. */
   static async start(timeoutMs = 30_000): Promise<ServerProcess> {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", `--config=${DENO_JSON.pathname}`, CHILD.pathname],
+      // Loopback only (and the local multicast group searches are forwarded to).
+      args: [
+        "run",
+        "--allow-net=127.0.0.1,0.0.0.0,224.0.0.128",
+        "--allow-env",
+        "--allow-read",
+        "--allow-sys",
+        `--config=${DENO_JSON.pathname}`,
+        CHILD.pathname,
+      ],
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -89,14 +98,15 @@ export class ServerProcess implements AsyncDisposable {
     return this.#exitedAt;
   }
 
-  /** The child's resident set size in bytes (Linux /proc), or 0 once it has exited. */
-  rssBytes(): number {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${this.pid}/status`));
-      return m ? Number(m[1]) * 1024 : 0;
-    } catch {
-      return 0;
-    }
+  /**
+   * The child's resident set size in bytes, from `ps` (reading /proc takes --allow-all in Deno),
+   * or 0 once it has exited.
+   */
+  async rssBytes(): Promise<number> {
+    const { stdout } = await new Deno.Command("ps", { args: ["-o", "rss=", "-p", String(this.pid)] })
+      .output();
+    const kib = Number(new TextDecoder().decode(stdout).trim());
+    return Number.isFinite(kib) ? kib * 1024 : 0;
   }
 
   /** Stops the child (SIGTERM) and waits for it and its log. */
@@ -128,8 +138,9 @@ export class ServerProcess implements AsyncDisposable {
       }
       const message = entry.message ?? "";
       if (entry.level === "error") this.errors.push(message);
-      const closed = /^(?:closed connection from \S+|connection from \S+ closed|refused connection from \S+): (.*)$/
-        .exec(message);
+      const closed =
+        /^(?:closed connection from \S+|connection from \S+ closed|refused connection from \S+): (.*)$/
+          .exec(message);
       if (closed) {
         const reason = normalizeReason(closed[1]);
         this.closedBy.set(reason, (this.closedBy.get(reason) ?? 0) + 1);

@@ -36,7 +36,17 @@ export interface TargetReport {
  * ```
  */
 export function newReport(target: string): TargetReport {
-  return { target, messages: 0, mutated: 0, mutators: {}, outcomes: {}, closedBy: {}, failures: [], seconds: 0, extra: {} };
+  return {
+    target,
+    messages: 0,
+    mutated: 0,
+    mutators: {},
+    outcomes: {},
+    closedBy: {},
+    failures: [],
+    seconds: 0,
+    extra: {},
+  };
 }
 
 /** Adds `n` to `counts[key]`. */

@@ -10,12 +10,12 @@
 import { Command, Flag, HEADER_SIZE } from "../../protocol/pva/header.ts";
 import { splitDatagram } from "../../protocol/pva/udp.ts";
 import { readSearchResponse } from "../../protocol/pva/messages/discovery.ts";
-import { searchDatagram, UdpPeer } from "../support/udp_peer.ts";
+import { type Received, searchDatagram, UdpPeer } from "../support/udp_peer.ts";
 import { splitMessages } from "../support/pva_split.ts";
 import type { Datagram } from "./corpus.ts";
 import { concat, mutate } from "./mutate.ts";
 import type { Rng } from "./rng.ts";
-import { bump, type TargetReport } from "./stats.ts";
+import { bump, fail, type TargetReport } from "./stats.ts";
 
 /** How to fuzz a server's search port. */
 export interface UdpFuzzOptions {
@@ -37,42 +37,75 @@ const REPLY_ADDRESS = 8;
 /** Runs the UDP target, adding to `report`. */
 export async function fuzzUdp(rng: Rng, opts: UdpFuzzOptions, report: TargetReport): Promise<void> {
   using peer = new UdpPeer();
-  const donors = opts.datagrams.flatMap((d) => splitMessages(d.bytes).messages.map((m) => d.bytes.slice(m.start, m.end)));
+  const donors = opts.datagrams.flatMap((d) =>
+    splitMessages(d.bytes).messages.map((m) => d.bytes.slice(m.start, m.end))
+  );
   let valid = 0;
   const started = performance.now();
   for (let i = 0; i < opts.messages; i++) {
     if (i % 50 === 0) {
       valid++;
       report.messages++;
-      await peer.send(searchDatagram({ sequenceId: VALID_SEQUENCE + valid, replyPort: peer.port, channels: [{ id: 1, name: opts.pv }] }), opts.port);
+      await peer.send(
+        searchDatagram({
+          sequenceId: VALID_SEQUENCE + valid,
+          replyPort: peer.port,
+          channels: [{ id: 1, name: opts.pv }],
+        }),
+        opts.port,
+      );
     } else {
       const { names, messages } = mutate(rng, rng.pick(donors), donors);
       for (const name of names) bump(report.mutators, name);
       // Some datagrams carry several messages: keep a neighbour before or after the mutated one.
       const extra = rng.chance(0.2) ? [rng.pick(donors)] : [];
-      const bytes = [...(rng.chance(0.5) ? extra : []), ...messages, ...(extra.length && rng.chance(0.5) ? [] : extra)]
+      const bytes = [
+        ...(rng.chance(0.5) ? extra : []),
+        ...messages,
+        ...(extra.length && rng.chance(0.5) ? [] : extra),
+      ]
         .reduce(concat);
       await peer.send(confine(bytes, peer.port), opts.port);
       report.messages++;
       report.mutated++;
     }
     // Let replies and the server keep up: UDP has no flow control, and a flood only fills buffers.
-    if (i % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 1));
+    if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 1));
   }
   report.seconds += (performance.now() - started) / 1000;
-  const replies = await peer.collect(500);
+  const during = answeredOf(await peer.collect(500), 0, valid);
+  bump(report.outcomes, "valid searches sent", valid);
+  bump(report.outcomes, "valid searches answered", during);
+  // A flood fills the server's socket buffer, so searches sent meanwhile may be dropped; once it
+  // is over, every search must be answered again.
+  const AFTER = 10;
+  for (let i = 1; i <= AFTER; i++) {
+    const channels = [{ id: 1, name: opts.pv }];
+    await peer.send(
+      searchDatagram({ sequenceId: VALID_SEQUENCE + valid + i, replyPort: peer.port, channels }),
+      opts.port,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const after = answeredOf(await peer.collect(500), valid, valid + AFTER);
+  report.extra.searchesAnsweredDuringFlood = `${during}/${valid}`;
+  report.extra.searchesAnsweredAfter = `${after}/${AFTER}`;
+  if (after < AFTER) fail(report, `only ${after} of ${AFTER} searches answered after the flood`);
+}
+
+/** How many distinct valid searches numbered `from` + 1 to `to` the `replies` answer (found). */
+function answeredOf(replies: Received[], from: number, to: number): number {
   const answered = new Set<number>();
   for (const { parts } of replies) {
     for (const { header, body } of parts) {
       if (header.command !== Command.SEARCH_RESPONSE) continue;
       const { sequenceId, found } = readSearchResponse(body);
-      if (found && sequenceId > VALID_SEQUENCE && sequenceId <= VALID_SEQUENCE + valid) answered.add(sequenceId);
+      if (found && sequenceId > VALID_SEQUENCE + from && sequenceId <= VALID_SEQUENCE + to) {
+        answered.add(sequenceId);
+      }
     }
   }
-  const answers = answered.size;
-  bump(report.outcomes, "valid searches sent", valid);
-  bump(report.outcomes, "valid searches answered", answers);
-  report.extra.validSearchesAnswered = answers / valid;
+  return answered.size;
 }
 
 /** `bytes` with every SEARCH the server would read pointed at 127.0.0.1:`port` (see the module note). */
