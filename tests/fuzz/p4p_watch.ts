@@ -77,6 +77,11 @@ export class P4pWatch implements AsyncDisposable {
     this.#longestGap = 0;
   }
 
+  /** Makes the longest gap at least `ms` (to carry one measured earlier across a {@link resetGap}). */
+  keepGap(ms: number): void {
+    this.#longestGap = Math.max(this.#longestGap, ms);
+  }
+
   /** The longest time without an update since {@link resetGap}, counting up to now. */
   longestGapMs(): number {
     return Math.max(this.#longestGap, this.updates > 0 ? performance.now() - this.#last : Infinity);

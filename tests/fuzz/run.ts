@@ -16,7 +16,7 @@ import { PvaClient } from "../../protocol/pva/client/mod.ts";
 import { loopbackConfig } from "../../protocol/pva/config.ts";
 import { PREFIX } from "../interop/hosted.ts";
 import { peerPython } from "../interop/peers.ts";
-import { fuzzClient } from "./client_target.ts";
+import { runClientChild } from "./client_child.ts";
 import { loadCorpus } from "./corpus.ts";
 import { P4pWatch } from "./p4p_watch.ts";
 import { Rng } from "./rng.ts";
@@ -90,6 +90,8 @@ async function run(): Promise<FuzzResult> {
       const report = newReport(target);
       reports.push(report);
       const targetRng = rng.fork();
+      const gapBefore = watch?.longestGapMs() ?? 0;
+      watch?.resetGap();
       if (target === "server") {
         await fuzzServer(targetRng, {
           port: server.ports.tcp,
@@ -106,8 +108,10 @@ async function run(): Promise<FuzzResult> {
           messages: perTarget,
         }, report);
       } else {
-        await fuzzClient(targetRng, { sessions: corpus.toClient, messages: perTarget }, report);
+        Object.assign(report, await runClientChild(targetRng.u32(), perTarget));
       }
+      if (watch) report.extra.p4pLongestGapMs = Math.round(watch.longestGapMs());
+      watch?.keepGap(gapBefore);
       if (target !== "client") { for (const [reason, n] of server.closedBy) report.closedBy[reason] = n; }
       server.closedBy.clear();
     }
