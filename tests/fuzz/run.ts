@@ -111,6 +111,8 @@ async function run(): Promise<FuzzResult> {
         Object.assign(report, await runClientChild(targetRng.u32(), perTarget));
       }
       if (watch) report.extra.p4pLongestGapMs = Math.round(watch.longestGapMs());
+      report.extra.serverLongestStallMs = server.longestStallMs;
+      server.longestStallMs = 0;
       watch?.keepGap(gapBefore);
       if (target !== "client") { for (const [reason, n] of server.closedBy) report.closedBy[reason] = n; }
       server.closedBy.clear();

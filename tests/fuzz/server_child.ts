@@ -22,6 +22,13 @@ const big = await host(pvs, { ...config, broadcastPort: 0 }, { logger, byteOrder
 let n = 0;
 const counter = little.pvs.get("counter")!;
 setInterval(() => counter.post({ value: ++n }), 20);
+// A stalled event loop starves every client: say so, with the length of the stall.
+let tick = performance.now();
+setInterval(() => {
+  const now = performance.now();
+  if (now - tick > 500) logger.warn(`event loop stalled for ${Math.round(now - tick)} ms`);
+  tick = now;
+}, 100);
 Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
 console.log(
   `READY ${

@@ -32,6 +32,8 @@ export class ServerProcess implements AsyncDisposable {
   readonly ports: ServerPorts;
   /** Connections closed by the server, by normalized reason. */
   readonly closedBy = new Map<string, number>();
+  /** The longest event-loop stall the child reported (the runner resets it per target), in ms. */
+  longestStallMs = 0;
   /** Log lines at error level (unexpected failures inside the server). */
   readonly errors: string[] = [];
   /** Resolves with the exit status once the child has exited. */
@@ -138,6 +140,8 @@ export class ServerProcess implements AsyncDisposable {
       }
       const message = entry.message ?? "";
       if (entry.level === "error") this.errors.push(message);
+      const stall = /^event loop stalled for (\d+) ms$/.exec(message);
+      if (stall) this.longestStallMs = Math.max(this.longestStallMs, Number(stall[1]));
       const closed =
         /^(?:closed connection from \S+|connection from \S+ closed|refused connection from \S+): (.*)$/
           .exec(message);
