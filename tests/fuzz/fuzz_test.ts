@@ -1,5 +1,5 @@
 /**
- * The short seeded fuzz run of CI (tests/fuzz/run.ts as a subprocess, 20,000 messages per
+ * The short seeded fuzz run of CI (tests/fuzz/run.ts as a subprocess, 10,000 messages per
  * target), and the pieces the fuzzer's verdicts rest on: seeded mutations replay exactly, and
  * search replies are kept on our own socket.
  */
@@ -16,11 +16,11 @@ import { confine } from "./udp_target.ts";
 
 const RUN = new URL("./run.ts", import.meta.url);
 const DENO_JSON = new URL("../../deno.json", import.meta.url);
-const PER_TARGET = 20_000;
+const PER_TARGET = 10_000;
 
 Deno.test({
   name:
-    "fuzz: 20,000 messages per target (seed 1) leave the server up, answering, bounded, its p4p monitor fed",
+    "fuzz: 10,000 messages per target (seed 1) leave the server up, answering, bounded, its p4p monitor fed",
   ignore: !requirePeers("the seeded fuzz run"),
   async fn() {
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {

@@ -81,7 +81,9 @@ async function run(): Promise<FuzzResult> {
   const reports: TargetReport[] = [];
   try {
     await watch?.firstUpdate(30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // a first heap report
     const rssBefore = await server.rssBytes();
+    const heapBefore = server.heapUsedBytes;
     let rssPeak = rssBefore;
     const sampler = setInterval(async () => rssPeak = Math.max(rssPeak, await server.rssBytes()), 500);
     const updatesBefore = watch?.updates ?? 0;
@@ -139,7 +141,8 @@ async function run(): Promise<FuzzResult> {
     check(
       "resident memory bounded",
       rssBefore > 0 && rssAfter > 0 && rssAfter < bound,
-      `before ${mib(rssBefore)}, peak ${mib(rssPeak)}, after ${mib(rssAfter)} (bound ${mib(bound)})`,
+      `before ${mib(rssBefore)}, peak ${mib(rssPeak)}, after ${mib(rssAfter)} (bound ${mib(bound)}); ` +
+        `JavaScript heap in use ${mib(heapBefore)} before, ${mib(server.heapUsedBytes)} after`,
     );
     check("no error logged by the server", server.errors.length === 0, server.errors.slice(0, 5).join(" | "));
     if (watch) {

@@ -34,6 +34,8 @@ export class ServerProcess implements AsyncDisposable {
   readonly closedBy = new Map<string, number>();
   /** The longest event-loop stall the child reported (the runner resets it per target), in ms. */
   longestStallMs = 0;
+  /** The child's JavaScript heap in use, as it last reported it (every second). */
+  heapUsedBytes = 0;
   /** Log lines at error level (unexpected failures inside the server). */
   readonly errors: string[] = [];
   /** Resolves with the exit status once the child has exited. */
@@ -63,6 +65,7 @@ export class ServerProcess implements AsyncDisposable {
         "--allow-env",
         "--allow-read",
         "--allow-sys",
+        "--v8-flags=--expose-gc",
         `--config=${DENO_JSON.pathname}`,
         CHILD.pathname,
       ],
@@ -140,6 +143,8 @@ export class ServerProcess implements AsyncDisposable {
       }
       const message = entry.message ?? "";
       if (entry.level === "error") this.errors.push(message);
+      const heap = /^heap used (\d+) bytes$/.exec(message);
+      if (heap) this.heapUsedBytes = Number(heap[1]);
       const stall = /^event loop stalled for (\d+) ms$/.exec(message);
       if (stall) this.longestStallMs = Math.max(this.longestStallMs, Number(stall[1]));
       const closed =
