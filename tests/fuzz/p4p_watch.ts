@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { epicsEnv, peerPython } from "../interop/peers.ts";
-import { lines } from "./server_process.ts";
+import { epicsEnv, lines, peerPython } from "../interop/peers.ts";
 
 const SCRIPT = new URL("../interop/py/p4p_client.py", import.meta.url);
 

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { lines } from "../interop/peers.ts";
+
 /** Where the child listens. */
 export interface ServerPorts {
   /** TCP port of the little-endian server (also the one the p4p monitor uses). */
@@ -161,15 +163,4 @@ export class ServerProcess implements AsyncDisposable {
 /** A close reason with its numbers and quoted details folded, so that reasons of one kind group. */
 export function normalizeReason(reason: string): string {
   return reason.replace(/0x[0-9a-f]+/gi, "X").replace(/\d+/g, "N").replace(/"[^"]*"/g, '"…"').slice(0, 120);
-}
-
-/** Splits a byte stream into text lines. */
-export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let rest = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    const parts = (rest + chunk).split("\n");
-    rest = parts.pop()!;
-    yield* parts;
-  }
-  if (rest) yield rest;
 }

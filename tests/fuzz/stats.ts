@@ -55,7 +55,7 @@ export function bump(counts: Record<string, number>, key: string, n = 1): void {
 }
 
 /** Keeps at most this many failure descriptions (the count is still reported). */
-export const MAX_FAILURES_KEPT = 20;
+const MAX_FAILURES_KEPT = 20;
 
 /** Records a failure, keeping the first few descriptions and a running count. */
 export function fail(report: TargetReport, what: string): void {
