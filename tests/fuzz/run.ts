@@ -142,7 +142,8 @@ async function run(): Promise<FuzzResult> {
       "resident memory bounded",
       rssBefore > 0 && rssAfter > 0 && rssAfter < bound,
       `before ${mib(rssBefore)}, peak ${mib(rssPeak)}, after ${mib(rssAfter)} (bound ${mib(bound)}); ` +
-        `JavaScript heap in use ${mib(heapBefore)} before, ${mib(server.heapUsedBytes)} after`,
+        `JavaScript heap in use ${mib(heapBefore)} before, ${mib(server.heapUsedBytes)} after ` +
+        `(of ${mib(server.heapTotalBytes)}), ArrayBuffers ${mib(server.externalBytes)} after`,
     );
     check("no error logged by the server", server.errors.length === 0, server.errors.slice(0, 5).join(" | "));
     if (watch) {

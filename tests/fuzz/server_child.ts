@@ -35,7 +35,8 @@ setInterval(() => {
 const collect = (globalThis as { gc?: () => void }).gc;
 setInterval(() => {
   collect?.();
-  logger.info(`heap used ${Deno.memoryUsage().heapUsed} bytes`);
+  const { heapUsed, heapTotal, external } = Deno.memoryUsage();
+  logger.info(`heap used ${heapUsed} bytes of ${heapTotal}, external ${external} bytes`);
 }, 1000);
 Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
 console.log(

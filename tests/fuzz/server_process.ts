@@ -38,6 +38,10 @@ export class ServerProcess implements AsyncDisposable {
   longestStallMs = 0;
   /** The child's JavaScript heap in use, as it last reported it (every second). */
   heapUsedBytes = 0;
+  /** The heap V8 has reserved for the child's JavaScript, as it last reported it. */
+  heapTotalBytes = 0;
+  /** Memory the child's ArrayBuffers hold outside the heap, as it last reported it. */
+  externalBytes = 0;
   /** Log lines at error level (unexpected failures inside the server). */
   readonly errors: string[] = [];
   /** Resolves with the exit status once the child has exited. */
@@ -145,8 +149,8 @@ export class ServerProcess implements AsyncDisposable {
       }
       const message = entry.message ?? "";
       if (entry.level === "error") this.errors.push(message);
-      const heap = /^heap used (\d+) bytes$/.exec(message);
-      if (heap) this.heapUsedBytes = Number(heap[1]);
+      const heap = /^heap used (\d+) bytes of (\d+), external (\d+) bytes$/.exec(message);
+      if (heap) [this.heapUsedBytes, this.heapTotalBytes, this.externalBytes] = heap.slice(1).map(Number);
       const stall = /^event loop stalled for (\d+) ms$/.exec(message);
       if (stall) this.longestStallMs = Math.max(this.longestStallMs, Number(stall[1]));
       const closed =
