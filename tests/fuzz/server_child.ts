@@ -16,7 +16,9 @@ const pvs: Record<string, HostedPV> = Object.fromEntries(
   Object.entries(catalogue()).filter(([name]) => !TOO_BIG.has(name)),
 );
 const logger = createLogger({ level: "info", format: "json", name: "fuzz-server" });
-const config = loopbackConfig({ idleTimeout: 10, limits: { ...loopbackConfig().limits, messageTimeout: 2 } });
+// The idle timeout stays at its default (40 s): a p4p monitor sends nothing but an ECHO every 15 s,
+// and a shorter one would cut the very client whose updates the fuzzer watches.
+const config = loopbackConfig({ limits: { ...loopbackConfig().limits, messageTimeout: 2 } });
 const little = await host(pvs, config, { logger });
 const big = await host(pvs, { ...config, broadcastPort: 0 }, { logger, byteOrder: "big", tcpOnly: true });
 let n = 0;
