@@ -114,6 +114,7 @@ async function run(): Promise<FuzzResult> {
       }
       if (watch) report.extra.p4pLongestGapMs = Math.round(watch.longestGapMs());
       report.extra.serverLongestStallMs = server.longestStallMs;
+      report.extra.runnerRssMiB = Math.round(Deno.memoryUsage().rss / MiB);
       server.longestStallMs = 0;
       watch?.keepGap(gapBefore);
       if (target !== "client") { for (const [reason, n] of server.closedBy) report.closedBy[reason] = n; }

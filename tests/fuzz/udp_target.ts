@@ -41,6 +41,8 @@ export async function fuzzUdp(rng: Rng, opts: UdpFuzzOptions, report: TargetRepo
     splitMessages(d.bytes).messages.map((m) => d.bytes.slice(m.start, m.end))
   );
   let valid = 0;
+  // Sequence numbers (counted from VALID_SEQUENCE) of the valid searches answered.
+  const answered = new Set<number>();
   const started = performance.now();
   for (let i = 0; i < opts.messages; i++) {
     if (i % 50 === 0) {
@@ -71,9 +73,12 @@ export async function fuzzUdp(rng: Rng, opts: UdpFuzzOptions, report: TargetRepo
     }
     // Let replies and the server keep up: UDP has no flow control, and a flood only fills buffers.
     if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 1));
+    // Received datagrams are held until read: read them as we go.
+    if (i % 1000 === 999) noteAnswers(await peer.collect(0), answered);
   }
   report.seconds += (performance.now() - started) / 1000;
-  const during = answeredOf(await peer.collect(500), 0, valid);
+  noteAnswers(await peer.collect(500), answered);
+  const during = answered.size;
   bump(report.outcomes, "valid searches sent", valid);
   bump(report.outcomes, "valid searches answered", during);
   // A flood fills the server's socket buffer, so searches sent meanwhile may be dropped; once it
@@ -87,25 +92,23 @@ export async function fuzzUdp(rng: Rng, opts: UdpFuzzOptions, report: TargetRepo
     );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  const after = answeredOf(await peer.collect(500), valid, valid + AFTER);
+  noteAnswers(await peer.collect(500), answered);
+  const after = [...answered].filter((n) => n > valid).length;
   report.extra.searchesAnsweredDuringFlood = `${during}/${valid}`;
   report.extra.searchesAnsweredAfter = `${after}/${AFTER}`;
   if (after < AFTER) fail(report, `only ${after} of ${AFTER} searches answered after the flood`);
 }
 
-/** How many distinct valid searches numbered `from` + 1 to `to` the `replies` answer (found). */
-function answeredOf(replies: Received[], from: number, to: number): number {
-  const answered = new Set<number>();
+/** Adds the sequence numbers (from VALID_SEQUENCE) of the valid searches `replies` answer as found. */
+function noteAnswers(replies: Received[], answered: Set<number>): void {
   for (const { parts } of replies) {
     for (const { header, body } of parts) {
       if (header.command !== Command.SEARCH_RESPONSE) continue;
       const { sequenceId, found } = readSearchResponse(body);
-      if (found && sequenceId > VALID_SEQUENCE + from && sequenceId <= VALID_SEQUENCE + to) {
-        answered.add(sequenceId);
-      }
+      const n = sequenceId - VALID_SEQUENCE;
+      if (found && n > 0 && n < 2 ** 28) answered.add(n);
     }
   }
-  return answered.size;
 }
 
 /** `bytes` with every SEARCH the server would read pointed at 127.0.0.1:`port` (see the module note). */
