@@ -145,8 +145,14 @@ export interface PeerProcess extends AsyncDisposable {
   stderr: Promise<string>;
 }
 
-/** Splits a byte stream into text lines. */
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+/**
+ * Splits a byte stream (a child's stdout or stderr) into text lines.
+ * @example
+ * ```ts ignore
+ * for await (const line of lines(child.stdout)) console.log(line);
+ * ```
+ */
+export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   let rest = "";
   for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
     const parts = (rest + chunk).split("\n");
