@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Connection, type Message } from "../../protocol/pva/connection.ts";
+import { type Message, MessageStream } from "../../protocol/pva/message_stream.ts";
 import { encodeControl, encodeMessage } from "../../protocol/pva/frame.ts";
 import {
   Command,
@@ -139,7 +139,7 @@ export class FakeServer implements AsyncDisposable {
   readonly port: number;
   #listener: Deno.TcpListener;
   #opts: FakeServerOptions;
-  #connections = new Set<Connection>();
+  #connections = new Set<MessageStream>();
   #serving: Promise<void>;
 
   private constructor(opts: FakeServerOptions) {
@@ -179,7 +179,7 @@ export class FakeServer implements AsyncDisposable {
     bump(report.outcomes, "connections");
     const ops = new Map<number, Conversation>();
     let nextSid = 1;
-    const conn: Connection = new Connection(socket, {
+    const conn: MessageStream = new MessageStream(socket, {
       role: "server",
       onMessage: (m) => this.#answer(conn, m, ops, () => nextSid++),
       onClose: (e) => {
@@ -204,7 +204,7 @@ export class FakeServer implements AsyncDisposable {
     conn.run();
   }
 
-  #answer(conn: Connection, m: Message, ops: Map<number, Conversation>, newSid: () => number): void {
+  #answer(conn: MessageStream, m: Message, ops: Map<number, Conversation>, newSid: () => number): void {
     const r = new Reader(m.payload, m.littleEndian);
     const reply = (command: number, body: (w: Writer) => void) =>
       this.#send(conn, encodeMessage(command, "server", true, body));
@@ -241,7 +241,7 @@ export class FakeServer implements AsyncDisposable {
   }
 
   /** Answers an operation request (sid, ioid, subcommand) from the recorded conversations. */
-  #operation(conn: Connection, m: Message, r: Reader, ops: Map<number, Conversation>): void {
+  #operation(conn: MessageStream, m: Message, r: Reader, ops: Map<number, Conversation>): void {
     const { rng, replies } = this.#opts;
     r.u32(); // sid
     const ioid = r.u32();
@@ -266,7 +266,7 @@ export class FakeServer implements AsyncDisposable {
   }
 
   /** Sends one message (as chunks), mutated with the configured probability. */
-  #send(conn: Connection, chunks: Uint8Array[]): void {
+  #send(conn: MessageStream, chunks: Uint8Array[]): void {
     const { rng, donors, mutationRate, report } = this.#opts;
     const message = concatBytes(chunks);
     let out = [message];
