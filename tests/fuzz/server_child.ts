@@ -16,8 +16,8 @@ const pvs: Record<string, HostedPV> = Object.fromEntries(
   Object.entries(catalogue()).filter(([name]) => !TOO_BIG.has(name)),
 );
 const logger = createLogger({ level: "info", format: "json", name: "fuzz-server" });
-// The idle timeout stays at its default (40 s): a p4p monitor sends nothing but an ECHO every 15 s,
-// and a shorter one would cut the very client whose updates the fuzzer watches.
+// The idle timeout stays at its default (40 s): a p4p monitor that only receives sends nothing for
+// more than 10 s at a time, and a shorter one cut the very client whose updates the fuzzer watches.
 const config = loopbackConfig({ limits: { ...loopbackConfig().limits, messageTimeout: 2 } });
 const little = await host(pvs, config, { logger });
 const big = await host(pvs, { ...config, broadcastPort: 0 }, { logger, byteOrder: "big", tcpOnly: true });
