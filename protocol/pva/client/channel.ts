@@ -35,6 +35,12 @@ export type ChannelState = "searching" | "connecting" | "connected" | "closed";
 const REFUSED_RETRY_MS = 250;
 /** ... up to this (the longest search interval). */
 const REFUSED_RETRY_MAX_MS = 30_000;
+/**
+ * How long a CREATE_CHANNEL may go unanswered on a live connection before the channel is
+ * searched for again: a lost or garbled reply must not leave it "connecting" for as long as
+ * the connection lives.
+ */
+const CREATE_TIMEOUT_MS = 3000;
 
 /**
  * One channel, shared by every operation on its name.
@@ -57,6 +63,7 @@ export class Channel implements ConnChannel {
   guid = "";
   #problem: string | undefined;
   #users = 0;
+  #createTimer: ReturnType<typeof setTimeout> | undefined;
   #conn: ClientConnection | undefined;
   #sid: number | undefined;
   #refusals = 0;
@@ -102,6 +109,14 @@ export class Channel implements ConnChannel {
       if (this.state !== "connecting") return;
       this.#conn = conn;
       conn.createChannel(this);
+      this.#createTimer = setTimeout(() => {
+        if (this.state !== "connecting" || this.#conn !== conn) return;
+        conn.destroyChannel(this.cid, undefined);
+        this.#lose(
+          `${conn.key} did not answer CREATE_CHANNEL within ${CREATE_TIMEOUT_MS} ms`,
+          REFUSED_RETRY_MS,
+        );
+      }, CREATE_TIMEOUT_MS);
     }, (e) => {
       if (this.state === "connecting") this.onLost(`connecting: ${e.message}`);
     });
@@ -110,6 +125,7 @@ export class Channel implements ConnChannel {
   /** CREATE_CHANNEL answered. */
   onCreated(sid: number, status: Status): void {
     if (this.state !== "connecting" || !this.#conn) return;
+    clearTimeout(this.#createTimer);
     const key = this.#conn.key;
     if (!isSuccess(status)) {
       this.#refused(key, status.message);
@@ -150,6 +166,7 @@ export class Channel implements ConnChannel {
   /** Stops searching, destroys the channel on its server and forgets it. */
   close(): void {
     if (this.state === "closed") return;
+    clearTimeout(this.#createTimer);
     this.state = "closed";
     this.#ctx.unsearch(this);
     if (this.#conn && !this.#conn.isClosed) this.#conn.destroyChannel(this.cid, this.#sid);
@@ -175,6 +192,7 @@ export class Channel implements ConnChannel {
 
   #lose(reason: string, searchDelayMs: number | undefined): void {
     if (this.state === "closed") return;
+    clearTimeout(this.#createTimer);
     const wasConnected = this.state === "connected";
     this.#conn = this.#sid = undefined;
     this.state = "searching";

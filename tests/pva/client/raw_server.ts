@@ -33,8 +33,8 @@ export interface RawServerScript {
    * or "silence" (nothing at all).
    */
   greeting?: Uint8Array | "silence";
-  /** The Status answering CREATE_CHANNEL of `name` (default OK). */
-  createChannel?: (name: string) => Status;
+  /** The Status answering CREATE_CHANNEL of `name` (default OK); null sends no answer at all. */
+  createChannel?: (name: string) => Status | null;
   /**
    * Writes the reply to an operation request after its ioid (subcommand, Status, body), or
    * returns false to send nothing.
@@ -155,7 +155,8 @@ export class RawServer implements AsyncDisposable {
       case Command.CREATE_CHANNEL:
         for (const { cid, name } of readCreateChannelRequest(r)) {
           this.created.push(name);
-          const status = this.script.createChannel?.(name) ?? STATUS_OK;
+          const status = this.script.createChannel ? this.script.createChannel(name) : STATUS_OK;
+          if (status === null) continue;
           this.send(
             conn,
             Command.CREATE_CHANNEL,

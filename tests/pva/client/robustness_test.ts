@@ -187,3 +187,17 @@ Deno.test({
     await client.close();
   },
 });
+
+Deno.test("a CREATE_CHANNEL left unanswered on a live connection is asked for again, and the call succeeds", async () => {
+  let asked = 0;
+  const script = { createChannel: () => (asked++ === 0 ? null : STATUS_OK), reply: serving(fixedBools(4)) };
+  await withClient(script, async (client, server) => {
+    const got = await client.get("lost:reply", { timeout: 8000 });
+    assert.deepEqual(got.value, { f0: [], f1: [], f2: [], f3: [] });
+    assert.deepEqual(
+      server.created,
+      ["lost:reply", "lost:reply"],
+      "asked twice: the first answer never came",
+    );
+  });
+});
