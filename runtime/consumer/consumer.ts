@@ -15,7 +15,8 @@ import type { Logger } from "../../protocol/log.ts";
 import type { PvaClient } from "../../protocol/pva/client/client.ts";
 import type { PvaServer } from "../../protocol/pva/server/server.ts";
 import { ntNDArrayType } from "../../protocol/nt/mod.ts";
-import type { StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
+import type { FieldDesc, StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
+import { decodeFrame } from "../../protocol/codecs/mod.ts";
 import { type ConfigureArgs, ControlPV, type ControlTarget } from "../control/mod.ts";
 import { type AccountingSnapshot, FrameAccounting, StatsReporter } from "../stats/mod.ts";
 import {
@@ -323,7 +324,7 @@ export class Consumer implements ControlTarget {
     this.#accounting.delivered();
     let outputs: readonly Output[];
     try {
-      const frame = frameFromNTNDArray({ type: item.type, value: item.value });
+      const frame = frameFromNTNDArray(this.#decompressed(item));
       this.#bytes += frame.data.byteLength;
       this.#ctx.onFrame?.(frame);
       outputs = await this.#host.process(frame);
@@ -343,6 +344,17 @@ export class Consumer implements ControlTarget {
       if (ok) this.#accounting.published();
       else this.#accounting.publishFailed();
     }
+  }
+
+  /**
+   * The update with its pixels decompressed (one new typed array) when it carries a codec,
+   * unless the processor asked for compressed frames; a corrupted frame throws CodecError.
+   */
+  #decompressed(item: InputItem): { type: FieldDesc; value: StructValue } {
+    const codec = (item.value.codec as { name?: string } | undefined)?.name;
+    if (!codec || this.#opts.keepCompressed) return item;
+    const plain = decodeFrame({ type: item.type as StructureDesc, value: item.value });
+    return { type: plain.type, value: plain.value as StructValue };
   }
 
   // ---- channels ----

@@ -43,6 +43,8 @@ export interface ConsumerOptions {
   processorIsolation: Isolation;
   /** Memory limit of a processor child process (process isolation). */
   processorMemoryMb: number;
+  /** Hand compressed frames (NTNDArray codec lz4/bslz4/blosc) to the processor as they are. */
+  keepCompressed: boolean;
   /** Seconds a processor may take on one call before it is terminated and restarted. */
   processorTimeLimit: number;
   oidField: string;
@@ -198,6 +200,11 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
   { long: "processor-isolation", type: "string", default: "worker", help: "worker or process" },
   { long: "processor-memory-mb", type: "string", default: "1024", help: "memory limit (process isolation)" },
   { long: "processor-time-limit", type: "string", default: "10", help: "seconds per call before a restart" },
+  {
+    long: "keep-compressed",
+    type: "boolean",
+    help: "give the processor compressed frames as they come (default: decompressed first)",
+  },
   { long: "oid-field", short: "of", type: "string", default: "uniqueId", help: "object id field" },
   {
     long: "oid-offset",
@@ -316,6 +323,7 @@ export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "h
     processorIsolation: r.choice("processor-isolation", ["worker", "process"] as const, "worker"),
     processorMemoryMb: int("processor-memory-mb", 1024, 16),
     processorTimeLimit: r.number("processor-time-limit", 10, { min: 0.001 }),
+    keepCompressed: r.flag("keep-compressed"),
     oidField: r.string("oid-field", "uniqueId"),
     oidOffset: int("oid-offset", 0, 0),
     fieldRequest: r.string("field-request"),

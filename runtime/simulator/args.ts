@@ -111,6 +111,12 @@ const OPTIONS: Record<string, OptionSpec> = {
     help: "print a line every N frames; <= 0: never",
   },
   "disable-curses": { short: "dc", kind: "flag", help: "accepted for PvaPy compatibility; no effect" },
+  codec: {
+    short: "cd",
+    kind: "text",
+    key: "codec",
+    help: "compress frames: lz4 or bslz4, as NDPluginCodec does",
+  },
   "status-channel": {
     short: "sc",
     kind: "text",

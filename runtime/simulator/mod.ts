@@ -17,8 +17,10 @@ export { Simulator } from "./simulator.ts";
 export type { SimulatorState, SimulatorStats } from "./stats.ts";
 export {
   resolveSettings,
+  SIM_CODECS,
   SIM_COLOR_MODES,
   SIM_DATATYPES,
+  type SimCodec,
   type SimColorMode,
   type SimDatatype,
   SIMULATOR_DEFAULTS,

@@ -76,7 +76,15 @@ export interface SimulatorSettings {
   notifyPv: string | null;
   /** Value put to `notifyPv` (`--notify-pv-value`). */
   notifyPvValue: string;
+  /** Compression of the published frames as NDPluginCodec does it: none (""), lz4 or bslz4 (`--codec`). */
+  codec: SimCodec;
 }
+
+/** The codecs the simulator can compress frames with (blosc is decoded by consumers but not written). */
+export const SIM_CODECS = ["", "lz4", "bslz4"] as const;
+
+/** A codec the simulator can write; "" for none. */
+export type SimCodec = typeof SIM_CODECS[number];
 
 /** Options of a {@link Simulator}: any {@link SimulatorSettings} (defaults from PvaPy) plus where to serve. */
 export interface SimulatorOptions extends Partial<SimulatorSettings> {
@@ -111,6 +119,7 @@ export const SIMULATOR_DEFAULTS: Readonly<SimulatorSettings> = {
   reportPeriod: 1,
   notifyPv: null,
   notifyPvValue: "1",
+  codec: "",
 };
 
 /** A setting that cannot be used; `option` is its PvaPy command-line name. */
@@ -155,6 +164,7 @@ const SETTING_OPTIONS: Readonly<Record<keyof SimulatorSettings, string>> = {
   reportPeriod: "--report-period",
   notifyPv: "--notify-pv",
   notifyPvValue: "--notify-pv-value",
+  codec: "--codec",
 };
 
 function check(ok: boolean, key: keyof SimulatorSettings, value: unknown, want: string): void {
@@ -199,5 +209,6 @@ export function resolveSettings(options: SimulatorOptions = {}): SimulatorSettin
   check(isNumber(s.shutdownDelay) && s.shutdownDelay >= 0, "shutdownDelay", s.shutdownDelay, "seconds >= 0");
   check(isInteger(s.reportPeriod), "reportPeriod", s.reportPeriod, "an integer");
   check(s.notifyPv !== "", "notifyPv", s.notifyPv, "a PV name");
+  check(SIM_CODECS.includes(s.codec), "codec", s.codec, "lz4 or bslz4 (blosc is decoded but not written)");
   return s;
 }

@@ -170,7 +170,7 @@ export class Simulator {
   async #publish(cache: FrameCache): Promise<void> {
     const { frameRate, runtime, reportPeriod } = this.settings;
     const signal = this.#publishing.signal;
-    const publisher = new FramePublisher(this.pv);
+    const publisher = new FramePublisher(this.pv, this.settings.codec);
     const pacer = new Pacer({ frameRate });
     pacer.start();
     try {
