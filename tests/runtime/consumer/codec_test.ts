@@ -16,7 +16,7 @@ import { withServerAndClient } from "../support.ts";
 
 const IMAGE_STATS = new URL("../../../processors/image_stats.ts", import.meta.url).href;
 
-async function until(ok: () => Promise<boolean>, ms = 20_000): Promise<void> {
+async function until(ok: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
   const end = performance.now() + ms;
   while (!await ok()) {
     if (performance.now() > end) throw new Error("timed out");
@@ -43,7 +43,7 @@ Deno.test("simulator --codec: lz4 and bslz4 frames decode to the generated pixel
       });
       await sim.start();
       try {
-        await until(async () => sim.stats().framesPublished > 2);
+        await until(() => sim.stats().framesPublished > 2);
         const got = await client.get("sim:packed");
         const raw = readNTNDArray(got.value);
         assert.equal(raw.codec.name, codec);
@@ -75,7 +75,7 @@ Deno.test("consumer: compressed frames are decompressed before the processor; a 
       processor: { file: IMAGE_STATS, startLimitMs: 120_000 },
     });
     try {
-      await until(async () => pv.subscribers().some((s) => s.running));
+      await until(() => pv.subscribers().some((s) => s.running));
       for (const id of [1, 2, 3]) {
         await pv.waitForRoom();
         pv.post(packed(id, id === 2));
