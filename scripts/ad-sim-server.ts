@@ -21,14 +21,12 @@ import {
   SimulatorUsageError,
 } from "../runtime/simulator/mod.ts";
 import { serveSimulatorStatus, type SimulatorServices } from "../runtime/simulator/status.ts";
+import { onStopSignals } from "../runtime/cli/signals.ts";
 
-/** Calls `first` on the first SIGINT/SIGTERM and `second` on the next; returns the un-listen. */
+/** Calls `first` on the first stop signal and `second` on the next; returns the un-listen. */
 function onSignals(first: () => void, second: () => void): () => void {
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   let count = 0;
-  const handler = () => (count++ === 0 ? first : second)();
-  for (const s of signals) Deno.addSignalListener(s, handler);
-  return () => signals.forEach((s) => Deno.removeSignalListener(s, handler));
+  return onStopSignals(() => (count++ === 0 ? first : second)());
 }
 
 async function main(argv: string[]): Promise<number> {

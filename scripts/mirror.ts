@@ -12,6 +12,7 @@
  */
 import { caConfigFromEnv, configFromEnv, createLogger, serveHttp, StatusFeed } from "../mod.ts";
 import { UsageError } from "../runtime/cli/args.ts";
+import { onStopSignals } from "../runtime/cli/signals.ts";
 import { MirrorServer, parseMirrorArgs } from "../runtime/mirror/mod.ts";
 
 async function main(argv: string[]): Promise<number> {
@@ -36,9 +37,7 @@ async function main(argv: string[]): Promise<number> {
     logger: createLogger({ name: "mirror" }),
     report: (line) => console.log(line),
   });
-  const stop = () => void mirror.stop();
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const s of signals) Deno.addSignalListener(s, stop);
+  const unlisten = onStopSignals(() => void mirror.stop());
   await mirror.start();
   for (const e of inv.channels) {
     console.log(
@@ -57,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
   await mirror.finished;
   feed.stop();
   await http?.close();
-  for (const s of signals) Deno.removeSignalListener(s, stop);
+  unlisten();
   return 0;
 }
 

@@ -18,18 +18,17 @@ import { parseCommandLine, UsageError } from "./lib/args.ts";
 import { type Output, runClientCommand } from "./lib/client_commands.ts";
 import { InputError } from "./lib/coerce.ts";
 import { serveFile } from "./lib/serve.ts";
+import { onStopSignals } from "../runtime/cli/signals.ts";
 
 const io: Output = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
-/** Aborts on the first SIGINT or SIGTERM (SIGTERM does not exist on Windows). */
+/** Aborts on the first stop signal. */
 function stopSignal(): AbortSignal {
   const ctl = new AbortController();
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  const stop = () => {
-    for (const s of signals) Deno.removeSignalListener(s, stop);
+  const unlisten = onStopSignals(() => {
+    unlisten();
     ctl.abort();
-  };
-  for (const s of signals) Deno.addSignalListener(s, stop);
+  });
   return ctl.signal;
 }
 

@@ -10,6 +10,7 @@ import { configFromEnv } from "../../protocol/pva/config.ts";
 import { PvaClient } from "../../protocol/pva/client/client.ts";
 import { PvaServer } from "../../protocol/pva/server/server.ts";
 import { helpText, UsageError } from "../cli/args.ts";
+import { onStopSignals } from "../cli/signals.ts";
 import { StatusLine } from "../cli/status_line.ts";
 import { type HttpHandle, serveHttp } from "../http/mod.ts";
 import { parsePermissions, ProcessorError } from "../processor/mod.ts";
@@ -59,9 +60,7 @@ export async function consumerMain(argv: readonly string[], io: ConsumerIo = STD
   }
   const logger = await toolLogger(opts);
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const s of signals) Deno.addSignalListener(s, onSignal);
+  const unlisten = onStopSignals(() => stop.abort());
   try {
     if (opts.consumerIds.length > 1) return await runGroup(argv, opts, logger, stop.signal);
     return await runOne(opts, logger, io, stop.signal);
@@ -69,7 +68,7 @@ export async function consumerMain(argv: readonly string[], io: ConsumerIo = STD
     io.err(`consumer: ${e instanceof ProcessorError || e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {
-    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+    unlisten();
   }
 }
 

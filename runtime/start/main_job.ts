@@ -14,6 +14,7 @@ import { configFromEnv, processEnv, type PvaConfig } from "../../protocol/pva/co
 import { PvaClient } from "../../protocol/pva/client/client.ts";
 import { PvaServer } from "../../protocol/pva/server/server.ts";
 import { helpText, OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
+import { onStopSignals } from "../cli/signals.ts";
 import { StatusLine } from "../cli/status_line.ts";
 import { Consumer } from "../consumer/consumer.ts";
 import { parseConsumerArgs } from "../consumer/options.ts";
@@ -160,9 +161,7 @@ async function run(job: Job): Promise<number> {
   );
   console.log("Ctrl-C stops.");
 
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  const onSignal = () => stop.resolve();
-  for (const s of signals) Deno.addSignalListener(s, onSignal);
+  const unlisten = onStopSignals(() => stop.resolve());
   const timer = job.runtime > 0 ? setTimeout(() => stop.resolve(), job.runtime * 1000) : undefined;
   const line = new StatusLine();
   const ticker = setInterval(() => line.show(statusText(sim, consumers)), 1000);
@@ -172,7 +171,7 @@ async function run(job: Job): Promise<number> {
   clearTimeout(timer);
   clearInterval(ticker);
   line.done();
-  for (const s of signals) Deno.removeSignalListener(s, onSignal);
+  unlisten();
 
   sim.stopPublishing();
   const published = await sim.finished;
