@@ -13,16 +13,9 @@ import { Consumer } from "../../../runtime/consumer/consumer.ts";
 import { type ConsumerOptions, parseConsumerArgs } from "../../../runtime/consumer/options.ts";
 import { parseSimulatorArgs, Simulator } from "../../../runtime/simulator/mod.ts";
 import { withServerAndClient } from "../support.ts";
+import { until } from "./harness.ts";
 
 const IMAGE_STATS = new URL("../../../processors/image_stats.ts", import.meta.url).href;
-
-async function until(ok: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!await ok()) {
-    if (performance.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 Deno.test("simulator --codec: lz4 and bslz4 frames decode to the generated pixels; blosc is refused", async () => {
   assert.throws(() => parseSimulatorArgs(["--codec", "blosc"]), /--codec/);
@@ -43,7 +36,7 @@ Deno.test("simulator --codec: lz4 and bslz4 frames decode to the generated pixel
       });
       await sim.start();
       try {
-        await until(() => sim.stats().framesPublished > 2);
+        await until("three frames published", () => sim.stats().framesPublished > 2, 20_000);
         const got = await client.get("sim:packed");
         const raw = readNTNDArray(got.value);
         assert.equal(raw.codec.name, codec);
@@ -75,16 +68,16 @@ Deno.test("consumer: compressed frames are decompressed before the processor; a 
       processor: { file: IMAGE_STATS, startLimitMs: 120_000 },
     });
     try {
-      await until(() => pv.subscribers().some((s) => s.running));
+      await until("a running monitor", () => pv.subscribers().some((s) => s.running), 20_000);
       for (const id of [1, 2, 3]) {
         await pv.waitForRoom();
         pv.post(packed(id, id === 2));
       }
-      await until(async () => {
+      await until("three frames handled", async () => {
         await c.getStats();
         const p = c.status.processorStats;
         return p.nProcessed + p.nErrors === 3;
-      });
+      }, 20_000);
       assert.equal(c.status.processorStats.nProcessed, 2);
       assert.equal(c.status.processorStats.nErrors, 1, "the corrupted frame");
       // Image statistics saw frame 3's decompressed pixels: 300..363.
