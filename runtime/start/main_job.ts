@@ -42,7 +42,7 @@ const IMAGE_STATS = new URL("../../processors/image_stats.ts", import.meta.url).
 
 /** Runs the main job on `argv`; resolves to the exit status. */
 export async function runMainJob(argv: readonly string[]): Promise<number> {
-  let r: OptionReader;
+  let settings: Omit<Job, "logger" | "config">;
   try {
     const { values, positionals } = parseToolArgs("start", OPTIONS, argv);
     if (positionals.length > 0) throw new UsageError(`start: unexpected argument "${positionals[0]}"`);
@@ -52,20 +52,20 @@ export async function runMainJob(argv: readonly string[]): Promise<number> {
       );
       return 0;
     }
-    r = new OptionReader("start", values);
+    const r = new OptionReader("start", values);
+    settings = {
+      runtime: r.number("runtime", 0, { min: 0 }),
+      frameRate: r.number("frame-rate", 100, { min: 0 }),
+      nx: r.number("n-x-pixels", 512, { min: 1, integer: true }),
+      ny: r.number("n-y-pixels", 512, { min: 1, integer: true }),
+      httpPort: r.number("http-port", 8400, { min: 0, max: 65533, integer: true }),
+    };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(e.message);
     return 2;
   }
-  const runtime = r.number("runtime", 0, { min: 0 });
-  const frameRate = r.number("frame-rate", 100, { min: 0 });
-  const nx = r.number("n-x-pixels", 512, { min: 1, integer: true });
-  const ny = r.number("n-y-pixels", 512, { min: 1, integer: true });
-  const httpPort = r.number("http-port", 8400, { min: 0, max: 65533, integer: true });
-  const logger = createLogger({ name: "start" });
-  const config = localConfig();
-  return await run({ runtime, frameRate, nx, ny, httpPort, logger, config });
+  return await run({ ...settings, logger: createLogger({ name: "start" }), config: localConfig() });
 }
 
 interface Job {
