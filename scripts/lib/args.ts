@@ -23,7 +23,15 @@ export class UsageError extends Error {
 /** The subcommands. */
 export type CommandName = "get" | "put" | "monitor" | "info" | "rpc" | "list" | "serve";
 
-type OptionName = "timeout" | "json" | "request" | "count" | "max-message-bytes" | "log-level" | "log-format";
+type OptionName =
+  | "timeout"
+  | "json"
+  | "request"
+  | "count"
+  | "max-message-bytes"
+  | "log-level"
+  | "log-format"
+  | "env";
 
 interface CommandSpec {
   args: string;
@@ -48,6 +56,10 @@ const OPTIONS: Record<OptionName, { short?: string; type: "string" | "boolean"; 
     type: "string",
     help: "    --max-message-bytes N  largest message accepted from a validated client\n" +
       "                        (default PVASTREAM_MAX_MESSAGE_BYTES, else 1 GiB; see docs/limits.md)",
+  },
+  env: {
+    type: "boolean",
+    help: "    --env           print the EPICS_* and PVASTREAM_* variables and the settings in effect",
   },
   "log-level": { type: "string", help: "    --log-level L   debug, info, warn or error (default warn)" },
   "log-format": {
@@ -95,8 +107,9 @@ const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   list: {
     args: "",
-    about: "Sends a discovery ping (EPICS_PVA_ADDR_LIST) and prints the servers that answer.",
-    options: ["timeout", "json"],
+    about: "Sends a discovery ping (EPICS_PVA_ADDR_LIST) and prints the servers that answer;\n" +
+      "with --env, prints the environment the tools read and the settings it gives instead.",
+    options: ["timeout", "json", "env"],
     min: 0,
     max: 0,
     wait: 2,
@@ -120,6 +133,8 @@ export interface CommandLine {
   timeoutMs: number;
   /** --json given. */
   json: boolean;
+  /** --env given (list). */
+  env?: boolean;
   /** -r text (already checked to parse). */
   request?: string;
   /** -n, when given. */
@@ -262,6 +277,7 @@ export function parseCommandLine(argv: string[]): Invocation {
     timeoutMs: 1000 *
       (timeout === undefined ? spec.wait ?? 5 : positiveNumber(command, "-w", timeout, false)),
     json: values.json === true,
+    ...(values.env === true ? { env: true } : {}),
     ...(request !== undefined ? { request } : {}),
     ...(count !== undefined ? { count: positiveNumber(command, "-n", count, true) } : {}),
     ...(maxMessageBytes !== undefined
