@@ -110,3 +110,4 @@ export {
   type UpstreamEvent,
   type UpstreamFactory,
 } from "./runtime/mirror/mod.ts";
+export type { LogSettings } from "./runtime/cli/log_options.ts";

@@ -10,10 +10,11 @@
  *
  * @module
  */
-import { caConfigFromEnv, configFromEnv, createLogger, serveHttp, StatusFeed } from "../mod.ts";
+import { caConfigFromEnv, configFromEnv, serveHttp, StatusFeed } from "../mod.ts";
 import { UsageError } from "../runtime/cli/args.ts";
 import { onStopSignals } from "../runtime/cli/signals.ts";
 import { MirrorServer, parseMirrorArgs } from "../runtime/mirror/mod.ts";
+import { toolLogger } from "../runtime/cli/log_options.ts";
 
 async function main(argv: string[]): Promise<number> {
   let inv;
@@ -34,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
     reportPeriod: inv.reportPeriod,
     config: configFromEnv(),
     caConfig: caConfigFromEnv(),
-    logger: createLogger({ name: "mirror" }),
+    logger: await toolLogger("mirror", inv),
     report: (line) => console.log(line),
   });
   const unlisten = onStopSignals(() => void mirror.stop());

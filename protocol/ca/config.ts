@@ -49,6 +49,15 @@ export function caLoopbackConfig(overrides: Partial<CaConfig> = {}): CaConfig {
   return { ...DEFAULT_CA_CONFIG, autoAddrList: false, addrList: ["127.0.0.1"], ...overrides };
 }
 
+/** Every EPICS_CA* variable {@link caConfigFromEnv} reads, for tools that show the environment. */
+export const CA_ENV_NAMES: readonly string[] = [
+  "EPICS_CA_ADDR_LIST",
+  "EPICS_CA_AUTO_ADDR_LIST",
+  "EPICS_CA_SERVER_PORT",
+  "EPICS_CA_MAX_ARRAY_BYTES",
+  "EPICS_CA_CONN_TMO",
+];
+
 /**
  * Builds a configuration from environment variables (EPICS_CA_ADDR_LIST,
  * EPICS_CA_AUTO_ADDR_LIST, EPICS_CA_SERVER_PORT, EPICS_CA_MAX_ARRAY_BYTES, EPICS_CA_CONN_TMO,

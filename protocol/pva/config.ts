@@ -132,6 +132,25 @@ export function configFromEnv(
   };
 }
 
+/**
+ * Every EPICS_PVA* variable {@link configFromEnv} reads, for tools that show the environment
+ * (`pva list --env`). The PVASTREAM_* limit variables come from `limitEnvName`.
+ */
+export const PVA_ENV_NAMES: readonly string[] = [
+  "EPICS_PVA_ADDR_LIST",
+  "EPICS_PVA_AUTO_ADDR_LIST",
+  "EPICS_PVA_NAME_SERVERS",
+  "EPICS_PVA_SERVER_PORT",
+  "EPICS_PVAS_SERVER_PORT",
+  "EPICS_PVA_BROADCAST_PORT",
+  "EPICS_PVAS_BROADCAST_PORT",
+  "EPICS_PVAS_BEACON_ADDR_LIST",
+  "EPICS_PVAS_AUTO_BEACON_ADDR_LIST",
+  "EPICS_PVA_INTF_ADDR_LIST",
+  "EPICS_PVAS_INTF_ADDR_LIST",
+  "EPICS_PVA_CONN_TMO",
+];
+
 /** Splits "host[:port]" into its parts, with `defaultPort` when none is given. */
 export function parseHostPort(s: string, defaultPort: number): { host: string; port: number } {
   // EPICS lists may add ",TTL" and "@iface" (multicast); neither changes where we send.

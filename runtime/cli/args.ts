@@ -93,12 +93,12 @@ export function helpText(
     return { names, text: `${s.help}${def}` };
   });
   const width = Math.min(44, Math.max(...rows.map((r) => r.names.length)) + 2);
-  const lines = [`Usage: ${tool} [options]`, "", about, "", "Options:"];
+  const lines = [`usage: ${tool} [options]`, "", about, "", "options:"];
   for (const r of rows) {
     const pad = r.names.length >= width ? `\n  ${" ".repeat(width)}` : " ".repeat(width - r.names.length);
     lines.push(`  ${r.names}${pad}${r.text}`);
   }
-  if (examples.length > 0) lines.push("", "Examples:", ...examples.map((e) => `  ${e}`));
+  if (examples.length > 0) lines.push("", "examples:", ...examples.map((e) => `  ${e}`));
   return lines.join("\n");
 }
 

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { createLogger, type Logger, type LogLevel } from "../../protocol/log.ts";
+import type { Logger } from "../../protocol/log.ts";
+import { toolLogger } from "../cli/log_options.ts";
+import { isCompiledBinary } from "../cli/compiled.ts";
 import { configFromEnv } from "../../protocol/pva/config.ts";
 import { PvaClient } from "../../protocol/pva/client/client.ts";
 import { PvaServer } from "../../protocol/pva/server/server.ts";
@@ -58,7 +60,7 @@ export async function consumerMain(argv: readonly string[], io: ConsumerIo = STD
     io.out(helpText("consumer", ABOUT, CONSUMER_OPTIONS, EXAMPLES));
     return 0;
   }
-  const logger = await toolLogger(opts);
+  const logger = await toolLogger("consumer", opts);
   const stop = new AbortController();
   const unlisten = onStopSignals(() => stop.abort());
   try {
@@ -154,10 +156,9 @@ function runGroup(argv: readonly string[], opts: ConsumerOptions, logger: Logger
 
 /** How this very program is started again: a compiled binary as it is, a script under `deno run`. */
 function runArgs(): string[] {
-  const main = Deno.mainModule;
-  if (main.includes("deno-compile-")) return [];
+  if (isCompiledBinary()) return [];
   const config = new URL("../../deno.json", import.meta.url).pathname;
-  return ["run", "-A", "--config", config, main];
+  return ["run", "-A", "--config", config, Deno.mainModule];
 }
 
 const ID_OPTIONS = new Set(["--consumer-id", "-id", "--n-consumers", "-nc", "--consumer-id-list", "-cid"]);
@@ -170,17 +171,4 @@ function withoutIdOptions(argv: readonly string[]): string[] {
     else if (![...ID_OPTIONS, "--http-port"].some((o) => a.startsWith(`${o}=`))) out.push(a);
   }
   return out;
-}
-
-async function toolLogger(opts: ConsumerOptions): Promise<Logger> {
-  const level: LogLevel = opts.logLevel;
-  if (!opts.logFile) return createLogger({ level, format: opts.logFormat, name: "consumer" });
-  const file = await Deno.open(opts.logFile, { append: true, create: true });
-  const encoder = new TextEncoder();
-  return createLogger({
-    level,
-    format: opts.logFormat,
-    name: "consumer",
-    write: (line) => file.writeSync(encoder.encode(`${line}\n`)),
-  });
 }

@@ -6,8 +6,8 @@
  * @module
  */
 import { OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
+import { LOG_OPTION_SPECS, type LogSettings, readLogSettings } from "../cli/log_options.ts";
 import { parseIdList } from "../cli/ids.ts";
-import { LOG_LEVELS, type LogLevel, parseLogLevel } from "../../protocol/log.ts";
 
 /** How frames arrive: monitoring a remote channel, puts into our channel, or RPC calls to it. */
 export type InputMode = "pva" | "pvas" | "rpc";
@@ -17,7 +17,7 @@ export type OutputMode = "pvas" | "pva" | "rpc";
 export type Isolation = "worker" | "process";
 
 /** Everything a consumer run is configured with. */
-export interface ConsumerOptions {
+export interface ConsumerOptions extends LogSettings {
   /** Consumer ids this invocation runs (one process each when more than one). */
   consumerIds: number[];
   inputChannel: string;
@@ -64,9 +64,6 @@ export interface ConsumerOptions {
   /** Seconds between status reports; 0: none printed (the status PV still updates every 10 s). */
   reportPeriod: number;
   reportStats: string[];
-  logLevel: LogLevel;
-  logFile?: string;
-  logFormat: "text" | "json";
   httpHost: string;
   /** -1: no HTTP API; 0: a free port. */
   httpPort: number;
@@ -249,9 +246,7 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
     default: "all",
     help: "receiver,publisher,queue,processor,user or all",
   },
-  { long: "log-level", short: "ll", type: "string", default: "warn", help: LOG_LEVELS.join(", ") },
-  { long: "log-file", short: "lf", type: "string", value: "FILE", help: "log file" },
-  { long: "log-format", type: "string", default: "text", help: "text or json" },
+  ...LOG_OPTION_SPECS,
   {
     long: "disable-curses",
     short: "dc",
@@ -293,14 +288,6 @@ export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "h
     if (!REPORT_STATS.includes(s)) {
       throw new UsageError(`${tool}: --report-stats "${s}" is not one of ${REPORT_STATS.join(", ")}`);
     }
-  }
-  let logLevel: LogLevel;
-  try {
-    logLevel = parseLogLevel(
-      r.string("log-level", "warn").replace(/^warning$/, "warn").replace(/^critical$/, "error"),
-    );
-  } catch (e) {
-    throw new UsageError(`${tool}: --log-level: ${(e as Error).message}`);
   }
   const updates = r.string("distributor-updates");
   return {
@@ -344,9 +331,7 @@ export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "h
     runtime: r.number("runtime", 0, { min: 0 }),
     reportPeriod: r.number("report-period", 0, { min: 0 }),
     reportStats: reportStats.includes("all") ? REPORT_STATS.slice(0, -1) : reportStats,
-    logLevel,
-    logFile: r.string("log-file"),
-    logFormat: r.choice("log-format", ["text", "json"] as const, "text"),
+    ...readLogSettings(tool, r),
     httpHost: r.string("http-host", "127.0.0.1"),
     httpPort: int("http-port", -1, -1),
     httpTokenFile: r.string("http-token-file"),

@@ -6,6 +6,7 @@
  * @module
  */
 import { helpText, OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
+import { LOG_OPTION_SPECS, type LogSettings, readLogSettings } from "../cli/log_options.ts";
 import { type HttpSettings, httpSettings } from "../http/mod.ts";
 import { ChannelMapError, type MirrorEntry, parseChannelMap } from "./channel_map.ts";
 
@@ -41,6 +42,7 @@ const SPECS: readonly OptionSpec[] = [
   { long: "http-port", type: "string", value: "N", help: "serve the HTTP API on port N (0 = any free port)" },
   { long: "http-host", type: "string", value: "ADDR", default: "127.0.0.1", help: "address of the HTTP API" },
   { long: "http-token-file", type: "string", value: "FILE", help: "bearer token for the POST routes" },
+  ...LOG_OPTION_SPECS,
 ];
 
 /** What the command line asks for. */
@@ -55,7 +57,7 @@ export type MirrorInvocation =
     reportPeriod: number;
     /** The HTTP API, or null without `--http-port`. */
     http: HttpSettings | null;
-  };
+  } & LogSettings;
 
 /** The help text. */
 export function mirrorHelp(): string {
@@ -109,5 +111,6 @@ export function parseMirrorArgs(argv: readonly string[]): MirrorInvocation {
     runtime: Math.max(0, read.number("runtime", 0)),
     reportPeriod: Math.max(0, read.number("report-period", 0)),
     http,
+    ...readLogSettings(TOOL, read),
   };
 }

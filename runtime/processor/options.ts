@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isCompiledBinary } from "../cli/compiled.ts";
 import { ProcessorError } from "./errors.ts";
 import type { Isolation, ProcessorHostOptions } from "./host.ts";
 import { parsePermissions } from "./permissions.ts";
@@ -79,6 +80,13 @@ export function processorHostOptions(v: ProcessorCliValues, cwd: string = Deno.c
   const isolation = v["processor-isolation"] ?? "worker";
   if (isolation !== "worker" && isolation !== "process") {
     throw new ProcessorError("load", `--processor-isolation: expected worker or process, got "${isolation}"`);
+  }
+  if (isolation === "process" && isCompiledBinary()) {
+    // The child would need `deno` and our source files, which a binary carries only inside itself.
+    throw new ProcessorError(
+      "load",
+      "--processor-isolation process needs deno and the pvastream sources; a compiled binary runs processors in worker isolation",
+    );
   }
   const memoryMb = positive("processor-memory-mb", v["processor-memory-mb"]);
   if (memoryMb !== undefined && isolation !== "process") {

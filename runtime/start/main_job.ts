@@ -48,7 +48,11 @@ export async function runMainJob(argv: readonly string[]): Promise<number> {
     if (positionals.length > 0) throw new UsageError(`start: unexpected argument "${positionals[0]}"`);
     if (values.help === true) {
       console.log(
-        helpText("start", "The main job: a simulated detector and two distributed consumers.", OPTIONS),
+        helpText("start", "The main job: a simulated detector and two distributed consumers.", OPTIONS, [
+          "deno task start",
+          "deno task start --runtime 30 --frame-rate 500 -nx 1024 -ny 1024",
+          "deno task start --http-port 9400",
+        ]),
       );
       return 0;
     }

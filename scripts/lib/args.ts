@@ -23,7 +23,15 @@ export class UsageError extends Error {
 /** The subcommands. */
 export type CommandName = "get" | "put" | "monitor" | "info" | "rpc" | "list" | "serve";
 
-type OptionName = "timeout" | "json" | "request" | "count" | "max-message-bytes" | "log-level" | "log-format";
+type OptionName =
+  | "timeout"
+  | "json"
+  | "request"
+  | "count"
+  | "max-message-bytes"
+  | "log-level"
+  | "log-format"
+  | "env";
 
 interface CommandSpec {
   args: string;
@@ -37,6 +45,8 @@ interface CommandSpec {
   wait?: number;
   /** Words that read as negative numbers are values, not options (`pva put pv:x -5`). */
   negativeValues?: boolean;
+  /** Command lines shown under "examples:". */
+  examples: string[];
 }
 
 const OPTIONS: Record<OptionName, { short?: string; type: "string" | "boolean"; help: string }> = {
@@ -48,6 +58,10 @@ const OPTIONS: Record<OptionName, { short?: string; type: "string" | "boolean"; 
     type: "string",
     help: "    --max-message-bytes N  largest message accepted from a validated client\n" +
       "                        (default PVASTREAM_MAX_MESSAGE_BYTES, else 1 GiB; see docs/limits.md)",
+  },
+  env: {
+    type: "boolean",
+    help: "    --env           print the EPICS_* and PVASTREAM_* variables and the settings in effect",
   },
   "log-level": { type: "string", help: "    --log-level L   debug, info, warn or error (default warn)" },
   "log-format": {
@@ -65,41 +79,68 @@ const COMMANDS: Record<CommandName, CommandSpec> = {
     about: "Reads the current value of each PV.",
     options: ["request", "timeout", "json", ...LOG_OPTIONS],
     min: 1,
+    examples: [
+      "pva get sim:image:status",
+      "pva get -r 'field(value,alarm)' --json pv:temperature pv:pressure",
+    ],
   },
   put: {
     args: "NAME VALUE | NAME FIELD=VALUE... | NAME '{JSON}'",
-    about: "Writes a PV: one value for its `value` field (JSON for arrays, a choice name for an enum),\n" +
-      "field=value pairs with dotted paths, or a JSON object. A negative number is a value\n" +
+    about: "Writes a PV.\n" +
+      "VALUE goes to its `value` field (JSON for arrays, a choice name for an enum); FIELD=VALUE pairs\n" +
+      "take dotted paths; a JSON object sets several fields. A negative number is a value\n" +
       "(pva put pv:x -5); `--` still ends the options.",
     options: ["request", "timeout", ...LOG_OPTIONS],
     min: 2,
     negativeValues: true,
+    examples: [
+      "pva put pv:setpoint 21.5",
+      "pva put pv:waveform '[1, 2, 3]'",
+      "pva put pv:point x=1.5 n=-4",
+      'pva put pvapy:consumer:1:control \'{"command": "stop"}\'',
+    ],
   },
   monitor: {
     args: "NAME...",
     about: "Prints every update of the PVs until Ctrl-C (or -n updates in all).",
     options: ["request", "count", "json", ...LOG_OPTIONS],
     min: 1,
+    examples: [
+      "pva monitor pvapy:image",
+      "pva monitor -n 10 --json -r 'field(uniqueId,timeStamp)' pvapy:image",
+    ],
   },
   info: {
     args: "NAME...",
     about: "Prints the type of each PV.",
     options: ["timeout", "json", ...LOG_OPTIONS],
     min: 1,
+    examples: [
+      "pva info pvapy:image",
+    ],
   },
   rpc: {
     args: "NAME [KEY=VALUE...]",
     about: "Calls an RPC service with an NTURI argument {scheme: pva, path: NAME, query: {KEY: VALUE}}.",
     options: ["timeout", "json", ...LOG_OPTIONS],
     min: 1,
+    examples: [
+      "pva rpc pv:service a=1 b=two",
+    ],
   },
   list: {
     args: "",
-    about: "Sends a discovery ping (EPICS_PVA_ADDR_LIST) and prints the servers that answer.",
-    options: ["timeout", "json"],
+    about: "Sends a discovery ping (EPICS_PVA_ADDR_LIST) and prints the servers that answer.\n" +
+      "With --env, prints the environment the tools read and the settings it gives instead.",
+    options: ["timeout", "json", "env"],
     min: 0,
     max: 0,
     wait: 2,
+    examples: [
+      "pva list",
+      "pva list --env",
+      "EPICS_PVA_ADDR_LIST=10.0.0.255 pva list -w 5 --json",
+    ],
   },
   serve: {
     args: "FILE.yaml",
@@ -107,6 +148,10 @@ const COMMANDS: Record<CommandName, CommandSpec> = {
     options: ["max-message-bytes", ...LOG_OPTIONS],
     min: 1,
     max: 1,
+    examples: [
+      "pva serve pvs.yaml",
+      "pva serve --log-level info pvs.yaml",
+    ],
   },
 };
 
@@ -120,6 +165,8 @@ export interface CommandLine {
   timeoutMs: number;
   /** --json given. */
   json: boolean;
+  /** --env given (list). */
+  env?: boolean;
   /** -r text (already checked to parse). */
   request?: string;
   /** -n, when given. */
@@ -138,7 +185,17 @@ export type Invocation = CommandLine | { help: string };
 /** Help text of the whole tool. */
 export function toolHelp(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.about.split("\n")[0]}`);
-  return ["usage: pva COMMAND [OPTIONS] ARGS...  (pva COMMAND -h for details)", "", ...lines].join("\n");
+  return [
+    "usage: pva COMMAND [OPTIONS] ARGS...  (pva COMMAND -h for details)",
+    "",
+    "pvAccess client and server tools; the network settings come from the EPICS_PVA* variables.",
+    "",
+    "commands:",
+    ...lines,
+    "",
+    "examples:",
+    ...["get", "put", "monitor", "list"].map((n) => `  ${COMMANDS[n as CommandName].examples[0]}`),
+  ].join("\n");
 }
 
 /** Help text of one subcommand. */
@@ -155,6 +212,9 @@ export function commandHelp(name: CommandName): string {
     "options:",
     "  -h, --help          this text",
     ...opts,
+    "",
+    "examples:",
+    ...c.examples.map((e) => `  ${e}`),
   ]
     .join("\n");
 }
@@ -262,6 +322,7 @@ export function parseCommandLine(argv: string[]): Invocation {
     timeoutMs: 1000 *
       (timeout === undefined ? spec.wait ?? 5 : positiveNumber(command, "-w", timeout, false)),
     json: values.json === true,
+    ...(values.env === true ? { env: true } : {}),
     ...(request !== undefined ? { request } : {}),
     ...(count !== undefined ? { count: positiveNumber(command, "-n", count, true) } : {}),
     ...(maxMessageBytes !== undefined

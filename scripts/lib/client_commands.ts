@@ -7,11 +7,12 @@
  */
 import type { Logger } from "../../protocol/log.ts";
 import { PvaClient } from "../../protocol/pva/client/mod.ts";
-import type { PvaConfig } from "../../protocol/pva/config.ts";
+import { processEnv, type PvaConfig } from "../../protocol/pva/config.ts";
 import { changedLeaves } from "../../protocol/pvdata/partial.ts";
 import type { FieldDesc, Typed, Value } from "../../protocol/pvdata/types.ts";
 import type { CommandLine, CommandName } from "./args.ts";
 import { pingServers } from "./discover.ts";
+import { environmentReport, formatEnvironmentReport } from "./env_report.ts";
 import { formatType, formatValue } from "./format.ts";
 import { toJson } from "./json.ts";
 import { rpcArgument } from "./nturi.ts";
@@ -107,6 +108,12 @@ async function monitor(client: PvaClient, c: ClientCommand, io: Output, stop: Ab
  */
 export async function runClientCommand(c: ClientCommand, setting: ClientSetting): Promise<number> {
   const { config, io, stop = new AbortController().signal, logger } = setting;
+  if (c.command === "list" && c.env) {
+    const report = environmentReport(processEnv());
+    if (c.json) io.out(JSON.stringify(report));
+    else formatEnvironmentReport(report).forEach((line) => io.out(line));
+    return 0;
+  }
   if (c.command === "list") {
     for (const s of await pingServers(config, c.timeoutMs)) {
       io.out(c.json ? JSON.stringify(s) : `${s.guid} ${s.host}:${s.port}`);

@@ -215,3 +215,28 @@ Deno.test("pva --log-level and --log-format shape what the client logs on standa
   const quiet = await pva(["get", "-w", "1", "--log-level", "error", "e2e:refused"], env);
   assert.equal(quiet.stderr.trim().split("\n").length, 1, quiet.stderr);
 });
+
+Deno.test("pva list --env shows the variables as set and the settings they give; a bad one is named", async () => {
+  const env = {
+    EPICS_PVA_SERVER_PORT: "15099",
+    PVASTREAM_MAX_MESSAGE_BYTES: "1048576",
+    EPICS_CA_ADDR_LIST: "",
+  };
+  const text = await pva(["list", "--env"], env);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^ {2}EPICS_PVA_SERVER_PORT=15099$/m);
+  assert.match(text.stdout, /^ {2}serverPort 15099$/m);
+  assert.match(text.stdout, /^ {2}limits\.maxMessageBytes 1048576$/m);
+  assert.match(text.stdout, /not set \(defaults apply\):.* EPICS_PVA_ADDR_LIST/);
+
+  const json = await pva(["list", "--env", "--json"], env);
+  const report = JSON.parse(json.stdout);
+  assert.equal(report.variables.EPICS_PVA_SERVER_PORT, "15099");
+  assert.equal(report.variables.EPICS_PVA_ADDR_LIST, null);
+  assert.equal(report.pva.limits.maxMessageBytes, 1048576);
+  assert.equal(report.ca.serverPort, 5064);
+
+  const bad = await pva(["list", "--env"], { EPICS_PVA_SERVER_PORT: "port" });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /EPICS_PVA_SERVER_PORT=port is not a port number/);
+});

@@ -6,6 +6,8 @@
  */
 import indexHtml from "./assets/index.html" with { type: "text" };
 import workflowHtml from "./assets/workflow.html" with { type: "text" };
+import apiHtml from "./assets/api.html" with { type: "text" };
+import apiDocsJs from "./assets/api_docs.js" with { type: "text" };
 import dashboardCss from "./assets/dashboard.css" with { type: "text" };
 import dashboardJs from "./assets/dashboard.js" with { type: "text" };
 import workflowJs from "./assets/workflow.js" with { type: "text" };
@@ -33,11 +35,15 @@ export const PROCESS_PAGE: Asset = { type: HTML, body: indexHtml };
 /** The workflow page, served at `/` when the app knows the pipeline's stages. */
 export const WORKFLOW_PAGE: Asset = { type: HTML, body: workflowHtml };
 
+/** The interactive API reference, served at `/api/docs`. */
+export const API_PAGE: Asset = { type: HTML, body: apiHtml };
+
 /** Files under `/dashboard/` by name. */
 export const DASHBOARD_FILES: ReadonlyMap<string, Asset> = new Map([
   ["dashboard.css", { type: CSS, body: dashboardCss }],
   ["dashboard.js", { type: JS, body: dashboardJs }],
   ["workflow.js", { type: JS, body: workflowJs }],
+  ["api_docs.js", { type: JS, body: apiDocsJs }],
   ["metrics.js", { type: JS, body: metricsJs }],
   ["chart.js", { type: JS, body: chartJs }],
   ["large_numbers.js", { type: JS, body: largeNumbersJs }],

@@ -7,7 +7,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { FramePreview } from "../../preview/mod.ts";
 import { errorResponse, errorSchema } from "../errors.ts";
-import { type Asset, DASHBOARD_FILES, PROCESS_PAGE, WORKFLOW_PAGE } from "./assets.ts";
+import { API_PAGE, type Asset, DASHBOARD_FILES, PROCESS_PAGE, WORKFLOW_PAGE } from "./assets.ts";
 import { type StageLink, stageStates } from "./stages.ts";
 
 /** Pages load only this server's own files, so a status value can never run as script. */
@@ -24,6 +24,14 @@ export const pageRoute = createRoute({
   method: "get",
   path: "/",
   summary: "The dashboard: this process's page, or the workflow's when the app was given stages",
+  responses: { 200: text("text/html", "The page") },
+});
+
+/** GET /api/docs */
+export const apiDocsRoute = createRoute({
+  method: "get",
+  path: "/api/docs",
+  summary: "This reference as a page: every operation of /api/openapi.json with a form that sends it",
   responses: { 200: text("text/html", "The page") },
 });
 
@@ -105,6 +113,7 @@ const COLOR_NAMES: Readonly<Record<number, string>> = { 0: "mono", 2: "RGB1", 3:
 export function mountDashboard(app: OpenAPIHono, { preview, stages }: DashboardOptions): void {
   const page = stages === undefined ? PROCESS_PAGE : WORKFLOW_PAGE;
   app.openapi(pageRoute, () => serve(page, { "content-security-policy": PAGE_POLICY }));
+  app.openapi(apiDocsRoute, () => serve(API_PAGE, { "content-security-policy": PAGE_POLICY }));
   app.openapi(assetRoute, (c) => {
     const { asset } = c.req.valid("param");
     const file = DASHBOARD_FILES.get(asset);

@@ -46,7 +46,7 @@ Deno.test("helpText: every option with its short form and default, and the examp
   assert.match(text, /-ic, --input-channel NAME +input/);
   assert.match(text, /-rqs, --receiver-queue-size VALUE +queue \(default: -1\)/);
   assert.match(text, /-dc, --disable-curses +no screen/);
-  assert.match(text, /Examples:\n {2}consumer -ic pv/);
+  assert.match(text, /examples:\n {2}consumer -ic pv/);
 });
 
 Deno.test("parseToolArgs: a negative number after an option is its value, as argparse takes it", () => {

@@ -21,12 +21,12 @@ Deno.test("/ is the process page with a strict content policy; its files are ser
   const named = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => u !== "data:,");
   assert.ok(named.length >= 4);
   for (const path of named) {
-    assert.match(path, /^\/dashboard\/[\w.]+$/);
+    assert.match(path, /^\/(dashboard\/[\w.]+|api\/docs)$/);
     const res = await get(app, path);
     assert.equal(res.status, 200, path);
     assert.match(
       res.headers.get("content-type") ?? "",
-      path.endsWith(".css") ? /^text\/css/ : /^text\/javascript/,
+      path.endsWith(".css") ? /^text\/css/ : path.endsWith("docs") ? /^text\/html/ : /^text\/javascript/,
     );
     assert.ok((await res.text()).length > 100, path);
   }

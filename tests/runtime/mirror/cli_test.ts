@@ -63,6 +63,8 @@ Deno.test("--help, and exit status 2 naming the option or the entry", async () =
     [[], /--channel-map is required/],
     [["-cm", "(m:a,s:a,udp)"], /channel map entry "\(m:a,s:a,udp\)": the provider must be pva or ca/],
     [["-cm", "(m:a,s:a)", "--report-every", "1"], /--report-every/],
+    [["-cm", "(m:a,s:a)", "--log-format", "xml"], /--log-format must be one of text, json, not "xml"/],
+    [["-cm", "(m:a,s:a)", "-ll", "loud"], /--log-level/],
   ];
   for (const [args, message] of cases) {
     const out = await mirrorCommand(args).output();

@@ -1,0 +1,96 @@
+/**
+ * The command-line tools, in one list: the script each one runs, the permissions and unstable
+ * features it needs, and how its help is printed. `deno task compile` builds binaries from it,
+ * and docs/cli.md is generated from the help it names, so neither can drift from the tools.
+ *
+ * @module
+ */
+
+/** One tool. */
+export interface ToolEntry {
+  /** Its name: the binary's name and the heading in docs/cli.md. */
+  name: string;
+  /** The script, relative to the repository root. */
+  entry: string;
+  /** `deno` permission flags it needs. */
+  permissions: readonly string[];
+  /** Files it loads at run time that a binary must carry (relative to the root). */
+  include: readonly string[];
+  /** Argument lists that print help, the first one the tool's own (others: subcommands). */
+  helpArgs: readonly (readonly string[])[];
+}
+
+/** What the processor sandbox loads by URL next to the consumer's code: a binary must carry it. */
+const SANDBOX_FILES = [
+  "runtime/processor/worker_main.ts",
+  "runtime/processor/worker_console.ts",
+  "processors/",
+];
+
+/** Unstable features every tool is built with (the same as deno.json's `unstable`). */
+export const UNSTABLE_FLAGS: readonly string[] = ["--unstable-net", "--unstable-worker-options"];
+
+/** Network tools that read EPICS_* variables and name their host. */
+const NETWORK = ["--allow-net", "--allow-env", "--allow-read", "--allow-sys"];
+
+/** Every tool. */
+export const TOOLS: readonly ToolEntry[] = [
+  {
+    name: "pva",
+    entry: "scripts/pva.ts",
+    permissions: NETWORK,
+    include: [],
+    helpArgs: [
+      ["--help"],
+      ...["get", "put", "monitor", "info", "rpc", "list", "serve"].map((c) => [c, "--help"]),
+    ],
+  },
+  {
+    name: "ad-sim-server",
+    entry: "scripts/ad-sim-server.ts",
+    permissions: NETWORK,
+    include: [],
+    helpArgs: [["--help"]],
+  },
+  {
+    name: "consumer",
+    entry: "scripts/consumer.ts",
+    permissions: ["--allow-all"],
+    include: SANDBOX_FILES,
+    helpArgs: [["--help"]],
+  },
+  {
+    name: "mirror",
+    entry: "scripts/mirror.ts",
+    permissions: NETWORK,
+    include: [],
+    helpArgs: [["--help"]],
+  },
+  {
+    name: "start",
+    entry: "scripts/start.ts",
+    permissions: ["--allow-all"],
+    include: SANDBOX_FILES,
+    helpArgs: [["--help"]],
+  },
+];
+
+/**
+ * The `deno compile` arguments that build `tool` into `outDir/<name>`.
+ * @example
+ * ```ts
+ * import { compileArgs, TOOLS } from "./tools.ts";
+ * compileArgs(TOOLS[0], "dist").at(-1); // "scripts/pva.ts"
+ * ```
+ */
+export function compileArgs(tool: ToolEntry, outDir: string): string[] {
+  return [
+    "compile",
+    ...UNSTABLE_FLAGS,
+    ...tool.permissions,
+    ...tool.include.flatMap((f) => ["--include", f]),
+    "--output",
+    `${outDir}/${tool.name}`,
+    tool.entry,
+  ];
+}
