@@ -267,7 +267,7 @@ const REPORT_STATS = ["receiver", "publisher", "queue", "processor", "user", "al
  * ```ts
  * import { parseConsumerArgs } from "./options.ts";
  * const o = parseConsumerArgs(["-ic", "pvapy:image", "-cid", "range(1,3)", "-du", "2"]);
- * o.consumerIds; // [1, 2]
+ * o !== "help" && o.consumerIds; // [1, 2]
  * ```
  */
 export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "help" {

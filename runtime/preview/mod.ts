@@ -5,6 +5,15 @@
  * most a few times a second and caches the result, and {@link FrameSampler} keeps a sampled copy of frames
  * whose buffers move on (a consumer's).
  *
+ * @example A 16-bit frame to a PNG for the dashboard
+ * ```ts
+ * import { encodePng, renderPreview } from "./mod.ts";
+ * const frame = { data: Uint16Array.from({ length: 640 * 480 }, (_, i) => i % 4096), shape: [640, 480] };
+ * const image = renderPreview(frame); // at most 256 pixels on the long side, auto-scaled
+ * const png = await encodePng(image);
+ * [image.width, image.height, png.length > 0]; // [256, 192, true]
+ * ```
+ *
  * @module
  */
 export { type FrameLike, PreviewError, type SampledFrom, sampleFrame, type SampleOptions } from "./sample.ts";

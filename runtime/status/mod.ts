@@ -2,6 +2,19 @@
  * Status of consumers, collectors and simulators: PvaPy's status PV types, status documents built from statistics
  * reports, the feed that refreshes them every report period, and the read-only status PV.
  *
+ * @example A consumer's status PV, refreshed every second
+ * ```ts
+ * import { ConsumerStatusBuilder, StatusFeed, StatusPV } from "./mod.ts";
+ * import { FrameAccounting, StatsReporter } from "../stats/mod.ts";
+ * const accounting = new FrameAccounting();
+ * const reporter = new StatsReporter();
+ * const builder = new ConsumerStatusBuilder({ consumerId: 1, inputChannel: "pv:image" });
+ * const feed = new StatusFeed({ build: () => builder.build(reporter.report(accounting.snapshot())), reportPeriod: 1 });
+ * const status = new StatusPV(builder.type, feed); // status.pv goes on a PvaServer
+ * feed.refresh();
+ * feed.current().inputChannel; // "pv:image"
+ * ```
+ *
  * @module
  */
 export {

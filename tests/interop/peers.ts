@@ -109,7 +109,7 @@ function documents(stdout: string): unknown[] {
  * Runs a peer script (a name in `tests/interop/py/` or a path) to completion; killed after `timeoutMs`.
  * A non-zero exit is returned, not thrown: clients report refused operations that way.
  * @example
- * ```ts
+ * ```ts ignore
  * const { documents } = await runPython("p4p_client.py", ["get", "pvastream:test:scalar:int32"], { env });
  * ```
  */
@@ -165,7 +165,7 @@ export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator
 /**
  * Starts a long-running peer (a server) and waits until it prints `READY <json>`.
  * @example
- * ```ts
+ * ```ts ignore
  * await using server = await startPython("p4p_server.py", ["--only", "counter"], { env });
  * await server.send("burst 3");
  * ```

@@ -8,7 +8,9 @@ import { readStatus, type Status, writeStatus } from "../../pvdata/status.ts";
 
 /** CREATE_CHANNEL request entry: client id and name. */
 export interface ChannelRequest {
+  /** The client's id for the channel. */
   cid: number;
+  /** The channel (PV) name. */
   name: string;
 }
 
@@ -30,8 +32,11 @@ export function readCreateChannelRequest(r: Reader): ChannelRequest[] {
 
 /** CREATE_CHANNEL response. */
 export interface CreateChannelResponse {
+  /** The client's id, echoed. */
   cid: number;
+  /** The server's id for the channel, used in every later request. */
   sid: number;
+  /** Whether the channel was created. */
   status: Status;
 }
 
@@ -49,7 +54,9 @@ export function readCreateChannelResponse(r: Reader): CreateChannelResponse {
 
 /** DESTROY_CHANNEL in either direction. */
 export interface DestroyChannel {
+  /** The server's id of the channel. */
   sid: number;
+  /** The client's id of the channel. */
   cid: number;
 }
 

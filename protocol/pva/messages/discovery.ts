@@ -19,18 +19,25 @@ export const SearchFlag = {
 
 /** One searched channel: the client's id for it and its name. */
 export interface SearchedChannel {
+  /** The client's id for the channel, echoed in the response. */
   id: number;
+  /** The channel (PV) name. */
   name: string;
 }
 
 /** SEARCH (client → server, UDP or TCP to a name server). */
 export interface SearchRequest {
+  /** Matches responses to this search. */
   sequenceId: number;
+  /** SEARCH_FLAGS bits. */
   flags: number;
   /** Where to reply; null means the datagram's source address. */
   replyAddress: string | null;
+  /** UDP port to reply to. */
   replyPort: number;
+  /** Transports the client accepts ("tcp"). */
   protocols: string[];
+  /** The channels searched for. */
   channels: SearchedChannel[];
 }
 
@@ -68,12 +75,17 @@ export function readSearchRequest(r: Reader): SearchRequest {
 export interface SearchResponse {
   /** 12-byte server GUID. */
   guid: Uint8Array;
+  /** The search's sequence id, echoed. */
   sequenceId: number;
   /** The server's address; null means the reply's source address. */
   serverAddress: string | null;
+  /** The server's TCP port. */
   serverPort: number;
+  /** Transport of the server ("tcp"). */
   protocol: string;
+  /** Whether the listed ids were found (false only when the search asked for a reply). */
   found: boolean;
+  /** Ids of the searched channels this server has. */
   ids: number[];
 }
 
@@ -104,12 +116,19 @@ export function readSearchResponse(r: Reader): SearchResponse {
 
 /** BEACON (server → UDP). */
 export interface Beacon {
+  /** 12-byte server GUID. */
   guid: Uint8Array;
+  /** Reserved flags. */
   flags: number;
+  /** Beacon sequence number, rolling over. */
   sequence: number;
+  /** Changes when the server's PV set changes. */
   changeCount: number;
+  /** The server's address; null means the beacon's source address. */
   serverAddress: string | null;
+  /** The server's TCP port. */
   serverPort: number;
+  /** Transport of the server ("tcp"). */
   protocol: string;
   /** Optional server status (pvAccessCPP); null when absent. */
   status: { type: FieldDesc; value: Value } | null;
@@ -145,6 +164,7 @@ export function readBeacon(r: Reader): Beacon {
 
 /** ORIGIN_TAG: prefixes a forwarded search with the address it first arrived on. */
 export interface OriginTag {
+  /** The address the search first arrived on; null for the unspecified address. */
   address: string | null;
 }
 

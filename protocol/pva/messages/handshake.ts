@@ -7,11 +7,20 @@ import type { Reader } from "../../pvdata/reader.ts";
 import type { Writer } from "../../pvdata/writer.ts";
 import { readType, writeType } from "../../pvdata/typedesc.ts";
 import { readValue, writeValue } from "../../pvdata/value.ts";
-import { type FieldDesc, scalar, struct, type StructValue, type Value } from "../../pvdata/types.ts";
+import {
+  type FieldDesc,
+  scalar,
+  struct,
+  type StructureDesc,
+  type StructValue,
+  type Value,
+} from "../../pvdata/types.ts";
 
 /** CONNECTION_VALIDATION as the server sends it: what it accepts. */
 export interface ValidationRequest {
+  /** The server's receive buffer size in bytes. */
   bufferSize: number;
+  /** The server's introspection registry size. */
   registrySize: number;
   /** Authentication methods, lowest priority first (pvxs: ["anonymous", "ca"]). */
   authMethods: string[];
@@ -36,10 +45,15 @@ export function readValidationRequest(r: Reader): ValidationRequest {
 
 /** CONNECTION_VALIDATION as the client answers: the chosen method and its credentials. */
 export interface ValidationResponse {
+  /** The client's receive buffer size in bytes. */
   bufferSize: number;
+  /** The client's introspection registry size. */
   registrySize: number;
+  /** Quality of service flags (unused, 0). */
   qos: number;
+  /** The chosen authentication method ("anonymous", "ca"). */
   method: string;
+  /** The method's credentials (for `ca`: user and host), or null. */
   credentials: { type: FieldDesc; value: Value } | null;
 }
 
@@ -65,7 +79,10 @@ export function readValidationResponse(r: Reader): ValidationResponse {
 }
 
 /** The credential structure of the `ca` method. */
-export const CA_CREDENTIALS_TYPE = struct("", { user: scalar("string"), host: scalar("string") });
+export const CA_CREDENTIALS_TYPE: StructureDesc = struct("", {
+  user: scalar("string"),
+  host: scalar("string"),
+});
 
 /** Who is on the other end of a connection, as far as its credentials say. */
 export interface Peer {

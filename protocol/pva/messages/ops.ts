@@ -16,8 +16,11 @@ import { Command, Subcmd } from "../header.ts";
 
 /** The head of an operation request. */
 export interface OpRequestHead {
+  /** The server's channel id. */
   sid: number;
+  /** The operation's id, chosen by the client. */
   ioid: number;
+  /** INIT, GET, DESTROY... bits (Subcmd). */
   subcmd: number;
 }
 
@@ -35,7 +38,9 @@ export function readOpRequestHead(r: Reader): OpRequestHead {
 
 /** The head of an operation reply. */
 export interface OpResponseHead {
+  /** The operation's id. */
   ioid: number;
+  /** The subcommand being answered. */
   subcmd: number;
   /** Absent (OK) on monitor data updates, which carry no Status. */
   status: Status;
@@ -63,8 +68,11 @@ export function readOpResponseHead(r: Reader, command: number): OpResponseHead {
 
 /** GET_FIELD request: no subcommand, a sub-field name ("" for the whole record). */
 export interface GetFieldRequest {
+  /** The server's channel id. */
   sid: number;
+  /** The operation's id. */
   ioid: number;
+  /** The sub-field to describe ("" for the whole record). */
   subField: string;
 }
 
@@ -82,7 +90,9 @@ export function readGetFieldRequest(r: Reader): GetFieldRequest {
 
 /** DESTROY_REQUEST and CANCEL_REQUEST: which operation. */
 export interface RequestRef {
+  /** The server's channel id. */
   sid: number;
+  /** The operation's id. */
   ioid: number;
 }
 
@@ -102,8 +112,11 @@ export const MESSAGE_TYPES = ["info", "warning", "error", "fatal"] as const;
 
 /** MESSAGE: server-to-client diagnostics about an operation. */
 export interface ServerMessage {
+  /** The operation the message is about. */
   ioid: number;
+  /** Severity. */
   type: typeof MESSAGE_TYPES[number];
+  /** The text. */
   message: string;
 }
 

@@ -1,5 +1,19 @@
 /**
  * The pvAccess server: host PVs with {@link SharedPV} on a {@link PvaServer}.
+ * @example Host a counter that clients may not write
+ * ```ts
+ * import { PvaServer, SharedPV } from "./mod.ts";
+ * import { loopbackConfig } from "../config.ts";
+ * import { ntScalar } from "../../nt/mod.ts";
+ * const pv = new SharedPV({ readOnly: true });
+ * pv.open(ntScalar("int32", 0));
+ * const server = new PvaServer({ config: loopbackConfig() });
+ * server.addPV("demo:count", pv);
+ * await server.start();
+ * pv.post({ value: 1 });
+ * await server.close();
+ * ```
+ *
  * @module
  */
 export * from "./server.ts";
