@@ -51,7 +51,23 @@ export async function cliReference(): Promise<string> {
     );
     return `## ${tool.name}\n\n\`${tool.entry}\`\n\n${blocks.join("\n")}`;
   }));
-  return `${HEAD}\n${sections.join("\n")}`;
+  return await formatted(`${HEAD}\n${sections.join("\n")}`);
+}
+
+/** The text as `deno fmt` leaves it, so that the file passes the format check. */
+async function formatted(markdown: string): Promise<string> {
+  const fmt = new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--ext", "md", "-"],
+    cwd: ROOT,
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const writer = fmt.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(markdown));
+  await writer.close();
+  const out = await fmt.output();
+  if (!out.success) throw new Error("deno fmt could not format the CLI reference");
+  return new TextDecoder().decode(out.stdout);
 }
 
 if (import.meta.main) {
