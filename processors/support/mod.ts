@@ -1,0 +1,6 @@
+/**
+ * Helpers shared by the built-in processors (not processors themselves).
+ *
+ * @module
+ */
+export * from "./files.ts";
