@@ -17,17 +17,7 @@
  * @module
  */
 import { type DType, type Frame, type Processor, type ProcessorArgs, processorMain } from "../mod.ts";
-import {
-  BYTE_ORDER,
-  cOrderShape,
-  FileNamePattern,
-  outputDirectory,
-  patternArg,
-  pixelBytes,
-  writeAll,
-  WRITER_STATS_TYPES,
-  WriterCounters,
-} from "./support/mod.ts";
+import { BYTE_ORDER, cOrderShape, FilePerFrame, pixelBytes, WRITER_STATS_TYPES } from "./support/mod.ts";
 
 /** numpy's type code of each dtype (without the byte order). */
 const NUMPY_CODES: Record<DType, string> = {
@@ -84,52 +74,27 @@ export function npyHeader(dtype: DType, shape: readonly number[]): Uint8Array {
 export class WriteNpy implements Processor {
   /** Frames, bytes and files written; the latest file's path. */
   readonly statsTypes = WRITER_STATS_TYPES;
-  #directory: string | undefined;
-  #pattern = new FileNamePattern("frame_{uniqueId:6}.npy");
-  #processorId = 0;
-  #frames = 0;
-  #counters = new WriterCounters();
+  #files = new FilePerFrame("frame_{uniqueId:6}.npy");
 
-  /** Reads `directory` and `pattern`; creates the directory. */
-  async configure(args: ProcessorArgs): Promise<void> {
-    this.#pattern = patternArg(args, this.#pattern);
-    this.#directory = await outputDirectory(args, this.#directory);
-    this.#processorId = args.processorId ?? this.#processorId;
+  /** Reads `directory`, `pattern`; creates the directory. */
+  configure(args: ProcessorArgs): Promise<void> {
+    return this.#files.configure(args);
   }
 
   /** Writes the frame's file; publishes nothing. */
-  async process(frame: Frame): Promise<void> {
-    if (this.#directory === undefined) throw new TypeError("directory: not configured");
+  process(frame: Frame): Promise<void> {
     const pixels = pixelBytes(frame);
-    const header = npyHeader(frame.dtype, cOrderShape(frame));
-    const index = this.#frames++; // one file per frame: the frame and file numbers are one
-    const name = this.#pattern.expand({
-      uniqueId: frame.uniqueId,
-      processorId: this.#processorId,
-      frame: index,
-      file: index,
-      seconds: frame.timeStamp.secondsPastEpoch,
-      nanoseconds: frame.timeStamp.nanoseconds,
-    });
-    const path = `${this.#directory}/${name}`;
-    using file = await Deno.open(path, { write: true, create: true, truncate: true });
-    await writeAll(file, header);
-    await writeAll(file, pixels);
-    const c = this.#counters;
-    c.frames++;
-    c.files++;
-    c.bytes += header.length + pixels.length;
-    c.lastFile = path;
+    return this.#files.write(frame, [npyHeader(frame.dtype, cOrderShape(frame)), pixels]);
   }
 
-  /** The counters. */
+  /** Frames, bytes and files written, the latest file. */
   stats(): Record<string, number | string> {
-    return this.#counters.stats();
+    return this.#files.stats();
   }
 
   /** Zeroes the counters; file numbering goes on. */
   resetStats(): void {
-    this.#counters.reset();
+    this.#files.resetStats();
   }
 }
 

@@ -161,6 +161,19 @@ export function jsonSafe(_key: string, v: unknown): unknown {
   return v;
 }
 
+/** The pattern values of a frame, given the writer's numbering. */
+export function patternValues(
+  frame: Frame,
+  numbering: { processorId: number; frame: number; file: number },
+): PatternValues {
+  return {
+    uniqueId: frame.uniqueId,
+    seconds: frame.timeStamp.secondsPastEpoch,
+    nanoseconds: frame.timeStamp.nanoseconds,
+    ...numbering,
+  };
+}
+
 /** The statistics every writer reports. */
 export const WRITER_STATS_TYPES = {
   nFramesWritten: "ulong",
@@ -196,5 +209,56 @@ export class WriterCounters {
     this.bytes = 0;
     this.files = 0;
     this.lastFile = "";
+  }
+}
+
+/**
+ * The part of a one-file-per-frame writer that is not the format: the `directory`, `pattern`
+ * and `processorId` arguments, the numbering, writing a file and counting it.
+ */
+export class FilePerFrame {
+  #directory: string | undefined;
+  #pattern: FileNamePattern;
+  #processorId = 0;
+  #frames = 0;
+  #counters = new WriterCounters();
+
+  /** Starts with the default pattern. */
+  constructor(defaultPattern: string) {
+    this.#pattern = new FileNamePattern(defaultPattern);
+  }
+
+  /** Reads `directory`, `pattern` and `processorId`; creates the directory. */
+  async configure(args: ProcessorArgs): Promise<void> {
+    this.#pattern = patternArg(args, this.#pattern);
+    this.#directory = await outputDirectory(args, this.#directory);
+    this.#processorId = args.processorId ?? this.#processorId;
+  }
+
+  /** Writes `parts` one after the other to the frame's file, replacing any file of that name. */
+  async write(frame: Frame, parts: readonly Uint8Array[]): Promise<void> {
+    if (this.#directory === undefined) throw new TypeError("directory: not configured");
+    const index = this.#frames++; // one file per frame: the frame and file numbers are one
+    const name = this.#pattern.expand(
+      patternValues(frame, { processorId: this.#processorId, frame: index, file: index }),
+    );
+    const path = `${this.#directory}/${name}`;
+    using file = await Deno.open(path, { write: true, create: true, truncate: true });
+    for (const part of parts) await writeAll(file, part);
+    const c = this.#counters;
+    c.frames++;
+    c.files++;
+    c.bytes += parts.reduce((n, p) => n + p.length, 0);
+    c.lastFile = path;
+  }
+
+  /** The values of {@link WRITER_STATS_TYPES}. */
+  stats(): Record<keyof typeof WRITER_STATS_TYPES, number | string> {
+    return this.#counters.stats();
+  }
+
+  /** Zeroes the counters; file numbering goes on. */
+  resetStats(): void {
+    this.#counters.reset();
   }
 }
