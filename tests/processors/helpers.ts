@@ -19,7 +19,7 @@ import {
   scalar,
   scalarArray,
 } from "../../mod.ts";
-import { requirePeers, runPython } from "../interop/peers.ts";
+import { runPython } from "../interop/peers.ts";
 import { withHost } from "../runtime/processor/helpers.ts";
 
 /** Every dtype a frame can have. */
@@ -139,9 +139,6 @@ export function values(frame: Frame): (number | bigint)[] {
     (v) => typeof v === "bigint" && Number.isSafeInteger(Number(v)) ? Number(v) : v,
   );
 }
-
-/** Skip (with an install hint) when the Python peers are missing, except under CI where that fails. */
-export const IGNORE_PYTHON = !requirePeers("file writer tests read back by numpy, tifffile and h5py");
 
 /**
  * Runs a writer (`processors/NAME`) in its sandbox, granted only `write=` a fresh temporary
