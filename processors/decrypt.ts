@@ -44,7 +44,7 @@ import {
   signedBytes,
   signParams,
   WRAP_PARAMS,
-} from "./support/envelope.ts";
+} from "./support/mod.ts";
 
 /** The clear attribute `name` of an encrypted frame, checked by `ok`. */
 function clear<T>(frame: Frame, name: string, ok: (v: unknown) => boolean): T {

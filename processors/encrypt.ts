@@ -44,7 +44,7 @@ import {
   signedBytes,
   signParams,
   WRAP_PARAMS,
-} from "./support/envelope.ts";
+} from "./support/mod.ts";
 
 /** The original attributes, type and value, as pvData bytes (the NTNDArray `attribute` field). */
 function attributeBytes(frame: Frame): Uint8Array {

@@ -62,7 +62,7 @@ export class WriteRaw implements Processor {
   #open: OpenRaw | undefined;
   #counters = new WriterCounters();
 
-  /** Reads `directory`, `pattern`, `framesPerFile`; the next frame starts a new file when they change. */
+  /** Reads `directory`, `pattern`, `framesPerFile`; the next frame starts a new pair of files. */
   async configure(args: ProcessorArgs): Promise<void> {
     this.#pattern = patternArg(args, this.#pattern);
     this.#framesPerFile = countArg(args, "framesPerFile", this.#framesPerFile);

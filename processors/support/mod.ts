@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./files.ts";
+export * from "./envelope.ts";

@@ -18,7 +18,7 @@ import { type ConsumerOptions, parseConsumerArgs } from "../../runtime/consumer/
 import { Simulator } from "../../runtime/simulator/mod.ts";
 import { nextData } from "../support/monitor_events.ts";
 import { withServerAndClient } from "../runtime/support.ts";
-import { ENVELOPE_ATTRIBUTES as A } from "../../processors/support/envelope.ts";
+import { ENVELOPE_ATTRIBUTES as A } from "../../processors/support/mod.ts";
 import { processorFile } from "./helpers.ts";
 import { testKeys } from "./keys.ts";
 

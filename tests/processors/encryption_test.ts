@@ -13,7 +13,7 @@ import {
   type ProcessorError,
   type ProcessorHost,
 } from "../../mod.ts";
-import { ENVELOPE_ATTRIBUTES as A } from "../../processors/support/envelope.ts";
+import { ENVELOPE_ATTRIBUTES as A } from "../../processors/support/mod.ts";
 import { withHost } from "../runtime/processor/helpers.ts";
 import { DTYPES, processorFile, testImage } from "./helpers.ts";
 import { type TestKeys, testKeys } from "./keys.ts";
