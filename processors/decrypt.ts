@@ -92,7 +92,11 @@ export class Decrypt implements Processor {
     }
   }
 
-  /** @returns the original frame */
+  /**
+   * Decrypts one frame, counting it as decrypted or rejected.
+   * @returns the original frame
+   * @throws {DecryptError} naming the frame and what is wrong with it
+   */
   async process(frame: Frame): Promise<Frame> {
     try {
       const out = await this.#decrypt(frame);

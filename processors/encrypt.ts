@@ -95,7 +95,10 @@ export class Encrypt implements Processor {
     }
   }
 
-  /** @returns the encrypted frame */
+  /**
+   * Encrypts one frame.
+   * @returns the encrypted frame: uint8, the same uniqueId and time stamps
+   */
   async process(frame: Frame): Promise<Frame> {
     const recipient = this.#recipient!;
     const pixels = new Uint8Array(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);

@@ -76,7 +76,7 @@ interface OpenFile {
 /** Writes frames into HDF5 files of `framesPerFile` frames. */
 export class WriteHdf5 implements Processor {
   /** Frames, bytes and files written; the latest file's path. */
-  readonly statsTypes = WRITER_STATS_TYPES;
+  readonly statsTypes: typeof WRITER_STATS_TYPES = WRITER_STATS_TYPES;
   #directory: string | undefined;
   #pattern = new FileNamePattern("frames_{processorId}_{file:4}.h5");
   #framesPerFile = 100;

@@ -73,7 +73,7 @@ export function npyHeader(dtype: DType, shape: readonly number[]): Uint8Array {
 /** Writes each frame as one `.npy` file. */
 export class WriteNpy implements Processor {
   /** Frames, bytes and files written; the latest file's path. */
-  readonly statsTypes = WRITER_STATS_TYPES;
+  readonly statsTypes: typeof WRITER_STATS_TYPES = WRITER_STATS_TYPES;
   #files = new FilePerFrame("frame_{uniqueId:6}.npy");
 
   /** Reads `directory`, `pattern`; creates the directory. */

@@ -52,7 +52,7 @@ interface OpenRaw {
 /** Appends frames to a raw file and their descriptions to its JSON Lines index. */
 export class WriteRaw implements Processor {
   /** Frames, bytes and files written; the latest raw file's path. */
-  readonly statsTypes = WRITER_STATS_TYPES;
+  readonly statsTypes: typeof WRITER_STATS_TYPES = WRITER_STATS_TYPES;
   #directory: string | undefined;
   #pattern = new FileNamePattern("frames_{processorId}_{file:4}");
   #framesPerFile = 0;

@@ -194,7 +194,7 @@ export function tiffHeader(image: TiffImage): Uint8Array {
 /** Writes each frame as one TIFF file. */
 export class WriteTiff implements Processor {
   /** Frames, bytes and files written; the latest file's path. */
-  readonly statsTypes = WRITER_STATS_TYPES;
+  readonly statsTypes: typeof WRITER_STATS_TYPES = WRITER_STATS_TYPES;
   #files = new FilePerFrame("frame_{uniqueId:6}.tiff");
 
   /** Reads `directory`, `pattern`; creates the directory. */

@@ -48,12 +48,19 @@ export const ENVELOPE_ATTRIBUTES = {
 
 /** What an encrypted frame says in clear about the original. */
 export interface EnvelopeHeader {
+  /** The frame's uniqueId (the encrypted frame's too). */
   uniqueId: number;
+  /** The frame's timeStamp (the encrypted frame's too). */
   timeStamp: Frame["timeStamp"];
+  /** The frame's dataTimeStamp (the encrypted frame's too). */
   dataTimeStamp: Frame["timeStamp"];
+  /** The original element type. */
   dtype: DType;
+  /** The original shape, x first. */
   shape: number[];
+  /** The original compression (name "" for raw pixels). */
   codec: Codec;
+  /** The original uncompressed size in bytes. */
   uncompressedSize: number;
 }
 
