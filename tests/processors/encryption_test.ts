@@ -6,8 +6,11 @@
  */
 import assert from "node:assert/strict";
 import {
+  encodeFrame,
   type Frame,
+  frameFromNTNDArray,
   isFrame,
+  ntNDArray,
   parsePermissions,
   type ProcessorArgs,
   type ProcessorError,
@@ -283,6 +286,35 @@ Deno.test("decrypt: a frame for another recipient is refused; key files of the w
       }, () => Promise.resolve()),
       /NotCapable|read access/,
       "without read= the key file cannot be read",
+    );
+  } finally {
+    await Deno.remove(keys.dir, { recursive: true });
+  }
+});
+
+Deno.test("encrypt → decrypt keeps a compressed frame compressed: codec, parameters, sizes and bytes", async () => {
+  const keys = await testKeys();
+  try {
+    await withPair(
+      { publicKeyFile: keys.recipient.publicKey },
+      { privateKeyFile: keys.recipient.privateKey },
+      async (enc, dec) => {
+        for (const codec of ["lz4", "bslz4"] as const) {
+          const plain = ntNDArray({
+            data: Uint16Array.from({ length: 600 }, (_, i) => i % 37),
+            dims: [30, 20],
+            uniqueId: 5,
+          });
+          const packed = frameFromNTNDArray(encodeFrame(plain, codec));
+          assert.equal(packed.codec.name, codec);
+          const original = copy(packed);
+          const restored = await only(dec, await only(enc, packed));
+          assert.deepEqual(restored, original, codec);
+          assert.equal(restored.dtype, "uint16");
+          assert.equal(restored.uncompressedSize, 1200);
+        }
+      },
+      keys,
     );
   } finally {
     await Deno.remove(keys.dir, { recursive: true });
