@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { requirePeers } from "../interop/peers.ts";
-import { parsePermissions } from "../../mod.ts";
+import { encodeFrame, frameFromNTNDArray, ntNDArray, parsePermissions } from "../../mod.ts";
 import { FileNamePattern } from "../../processors/support/mod.ts";
 import { withHost } from "../runtime/processor/helpers.ts";
 import { DTYPES, listDir, processorFile, readBack, testImage, values, withWriter } from "./helpers.ts";
@@ -81,4 +81,21 @@ Deno.test("file name patterns: placeholders, zero padding, and clear errors", ()
   assert.throws(() => new FileNamePattern("{uniqueId:x}.npy"), /unknown placeholder/);
   assert.throws(() => new FileNamePattern("sub/{uniqueId}.npy"), /without "\/"/);
   assert.throws(() => new FileNamePattern("{uniqueId.npy"), /unmatched brace/);
+});
+
+Deno.test("writers refuse compressed frames, naming the codec; the next frame is written", async () => {
+  await withWriter("write_npy.ts", {}, async (host, dir) => {
+    const plain = ntNDArray({ data: new Uint16Array(12), dims: [4, 3], uniqueId: 1 });
+    await assert.rejects(
+      host.process(frameFromNTNDArray(encodeFrame(plain, "lz4"))),
+      /frame 1 is compressed \(codec lz4\): run the consumer without --keep-compressed/,
+    );
+    await host.process(testImage({ dtype: "uint16", uniqueId: 2 }));
+    assert.deepEqual(await listDir(dir), ["frame_000002.npy"]);
+    assert.equal(host.counters.errors, 1);
+  });
+  await assert.rejects(
+    withWriter("write_raw.ts", { framesPerFile: -1 }, () => Promise.resolve()),
+    /framesPerFile: expected an integer >= 0, got -1/,
+  );
 });
