@@ -29,7 +29,7 @@ if ! "$venv/bin/python" -m pip install --disable-pip-version-check --no-input -q
   exit 1
 fi
 
-"$venv/bin/python" -c 'import p4p, pvaccess, numpy' || {
+"$venv/bin/python" -c 'import p4p, pvaccess, numpy, h5py, tifffile' || {
   echo "peers: installed packages do not import" >&2
   exit 1
 }

@@ -7,6 +7,7 @@ import {
 } from "../../../runtime/consumer/options.ts";
 import { derivedOidOffset, monitorRequest, usesDistributor } from "../../../runtime/consumer/request.ts";
 import { parseRequest } from "../../../protocol/pvdata/pvrequest.ts";
+import { parsePermissions } from "../../../runtime/processor/permissions.ts";
 
 function parse(...argv: string[]): ConsumerOptions {
   const o = parseConsumerArgs(argv);
@@ -30,6 +31,12 @@ Deno.test("consumer options: PvaPy's defaults", () => {
   assert.deepEqual(o.reportStats, ["receiver", "publisher", "queue", "processor", "user"]);
   assert.deepEqual(o.processorPermissions, []);
   assert.equal(o.processorIsolation, "worker");
+});
+
+Deno.test("consumer options: --processor-permissions keeps its grammar (a bare item continues the previous key)", () => {
+  const o = parse("-ic", "x", "--processor-permissions", "read=/keys/a.pem,/keys/b.pem,write=/out,npm");
+  const p = parsePermissions(o.processorPermissions, "/");
+  assert.deepEqual([p.read, p.write, p.npm], [["/keys/a.pem", "/keys/b.pem"], ["/out"], true]);
 });
 
 Deno.test("consumer options: PvaPy's short forms and id lists", () => {
