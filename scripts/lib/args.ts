@@ -23,7 +23,15 @@ export class UsageError extends Error {
 /** The subcommands. */
 export type CommandName = "get" | "put" | "monitor" | "info" | "rpc" | "list" | "serve";
 
-type OptionName = "timeout" | "json" | "request" | "count" | "max-message-bytes" | "log-level" | "log-format";
+type OptionName =
+  | "timeout"
+  | "json"
+  | "request"
+  | "count"
+  | "max-message-bytes"
+  | "access-rules"
+  | "log-level"
+  | "log-format";
 
 interface CommandSpec {
   args: string;
@@ -48,6 +56,10 @@ const OPTIONS: Record<OptionName, { short?: string; type: "string" | "boolean"; 
     type: "string",
     help: "    --max-message-bytes N  largest message accepted from a validated client\n" +
       "                        (default PVASTREAM_MAX_MESSAGE_BYTES, else 1 GiB; see docs/limits.md)",
+  },
+  "access-rules": {
+    type: "string",
+    help: "    --access-rules FILE  who may read and write which PVs (docs/access-rules.md)",
   },
   "log-level": { type: "string", help: "    --log-level L   debug, info, warn or error (default warn)" },
   "log-format": {
@@ -104,7 +116,7 @@ const COMMANDS: Record<CommandName, CommandSpec> = {
   serve: {
     args: "FILE.yaml",
     about: "Hosts the PVs a YAML file describes until SIGINT/SIGTERM (see scripts/lib/yaml_pvs.ts).",
-    options: ["max-message-bytes", ...LOG_OPTIONS],
+    options: ["max-message-bytes", "access-rules", ...LOG_OPTIONS],
     min: 1,
     max: 1,
   },
@@ -126,6 +138,8 @@ export interface CommandLine {
   count?: number;
   /** --max-message-bytes (serve), when given. */
   maxMessageBytes?: number;
+  /** --access-rules (serve), when given. */
+  accessRules?: string;
   /** --log-level, when given. */
   logLevel?: LogLevel;
   /** --log-format, when given. */
@@ -254,6 +268,7 @@ export function parseCommandLine(argv: string[]): Invocation {
   const timeout = values.timeout as string | undefined;
   const count = values.count as string | undefined;
   const maxMessageBytes = values["max-message-bytes"] as string | undefined;
+  const accessRules = values["access-rules"] as string | undefined;
   const level = values["log-level"] as string | undefined;
   const format = values["log-format"] as string | undefined;
   return {
@@ -267,6 +282,7 @@ export function parseCommandLine(argv: string[]): Invocation {
     ...(maxMessageBytes !== undefined
       ? { maxMessageBytes: positiveNumber(command, "--max-message-bytes", maxMessageBytes, true) }
       : {}),
+    ...(accessRules !== undefined ? { accessRules } : {}),
     ...(level !== undefined ? { logLevel: logLevel(command, level) } : {}),
     ...(format !== undefined ? { logFormat: logFormat(command, format) } : {}),
   };
