@@ -9,6 +9,7 @@ import { createLogger, type Logger, type LogLevel } from "../../protocol/log.ts"
 import { configFromEnv } from "../../protocol/pva/config.ts";
 import { PvaClient } from "../../protocol/pva/client/client.ts";
 import { PvaServer } from "../../protocol/pva/server/server.ts";
+import { readAccessRules } from "../cli/access_rules_file.ts";
 import { helpText, UsageError } from "../cli/args.ts";
 import { onStopSignals } from "../cli/signals.ts";
 import { StatusLine } from "../cli/status_line.ts";
@@ -84,7 +85,8 @@ async function runOne(
   signal: AbortSignal,
 ): Promise<number> {
   const config = configFromEnv();
-  const server = new PvaServer({ config, logger });
+  const access = opts.accessRules === undefined ? undefined : await readAccessRules(opts.accessRules);
+  const server = new PvaServer({ config, logger, access });
   await server.start();
   const client = new PvaClient({ config });
   const processor: ConsumerContext["processor"] = {
