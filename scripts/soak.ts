@@ -115,6 +115,16 @@ const polls = { status: 0, statusFailed: 0, preview: 0, previewFailed: 0 };
 const reasons = new Map<string, number>();
 const failedBecause = (why: string) => reasons.set(why, (reasons.get(why) ?? 0) + 1);
 const samples: { t: number; sim: ProcessUsage; consumers: ProcessUsage }[] = [];
+// The clock starts once every tool answers (starting them takes seconds on a loaded machine).
+for (const url of [simUrl, ...consumerUrls]) {
+  const deadline = performance.now() + 60_000;
+  while ((await getJson(`${url}/api/status`)) === null) {
+    if (performance.now() > deadline) {
+      throw new Error(`soak: ${url} did not answer within 60 s; logs in ${logDir}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 const started = performance.now();
 const elapsedS = () => (performance.now() - started) / 1000;
 
@@ -130,11 +140,11 @@ const pollPreview = setInterval(async () => {
     polls.preview++;
     try {
       const res = await fetch(`${url}/api/preview.png`, { signal: AbortSignal.timeout(5000) });
-      await res.arrayBuffer();
       if (!res.ok) {
         polls.previewFailed++;
-        failedBecause(`preview ${res.status}`);
-      }
+        const body = new TextDecoder().decode(await res.arrayBuffer()).slice(0, 120);
+        failedBecause(`preview ${res.status} ${body}`);
+      } else await res.arrayBuffer();
     } catch (e) {
       polls.previewFailed++;
       failedBecause(`preview ${(e as Error).name}`);
