@@ -13,6 +13,7 @@ export class AccessRulesError extends Error {
   readonly line: number;
 
   /**
+   * Creates the error; the message names the line.
    * @param line 1-based line number
    * @param reason what is wrong there
    */
