@@ -1,7 +1,7 @@
 /**
  * Access rules by host: `pva serve --access-rules` on host 1 of a lab (network namespaces joined by a
  * bridge, tests/support/netns.ts) lets only host 2's address write a PV; p4p and pvapy clients on hosts
- * 2 and 3 (same user, distinct addresses) put to it, and the refusal names the host the client claims.
+ * 2 and 3 (same user, distinct addresses) put to it; the refusal from host 3 names the operation, PV and user.
  */
 import assert from "node:assert/strict";
 import { parsePeerJson, peerPython, requirePeers } from "../interop/peers.ts";
