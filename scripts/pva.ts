@@ -43,7 +43,15 @@ async function main(argv: string[]): Promise<number> {
     const config = configFromEnv(undefined, { limits });
     const name = inv.command === "serve" ? "pva serve" : "pva";
     const logger = createLogger({ level: inv.logLevel, format: inv.logFormat, name });
-    if (inv.command === "serve") return await serveFile(inv.args[0], config, io, stopSignal(), logger);
+    if (inv.command === "serve") {
+      return await serveFile(inv.args[0], {
+        config,
+        io,
+        stop: stopSignal(),
+        logger,
+        accessRules: inv.accessRules,
+      });
+    }
     return await runClientCommand({ ...inv, command: inv.command }, {
       config,
       io,

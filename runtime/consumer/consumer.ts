@@ -283,7 +283,7 @@ export class Consumer implements ControlTarget {
         sink,
         events: {
           onConnected: () => {
-            this.#accounting.sequenceRestarted();
+            this.#accounting.resubscribed();
             this.#skip = o.skipInitialUpdates;
           },
         },

@@ -11,6 +11,7 @@ import { isCompiledBinary } from "../cli/compiled.ts";
 import { configFromEnv } from "../../protocol/pva/config.ts";
 import { PvaClient } from "../../protocol/pva/client/client.ts";
 import { PvaServer } from "../../protocol/pva/server/server.ts";
+import { readAccessRules } from "../cli/access_rules_file.ts";
 import { helpText, UsageError } from "../cli/args.ts";
 import { onStopSignals } from "../cli/signals.ts";
 import { StatusLine } from "../cli/status_line.ts";
@@ -86,7 +87,8 @@ async function runOne(
   signal: AbortSignal,
 ): Promise<number> {
   const config = configFromEnv();
-  const server = new PvaServer({ config, logger });
+  const access = opts.accessRules === undefined ? undefined : await readAccessRules(opts.accessRules);
+  const server = new PvaServer({ config, logger, access });
   await server.start();
   const client = new PvaClient({ config });
   const processor: ConsumerContext["processor"] = {

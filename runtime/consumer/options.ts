@@ -68,6 +68,8 @@ export interface ConsumerOptions extends LogSettings {
   /** -1: no HTTP API; 0: a free port. */
   httpPort: number;
   httpTokenFile?: string;
+  /** Access rules file for the consumer's channels (docs/access-rules.md). */
+  accessRules?: string;
 }
 
 /** PvaPy's consumer options, then ours. */
@@ -256,6 +258,12 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
   { long: "http-host", type: "string", default: "127.0.0.1", help: "HTTP API address" },
   { long: "http-port", type: "string", default: "-1", help: "HTTP API port; 0 picks one; -1 none" },
   { long: "http-token-file", type: "string", value: "FILE", help: "bearer token for changes" },
+  {
+    long: "access-rules",
+    type: "string",
+    value: "FILE",
+    help: "who may put to the control and input channels (docs/access-rules.md)",
+  },
 ];
 
 const REPORT_STATS = ["receiver", "publisher", "queue", "processor", "user", "all"];
@@ -336,5 +344,6 @@ export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "h
     httpHost: r.string("http-host", "127.0.0.1"),
     httpPort: int("http-port", -1, -1),
     httpTokenFile: r.string("http-token-file"),
+    accessRules: r.string("access-rules"),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The first module a sandbox runs, generated as a `data:` URL: it removes WebGPU unless granted,
- * redirects the console to the host, then imports the processor statically (a static import needs no read permission, a computed
+ * takes signals away from a Worker, redirects the console to the host, then imports the processor statically (a static import needs no read permission, a computed
  * one would) and hands it to the serving side. Module evaluation follows import order, so the
  * processor and everything it imports load after WebGPU is gone.
  *
@@ -27,6 +27,14 @@ const SERVE = {
 
 const NO_GPU = "data:text/javascript,delete Object.getPrototypeOf(navigator).gpu;";
 
+/**
+ * Deno lets a process signal itself without the run permission, and a Worker is the host's process: a
+ * processor could SIGKILL its consumer. Sending signals is never granted, so `Deno.kill` is replaced for good.
+ */
+const NO_SIGNALS = "data:text/javascript,Object.defineProperty(Deno, 'kill', { value() { throw new " +
+  "Deno.errors.NotCapable('Requires run access: a processor may not send signals') }, writable: false, " +
+  "configurable: false });";
+
 /** Where the processor's console output goes: log messages from a Worker, standard error from a
  * child process (whose standard output carries the replies); the host logs both. */
 const CONSOLE = {
@@ -39,6 +47,7 @@ export function entryUrl(spec: EntrySpec, side: SandboxSide): string {
   const serve = SERVE[side];
   const lines = [
     spec.gpu ? "" : `import ${JSON.stringify(NO_GPU)};`,
+    side === "worker" ? `import ${JSON.stringify(NO_SIGNALS)};` : "",
     `import ${JSON.stringify(CONSOLE[side])};`,
     `import * as processorModule from ${JSON.stringify(spec.processorUrl)};`,
     `import { ${serve.name} } from ${JSON.stringify(serve.url)};`,

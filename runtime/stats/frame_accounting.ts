@@ -107,8 +107,10 @@ export class FrameAccounting {
   #lastObjectId = 0;
   #firstObjectTime = 0;
   #lastObjectTime = 0;
-  /** Last id seen on the current subscription, or -1 after a (re)connect. */
+  /** Last id seen, or -1 before the first. */
   #lastId = -1;
+  /** The monitor reconnected since `#lastId`: the next update is the first of a new subscription. */
+  #resubscribed = false;
   /**
    * 1-based position of `#lastId` within this consumer's current distributor turn; 0 while unknown (the
    * current value belongs to no turn, and an overrun reaching past the turn hides where the next began).
@@ -152,13 +154,18 @@ export class FrameAccounting {
    * (the current value) is not counted: it was published before the subscription began.
    */
   skipped(id: number): void {
-    if (this.#lastId >= 0) this.#skipped++;
+    if (this.#lastId >= 0 && !this.#resubscribed) this.#skipped++;
     this.#follow(id, 0);
   }
 
-  /** The monitor (re)connected: the next id starts a new sequence, no gap is judged across it. */
-  sequenceRestarted(): void {
-    this.#lastId = -1;
+  /**
+   * The monitor reconnected (the server or the link came back). The ids published while it was away are
+   * judged at the next update: without a distributor they were all this consumer's, so missed; with one
+   * they may be anyone's, so unattributed. An id that went back means the source restarted its count: a
+   * new sequence, no gap.
+   */
+  resubscribed(): void {
+    this.#resubscribed = this.#lastId >= 0;
   }
 
   /** The update just received was refused by the full client queue. */
@@ -260,6 +267,12 @@ export class FrameAccounting {
   #follow(id: number, overrun: 0 | 1): void {
     const last = this.#lastId;
     this.#lastId = id;
+    if (this.#resubscribed) {
+      this.#resubscribed = false;
+      if (id > last + 1) (this.#everyFrame ? this.#missedIds : this.#unattributed).addRange(last + 1, id - 1);
+      this.#turnPosition = 0;
+      return;
+    }
     // First update of a subscription, or the source restarted its ids: nothing to compare with.
     if (last < 0 || id <= last) {
       this.#turnPosition = 0;

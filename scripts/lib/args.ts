@@ -29,6 +29,7 @@ type OptionName =
   | "request"
   | "count"
   | "max-message-bytes"
+  | "access-rules"
   | "log-level"
   | "log-format"
   | "env";
@@ -62,6 +63,10 @@ const OPTIONS: Record<OptionName, { short?: string; type: "string" | "boolean"; 
   env: {
     type: "boolean",
     help: "    --env           print the EPICS_* and PVASTREAM_* variables and the settings in effect",
+  },
+  "access-rules": {
+    type: "string",
+    help: "    --access-rules FILE  who may read and write which PVs (docs/access-rules.md)",
   },
   "log-level": { type: "string", help: "    --log-level L   debug, info, warn or error (default warn)" },
   "log-format": {
@@ -145,12 +150,13 @@ const COMMANDS: Record<CommandName, CommandSpec> = {
   serve: {
     args: "FILE.yaml",
     about: "Hosts the PVs a YAML file describes until SIGINT/SIGTERM (see scripts/lib/yaml_pvs.ts).",
-    options: ["max-message-bytes", ...LOG_OPTIONS],
+    options: ["max-message-bytes", "access-rules", ...LOG_OPTIONS],
     min: 1,
     max: 1,
     examples: [
       "pva serve pvs.yaml",
       "pva serve --log-level info pvs.yaml",
+      "pva serve --access-rules beamline.acf pvs.yaml",
     ],
   },
 };
@@ -173,6 +179,8 @@ export interface CommandLine {
   count?: number;
   /** --max-message-bytes (serve), when given. */
   maxMessageBytes?: number;
+  /** --access-rules (serve), when given. */
+  accessRules?: string;
   /** --log-level, when given. */
   logLevel?: LogLevel;
   /** --log-format, when given. */
@@ -314,6 +322,7 @@ export function parseCommandLine(argv: string[]): Invocation {
   const timeout = values.timeout as string | undefined;
   const count = values.count as string | undefined;
   const maxMessageBytes = values["max-message-bytes"] as string | undefined;
+  const accessRules = values["access-rules"] as string | undefined;
   const level = values["log-level"] as string | undefined;
   const format = values["log-format"] as string | undefined;
   return {
@@ -328,6 +337,7 @@ export function parseCommandLine(argv: string[]): Invocation {
     ...(maxMessageBytes !== undefined
       ? { maxMessageBytes: positiveNumber(command, "--max-message-bytes", maxMessageBytes, true) }
       : {}),
+    ...(accessRules !== undefined ? { accessRules } : {}),
     ...(level !== undefined ? { logLevel: logLevel(command, level) } : {}),
     ...(format !== undefined ? { logFormat: logFormat(command, format) } : {}),
   };

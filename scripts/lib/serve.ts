@@ -9,6 +9,7 @@ import type { PvaConfig } from "../../protocol/pva/config.ts";
 import { type PutRequest, PvaServer, SharedPV } from "../../protocol/pva/server/mod.ts";
 import { bitOf } from "../../protocol/pvdata/partial.ts";
 import { findField } from "../../protocol/pvdata/types.ts";
+import { readAccessRules } from "../../runtime/cli/access_rules_file.ts";
 import type { Output } from "./client_commands.ts";
 import { parsePvFile, type PvSpec } from "./yaml_pvs.ts";
 
@@ -37,20 +38,33 @@ export function sharedPVs(specs: PvSpec[]): Map<string, SharedPV> {
   return out;
 }
 
+/** What {@link serveFile} needs besides the file. */
+export interface ServeOptions {
+  /** Network settings and limits. */
+  config: PvaConfig;
+  /** Where the ready line goes. */
+  io: Output;
+  /** Stops serving when aborted. */
+  stop: AbortSignal;
+  /** Where refused peers and failures are logged; warnings and up on stderr by default. */
+  logger?: Logger;
+  /** An access rules file (docs/access-rules.md) deciding who may read and write which PVs. */
+  accessRules?: string;
+}
+
 /**
  * Serves the PVs of `file` until `stop` aborts; prints one line when ready. Limits come
- * from `config.limits`; refused peers and failures are logged (warnings and up) on stderr.
+ * from `config.limits`; refused peers and failures are logged.
  * @throws {PvFileError} when the file does not describe PVs
+ * @throws {UsageError} when the access rules file cannot be read or is wrong
  */
 export async function serveFile(
   file: string,
-  config: PvaConfig,
-  io: Output,
-  stop: AbortSignal,
-  logger: Logger = createLogger({ name: "pva serve" }),
+  { config, io, stop, logger = createLogger({ name: "pva serve" }), accessRules }: ServeOptions,
 ): Promise<number> {
   const pvs = sharedPVs(parsePvFile(await Deno.readTextFile(file), file));
-  const server = new PvaServer({ config, logger });
+  const access = accessRules === undefined ? undefined : await readAccessRules(accessRules);
+  const server = new PvaServer({ config, logger, access });
   for (const [name, pv] of pvs) server.addPV(name, pv);
   await server.start();
   const udp = server.udpPort ? `, searches on UDP port ${server.udpPort}` : "";

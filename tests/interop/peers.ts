@@ -53,6 +53,12 @@ export interface PeerOptions {
   timeoutMs?: number;
   /** Kills the process early when aborted (runPython). */
   signal?: AbortSignal;
+  /**
+   * Runs the peer as this user id inside a user namespace (`unshare --user`), so that pvxs and pvAccessCPP
+   * present that id's name from /etc/passwd in their `ca` credentials (0 root, 1 daemon, 65534 nobody).
+   * Files are still reached as the calling user.
+   */
+  uid?: number;
 }
 
 /** What a finished peer script produced. */
@@ -67,15 +73,17 @@ export interface PeerResult {
 function command(
   script: string,
   args: string[],
-  env: Record<string, string> | undefined,
-  stdin: "piped" | "null",
-  signal?: AbortSignal,
+  { env, stdin, signal, uid }: Pick<PeerOptions, "env" | "signal" | "uid"> & { stdin: "piped" | "null" },
 ) {
   const python = peerPython();
   if (python === null) throw new Error(`no Python peer: ${INSTALL_HINT}`);
   const path = script.includes("/") ? script : new URL(script, SCRIPT_DIR).pathname;
-  return new Deno.Command(python, {
-    args: [path, ...args],
+  const run = uid === undefined ? { program: python, args: [path, ...args] } : {
+    program: "unshare",
+    args: ["--user", `--map-user=${uid}`, `--map-group=${uid}`, python, path, ...args],
+  };
+  return new Deno.Command(run.program, {
+    args: run.args,
     env: { PYTHONUNBUFFERED: "1", ...env },
     stdin,
     stdout: "piped",
@@ -114,11 +122,11 @@ function documents(stdout: string): unknown[] {
  * ```
  */
 export async function runPython(script: string, args: string[], opts: PeerOptions = {}): Promise<PeerResult> {
-  const { env, timeoutMs = 30_000, signal } = opts;
+  const { env, timeoutMs = 30_000, signal, uid } = opts;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
   const abort = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
-  const child = command(script, args, env, "null", abort).spawn();
+  const child = command(script, args, { env, stdin: "null", signal: abort, uid }).spawn();
   try {
     const { code, signal: killedBy, stdout, stderr } = await child.output();
     const decoder = new TextDecoder();
@@ -176,7 +184,7 @@ export async function startPython(
   opts: PeerOptions = {},
 ): Promise<PeerProcess> {
   const { env, timeoutMs = 30_000 } = opts;
-  const child = command(script, args, env, "piped").spawn();
+  const child = command(script, args, { env, stdin: "piped", uid: opts.uid }).spawn();
   const stderr = new Response(child.stderr).text();
   const stdout = lines(child.stdout);
   const stdin = child.stdin.getWriter();

@@ -34,7 +34,8 @@ import {
 import { searchResponse } from "./discovery.ts";
 import { initGet } from "./get.ts";
 import { initMonitor } from "./monitor.ts";
-import type { OpLink, ServerChannel, ServerOp } from "./op.ts";
+import type { ChannelAccess } from "./access_rules.ts";
+import { accessStatus, type OpLink, type ServerChannel, type ServerOp } from "./op.ts";
 import { initPut } from "./put.ts";
 import { initRpc } from "./rpc.ts";
 import type { SharedPV } from "./shared_pv.ts";
@@ -73,6 +74,8 @@ export interface ServerContext {
   limits: PvaLimits;
   /** Byte order of what we send (announced by SetByteOrder); little-endian by default. */
   littleEndian?: boolean;
+  /** Access rules checked at the INIT of every operation. */
+  access?: ChannelAccess;
 }
 
 type OpInit = (ch: ServerChannel, ioid: number, subcmd: number, r: Reader) => ServerOp | null;
@@ -185,6 +188,11 @@ export class ServerConnection implements OpLink {
   /** The client's identity (anonymous until validated). */
   get peer(): Peer {
     return this.#peer;
+  }
+
+  /** The server's access rules, if any. */
+  get access(): ChannelAccess | undefined {
+    return this.#ctx.access;
   }
 
   /** Byte order of our messages. */
@@ -370,10 +378,13 @@ export class ServerConnection implements OpLink {
     // An RPC-only PV has no type to describe.
     const pvType = ch.pv.isOpen ? ch.pv.type : undefined;
     const type = subField === "" || pvType === undefined ? pvType : findField(pvType, subField);
+    const denied = accessStatus(ch, "info");
     this.#send(Command.GET_FIELD, (w) => {
       w.u32(ioid);
-      if (type === undefined) writeStatus(w, errorStatus(`no field ${subField || "type"} in ${ch.name}`));
-      else {
+      if (denied.type !== "ok") writeStatus(w, denied);
+      else if (type === undefined) {
+        writeStatus(w, errorStatus(`no field ${subField || "type"} in ${ch.name}`));
+      } else {
         writeStatus(w, STATUS_OK);
         writeType(w, type);
       }

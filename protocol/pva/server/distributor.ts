@@ -12,8 +12,9 @@
  */
 import { findField } from "../../pvdata/types.ts";
 import type { StructValue, Value } from "../../pvdata/types.ts";
+import type { BitSet } from "../../pvdata/bitset.ts";
 import type { UpdateListener } from "./shared_pv.ts";
-import type { Update } from "./update.ts";
+import { Update } from "./update.ts";
 
 /** Parsed distributor options. */
 export interface DistributorOptions {
@@ -87,6 +88,12 @@ export class DistributorGroup {
   #sentInTurn = 0;
   #lastTrigger: string | undefined;
   #standalone = 0;
+  /**
+   * Fields changed by updates a member was not given (others' turns, repeated triggers): its next update
+   * carries them too, or its copy of the value would keep them stale (a frame's dimensions, set once by
+   * the first frame, would never reach the consumers that did not get that frame).
+   */
+  readonly #owed = new Map<UpdateListener, BitSet>();
 
   /** @param trigger dotted path of the field whose repeats go to nobody */
   constructor(trigger: string) {
@@ -115,6 +122,7 @@ export class DistributorGroup {
     if (i < 0) return;
     const set = this.#sets[i];
     set.members.splice(set.members.indexOf(member), 1);
+    this.#owed.delete(member);
     if (set.next >= set.members.length) set.next = 0;
     if (set.members.length > 0) return;
     this.#sets.splice(i, 1);
@@ -126,17 +134,33 @@ export class DistributorGroup {
   /** Hands `u` to the members whose turn it is. */
   deliver(u: Update): void {
     const key = triggerKey(u.value, this.#trigger, u);
-    if (key !== undefined && key === this.#lastTrigger) return;
+    const set = key !== undefined && key === this.#lastTrigger ? undefined : this.#sets[this.#turn];
     this.#lastTrigger = key;
-    const set = this.#sets[this.#turn];
+    const given = set === undefined ? [] : set.mode === "all" ? set.members : [set.members[set.next]];
+    for (const s of this.#sets) {
+      for (const m of s.members) if (!given.includes(m)) this.#owe(m, u.changed);
+    }
+    for (const m of given) m.onUpdate(this.#withOwed(m, u));
     if (!set) return;
-    if (set.mode === "all") { for (const m of set.members) m.onUpdate(u); }
-    else set.members[set.next].onUpdate(u);
     if (++this.#sentInTurn >= set.updates) {
       this.#sentInTurn = 0;
       if (set.mode === "one") set.next = (set.next + 1) % set.members.length;
       this.#turn = (this.#turn + 1) % this.#sets.length;
     }
+  }
+
+  #owe(member: UpdateListener, changed: BitSet): void {
+    const owed = this.#owed.get(member);
+    if (owed) owed.or(changed);
+    else this.#owed.set(member, changed.clone());
+  }
+
+  /** `u`, widened by what `member` is owed. */
+  #withOwed(member: UpdateListener, u: Update): Update {
+    const owed = this.#owed.get(member);
+    if (!owed) return u;
+    this.#owed.delete(member);
+    return new Update(u.type, u.value, owed.or(u.changed), u.overrun);
   }
 }
 

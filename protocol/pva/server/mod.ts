@@ -22,3 +22,5 @@ export { parseDistributorOptions } from "./distributor.ts";
 export type { DistributorOptions } from "./distributor.ts";
 export type { Selection, Update } from "./update.ts";
 export type { Peer } from "../messages/handshake.ts";
+export { AccessRules, AccessRulesError, DEFAULT_ASG } from "./access_rules.ts";
+export type { AccessLevel, ChannelAccess } from "./access_rules.ts";

@@ -10,6 +10,7 @@ import { type Status, STATUS_OK } from "../../pvdata/status.ts";
 import { readTypedValue } from "../../pvdata/value.ts";
 import type { Writer } from "../../pvdata/writer.ts";
 import type { PvaLimits } from "../limits.ts";
+import type { ChannelAccess } from "./access_rules.ts";
 import type { Peer } from "../messages/handshake.ts";
 import type { ServerMessage } from "../messages/ops.ts";
 import type { AccessOp, SharedPV } from "./shared_pv.ts";
@@ -35,6 +36,8 @@ export interface OpLink {
   readonly pendingBytes: number;
   /** What the client may cost us (monitor queue sizes). */
   readonly limits: PvaLimits;
+  /** The server's access rules, if it has any (checked before the PV's own rule). */
+  readonly access: ChannelAccess | undefined;
   /** Sends an operation reply: ioid, subcmd, Status (where the form has one), then `body`. */
   reply(
     command: number,
@@ -112,10 +115,11 @@ export function initAllowed(
 /** An error status when `op` is not allowed for the channel's peer, else OK. */
 export function accessStatus(ch: ServerChannel, op: AccessOp): Status {
   const rule = ch.pv.options.access;
-  if (rule && !rule(ch.link.peer, op)) {
+  const peer = ch.link.peer;
+  if (ch.link.access?.allows(peer, op, ch.name) === false || (rule && !rule(peer, op))) {
     return {
       type: "error",
-      message: `${op} access to ${ch.name} denied for ${ch.link.peer.user}@${ch.link.peer.host}`,
+      message: `${op} access to ${ch.name} denied for ${peer.user}@${peer.host}`,
       callTree: "",
     };
   }

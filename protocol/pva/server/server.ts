@@ -14,6 +14,7 @@ import { BeaconEmitter, newGuid } from "./beacon.ts";
 import { SearchResponder } from "./discovery.ts";
 import { type PeerInfo, ServerConnection } from "./conn.ts";
 import type { SharedPV } from "./shared_pv.ts";
+import type { ChannelAccess } from "./access_rules.ts";
 
 export type { PeerInfo } from "./conn.ts";
 
@@ -49,6 +50,15 @@ export interface PvaServerOptions {
   byteOrder?: "little" | "big";
   /** Serves names that are not hosted with {@link PvaServer.addPV}. */
   source?: PVSource;
+  /**
+   * Who may read and write which channels, checked before each PV's own `access` and `readOnly`
+   * (e.g. `AccessRules` from a rules file); everyone may do everything without it.
+   * @example
+   * ```ts ignore
+   * new PvaServer({ access: AccessRules.parse(await Deno.readTextFile("pvastream.acf")) });
+   * ```
+   */
+  access?: ChannelAccess;
   /**
    * Called when a client has connected and validated (its user and host are then known).
    * @example
@@ -326,6 +336,7 @@ export class PvaServer {
       idleTimeout: this.config.idleTimeout,
       limits: this.config.limits,
       littleEndian: this.options.byteOrder !== "big",
+      access: this.options.access,
     }, (c, e) => {
       this.connections.delete(c);
       const left = (this.#perAddress.get(remote.hostname) ?? 1) - 1;

@@ -1,6 +1,6 @@
 /**
  * Access rules on the server: a per-peer rule deciding on the `ca` user name, read-only PVs,
- * and the refusal as a real p4p client reports it.
+ * the server's rules file, and the refusals as real p4p and pvapy clients report them.
  */
 import assert from "node:assert/strict";
 import { Command, Subcmd } from "../../../protocol/pva/header.ts";
@@ -9,6 +9,7 @@ import { bitOf, writeChanged } from "../../../protocol/pvdata/partial.ts";
 import { readNonNullType } from "../../../protocol/pvdata/typedesc.ts";
 import { freePorts, requirePeers, runPython } from "../../interop/peers.ts";
 import { RawPvaClient } from "../../support/raw_pva.ts";
+import { AccessRules } from "../../../protocol/pva/server/access_rules.ts";
 import { clientOf, counterPv, startServer } from "./harness.ts";
 
 /** A counter PV that only alice may put to. */
@@ -93,3 +94,64 @@ Deno.test({
     assert.equal(pv.value.value, 1);
   },
 });
+
+/** Rules: every user reads, user daemon (and only it) writes the `t:ctl*` channels, nobody writes others. */
+const RULES = AccessRules.parse(`
+UAG(operators) { daemon }
+ASG(DEFAULT) { RULE(1, READ) }
+ASG(control) {
+  CHANNEL("t:ctl*")
+  RULE(1, READ)
+  RULE(1, WRITE) { UAG(operators) }
+}
+`);
+
+/** User ids whose passwd names the peers present: daemon is an operator, nobody is not. */
+const DAEMON = 1;
+const NOBODY = 65534;
+
+Deno.test("the server's rules file decides for our own clients too: the user and the channel pattern", async () => {
+  const control = counterPv(1);
+  const other = counterPv(1);
+  using s = await startServer({ "t:ctl": control, "t:other": other }, { server: { access: RULES } });
+  const daemon = await putAs(s.port, "daemon", "t:ctl", 7);
+  assert.equal(daemon.exec?.type, "ok");
+  assert.equal(control.value.value, 7);
+  const bob = await putAs(s.port, "bob", "t:ctl", 8);
+  assert.match(String(bob.init.message), /put access to t:ctl denied for bob@lab/);
+  const elsewhere = await putAs(s.port, "daemon", "t:other", 9);
+  assert.match(String(elsewhere.init.message), /put access to t:other denied for daemon@lab/);
+  assert.equal(control.value.value, 7);
+  assert.equal(other.value.value, 1);
+});
+
+for (const peer of ["p4p", "pvapy"] as const) {
+  Deno.test({
+    name: `${peer} as user daemon may put to a control channel, as user nobody it is refused and may read`,
+    ignore: !requirePeers(`${peer} puts under access rules`),
+    fn: async () => {
+      const pv = counterPv(1);
+      using s = await startServer({ "t:ctl": pv }, { server: { access: RULES } });
+      const env = {
+        EPICS_PVA_NAME_SERVERS: `127.0.0.1:${s.port}`,
+        EPICS_PVA_ADDR_LIST: "",
+        EPICS_PVA_AUTO_ADDR_LIST: "NO",
+        EPICS_PVA_BROADCAST_PORT: String(freePorts().udp),
+      };
+      const script = `${peer}_client.py`;
+      const allowed = await runPython(script, ["put", "t:ctl", "42"], { env, uid: DAEMON });
+      assert.equal(allowed.code, 0, allowed.stderr);
+      assert.equal(pv.value.value, 42);
+
+      const refused = await runPython(script, ["put", "t:ctl", "666"], { env, uid: NOBODY });
+      assert.equal(refused.code, 1, refused.stderr);
+      const error = String((refused.documents[0] as { error?: string }).error);
+      assert.match(error, /put access to t:ctl denied for nobody@/);
+      assert.equal(pv.value.value, 42);
+
+      const read = await runPython(script, ["get", "t:ctl"], { env, uid: NOBODY });
+      assert.equal(read.code, 0, read.stderr);
+      assert.equal((read.documents[0] as { value: { value: number } }).value.value, 42);
+    },
+  });
+}

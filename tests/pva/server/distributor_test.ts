@@ -4,6 +4,8 @@ import {
   parseDistributorOptions,
 } from "../../../protocol/pva/server/distributor.ts";
 import { SharedPV, type UpdateListener } from "../../../protocol/pva/server/shared_pv.ts";
+import type { Update } from "../../../protocol/pva/server/update.ts";
+import { bitOf } from "../../../protocol/pvdata/partial.ts";
 import { scalar, struct } from "../../../protocol/pvdata/types.ts";
 
 const TYPE = struct("epics:nt/NTNDArray:1.0", { uniqueId: scalar("int32"), v: scalar("float64") });
@@ -96,4 +98,28 @@ Deno.test("distributor: every member counts as a subscriber; the group goes with
   joinDistributor(pv, member(a), opts);
   pv.post({ uniqueId: 7 });
   assert.deepEqual(a, [7]);
+});
+
+Deno.test("distributor: a member's update carries the fields changed by updates it was not given", () => {
+  const pv = openPv();
+  const seen: { id: number; changed: string[] }[][] = [[], []];
+  const opts = parseDistributorOptions("trigger:uniqueId");
+  const names = (u: Update) => ["uniqueId", "v"].filter((f) => u.changed.has(bitOf(TYPE, f)));
+  for (const log of seen) {
+    joinDistributor(pv, {
+      ...member([]),
+      onUpdate: (u) => log.push({ id: u.value.uniqueId as number, changed: names(u) }),
+    }, opts);
+  }
+  pv.post({ uniqueId: 1, v: 2.5 }); // to the first: v set once, as a detector sets a frame's dimensions
+  pv.post({ uniqueId: 2 }); // to the second, which never got v
+  pv.post({ uniqueId: 2, v: 3.5 }); // a repeated trigger goes to nobody, but its change is owed to both
+  pv.post({ uniqueId: 3 });
+  pv.post({ uniqueId: 4 });
+  assert.deepEqual(seen[0], [{ id: 1, changed: ["uniqueId", "v"] }, { id: 3, changed: ["uniqueId", "v"] }]);
+  assert.deepEqual(seen[1], [{ id: 2, changed: ["uniqueId", "v"] }, { id: 4, changed: ["uniqueId", "v"] }]);
+  pv.post({ uniqueId: 5 });
+  pv.post({ uniqueId: 6 });
+  assert.deepEqual(seen[0].at(-1), { id: 5, changed: ["uniqueId"] }, "nothing owed: just what changed");
+  assert.deepEqual(seen[1].at(-1), { id: 6, changed: ["uniqueId"] });
 });

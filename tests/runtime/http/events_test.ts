@@ -85,3 +85,35 @@ Deno.test("the OpenAPI document lists every route, its schemas and the bearer sc
   assert.ok(doc.components.schemas.ConfigureArgs.properties.receiverQueueSize);
   assert.deepEqual(doc.components.securitySchemes.bearerAuth, { type: "http", scheme: "bearer" });
 });
+
+/** Opens `/api/events` on a raw connection and never reads what comes back. */
+async function neverReading(url: string): Promise<Deno.TcpConn> {
+  const { hostname, port } = new URL(url);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  const request = `GET /api/events HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`;
+  await conn.write(new TextEncoder().encode(request));
+  return conn;
+}
+
+Deno.test("200 SSE readers and 20 clients that never read: every reader gets the latest status, the API answers", async () => {
+  await using api = await serveApi();
+  const stalled = await Promise.all(Array.from({ length: 20 }, () => neverReading(api.url("/"))));
+  try {
+    // Nobody reads the stalled streams: each keeps at most the newest status pending, nothing queues.
+    const readers = await Promise.all(Array.from({ length: 200 }, () => fetch(api.url("/api/events"))));
+    assert.ok(readers.every((r) => r.status === 200));
+    const first = await Promise.all(readers.map((r) => readEvents(r, 1, () => {}, 20_000)));
+    assert.ok(first.every((events) => events.length === 1), "each reader got the current status");
+    for (let i = 0; i < 200; i++) api.feed.refresh();
+    const started = performance.now();
+    const status = await fetch(api.url("/api/status"));
+    assert.equal(status.status, 200);
+    const latest = (await status.json()).objectId;
+    assert.ok(performance.now() - started < 5_000, "the API answers while streams are stalled");
+    const again = await fetch(api.url("/api/events"));
+    const [event] = await readEvents(again, 1, () => {}, 10_000);
+    assert.equal((event.data as { objectId: number }).objectId, latest, "a new reader starts at the latest");
+  } finally {
+    for (const conn of stalled) conn.close();
+  }
+});

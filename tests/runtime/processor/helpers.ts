@@ -35,12 +35,16 @@ export function testFrame(
   }));
 }
 
-/** Starts a host, runs `body` and stops the host whatever happens. */
+/**
+ * Starts a host, runs `body` and stops the host whatever happens. Under `deno test` a worker type-checks
+ * its module graph on first load, which takes more than the default 30 s on a loaded machine: unless the
+ * test sets one, the start limit is 120 s.
+ */
 export async function withHost(
   opts: ProcessorHostOptions,
   body: (host: ProcessorHost) => Promise<void>,
 ): Promise<void> {
-  const host = new ProcessorHost(opts);
+  const host = new ProcessorHost({ startLimitMs: 120_000, ...opts });
   await host.start();
   try {
     await body(host);

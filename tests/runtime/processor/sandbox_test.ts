@@ -26,11 +26,18 @@ const DENIED: [string, string, RegExp][] = [
   ["sys", "", /Requires sys access/],
   ["worker", "data:text/javascript,postMessage(1)", /Can't escalate parent thread permissions/],
   ["symlink", "/tmp/pvastream-escape-link", /requires unscoped --allow-read and --allow-write/],
+  ["fetch", "http://127.0.0.1:8080/", /Requires net access/],
+  ["kill", String(Deno.pid), /Requires run access/],
+  ["interfaces", "", /Requires sys access/],
 ];
+
+/** A global of the host's realm that a processor must not see. */
+const HOST_SECRET = "pvastreamHostSecret";
 
 for (const isolation of ISOLATIONS) {
   Deno.test(`${isolation}: without grants every attempt to reach out is denied and reported`, async () => {
     const errors: ProcessorError[] = [];
+    Object.assign(globalThis, { [HOST_SECRET]: "the host's" });
     await withHost({
       file: fixture("escape.ts"),
       isolation,
@@ -45,10 +52,18 @@ for (const isolation of ISOLATIONS) {
       const other = new URL("./helpers.ts", import.meta.url).href;
       assert.match((await attempt(host, "importFile", other)).message, /Requires read access/);
       assert.match((await attempt(host, "gpu")).message, /navigator.gpu is absent/);
-      assert.equal(host.counters.errors, DENIED.length + 2);
+      for (const name of ["read", "net", "run", "write"]) {
+        assert.match(
+          (await attempt(host, "request", name)).message,
+          /permission was denied/,
+          `ask for ${name}`,
+        );
+      }
+      assert.match((await attempt(host, "parentGlobal", HOST_SECRET)).message, /is not reachable/);
+      assert.equal(host.counters.errors, DENIED.length + 7);
       assert.equal(host.counters.restarts, 0);
     });
-    assert.equal(errors.length, DENIED.length + 2);
+    assert.equal(errors.length, DENIED.length + 7);
     assert.throws(() => Deno.lstatSync("/tmp/pvastream-escape.txt"), Deno.errors.NotFound);
   });
 

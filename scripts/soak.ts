@@ -1,0 +1,258 @@
+/**
+ * `deno task soak [--minutes 30] [--frame-rate 200] [--warmup-minutes M]`: the simulator and two
+ * distributed consumers (image statistics in worker sandboxes), each in its own process on loopback, run for
+ * the given time while their HTTP status is polled every second and each consumer's preview is requested
+ * every two seconds. Passes when no frame was lost (none missed, rejected, folded or failed, and the
+ * consumers processed every frame the simulator delivered), resident memory after the warm-up stayed within
+ * 5% of its level at the end of the warm-up, and the open descriptors stayed flat. Prints a result table;
+ * exits 1 when a check failed.
+ *
+ * TODO(collector): the collector stage (scripts/collector.ts, branch collector) joins the pipeline once it
+ * has landed: simulator -> 2 consumers -> collector.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { processTreeUsage, type ProcessUsage } from "./lib/process_usage.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    minutes: { type: "string", default: "30" },
+    "frame-rate": { type: "string", default: "200" },
+    "warmup-minutes": { type: "string" },
+  },
+});
+const minutes = Number(values.minutes);
+const frameRate = Number(values["frame-rate"]);
+const warmupS = 60 * Number(values["warmup-minutes"] ?? Math.min(5, minutes / 4));
+if (!(minutes > 0) || !(frameRate > 0) || !(warmupS >= 0) || warmupS >= minutes * 60) {
+  console.error("soak: --minutes and --frame-rate must be positive, --warmup-minutes shorter than the run");
+  Deno.exit(2);
+}
+const START_DELAY_S = 10;
+const NX = 256;
+const NY = 256;
+
+function freeTcpPort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = l.addr.port;
+  l.close();
+  return port;
+}
+
+function freeUdpPort(): number {
+  const s = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
+  const port = (s.addr as Deno.NetAddr).port;
+  s.close();
+  return port;
+}
+
+const pva = freeTcpPort();
+const udp = freeUdpPort();
+const simHttp = freeTcpPort();
+const consumerHttp = freeTcpPort(); // the second consumer takes the next port
+const env = {
+  EPICS_PVA_ADDR_LIST: "127.0.0.1",
+  EPICS_PVA_AUTO_ADDR_LIST: "NO",
+  EPICS_PVA_SERVER_PORT: String(pva),
+  EPICS_PVA_BROADCAST_PORT: String(udp),
+  EPICS_PVAS_INTF_ADDR_LIST: "127.0.0.1",
+  EPICS_PVAS_BEACON_ADDR_LIST: "127.0.0.1",
+  EPICS_PVAS_AUTO_BEACON_ADDR_LIST: "NO",
+  EPICS_PVAS_BROADCAST_PORT: String(udp),
+};
+const logDir = await Deno.makeTempDir({ prefix: "pvastream-soak-" });
+
+/** Starts a tool with its output in `logDir/name.log`. */
+async function tool(name: string, script: string, args: string[]): Promise<Deno.ChildProcess> {
+  const log = await Deno.open(`${logDir}/${name}.log`, { write: true, create: true });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", `${ROOT}deno.json`, `${ROOT}${script}`, ...args],
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const out = child.stdout.pipeTo(log.writable, { preventClose: true });
+  const err = child.stderr.pipeTo(
+    (await Deno.open(`${logDir}/${name}.err`, { write: true, create: true })).writable,
+  );
+  Promise.all([out, err]).finally(() => log.close());
+  return child;
+}
+
+const runtimeS = minutes * 60;
+const sim = await tool("simulator", "scripts/ad-sim-server.ts", [
+  ...["-cn", "soak:image", "-fps", String(frameRate), "-nx", String(NX), "-ny", String(NY)],
+  ...["-rt", String(runtimeS), "-std", String(START_DELAY_S), "-shd", "30", "-rp", "0"],
+  ...["-sc", "soak:sim:status", "-hp", String(simHttp)],
+]);
+const consumers = await tool("consumers", "scripts/consumer.ts", [
+  ...["-ic", "soak:image", "-nc", "2", "-dt", "uniqueId", "-du", "1", "-sc", "_", "-cc", "_", "-rp", "1"],
+  ...["--processor-file", `${ROOT}processors/image_stats.ts`, "--http-port", String(consumerHttp)],
+]);
+
+type Json = Record<string, Record<string, number>> & Record<string, number>;
+
+async function getJson(url: string, onFailure = (_why: string) => {}): Promise<Json | null> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    if (res.ok) return await res.json();
+    await res.body?.cancel();
+    onFailure(`${new URL(url).pathname} ${res.status}`);
+  } catch (e) {
+    onFailure(`${new URL(url).pathname} ${(e as Error).name}`);
+  }
+  return null;
+}
+
+const simUrl = `http://127.0.0.1:${simHttp}`;
+const consumerUrls = [0, 1].map((i) => `http://127.0.0.1:${consumerHttp + i}`);
+const polls = { status: 0, statusFailed: 0, preview: 0, previewFailed: 0 };
+/** Why polls failed: HTTP status or error name, with counts. */
+const reasons = new Map<string, number>();
+const failedBecause = (why: string) => reasons.set(why, (reasons.get(why) ?? 0) + 1);
+const samples: { t: number; sim: ProcessUsage; consumers: ProcessUsage }[] = [];
+// The clock starts once every tool answers (starting them takes seconds on a loaded machine).
+for (const url of [simUrl, ...consumerUrls]) {
+  const deadline = performance.now() + 60_000;
+  while ((await getJson(`${url}/api/status`)) === null) {
+    if (performance.now() > deadline) {
+      throw new Error(`soak: ${url} did not answer within 60 s; logs in ${logDir}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+const started = performance.now();
+const elapsedS = () => (performance.now() - started) / 1000;
+
+const pollStatus = setInterval(async () => {
+  for (const url of [simUrl, ...consumerUrls]) {
+    const ok = (await getJson(`${url}/api/status`, failedBecause)) !== null;
+    polls.status++;
+    if (!ok) polls.statusFailed++;
+  }
+}, 1000);
+const pollPreview = setInterval(async () => {
+  for (const url of consumerUrls) {
+    polls.preview++;
+    try {
+      const res = await fetch(`${url}/api/preview.png`, { signal: AbortSignal.timeout(5000) });
+      if (!res.ok) {
+        polls.previewFailed++;
+        const body = new TextDecoder().decode(await res.arrayBuffer()).slice(0, 120);
+        failedBecause(`preview ${res.status} ${body}`);
+      } else await res.arrayBuffer();
+    } catch (e) {
+      polls.previewFailed++;
+      failedBecause(`preview ${(e as Error).name}`);
+    }
+  }
+}, 2000);
+const sample = setInterval(() => {
+  samples.push({ t: elapsedS(), sim: processTreeUsage(sim.pid), consumers: processTreeUsage(consumers.pid) });
+}, 5000);
+
+// The simulator publishes for `runtimeS` after its start delay; then its numbers stop changing.
+let published = -1;
+let still = 0;
+while (still < 3) {
+  await new Promise((r) => setTimeout(r, 1000));
+  if (elapsedS() < START_DELAY_S + runtimeS) continue;
+  const now = (await getJson(`${simUrl}/api/status`))?.framesPublished ?? -1;
+  still = now === published ? still + 1 : 0;
+  published = now;
+}
+clearInterval(pollStatus);
+clearInterval(pollPreview);
+clearInterval(sample);
+const simStatus = (await getJson(`${simUrl}/api/status`))!;
+const consumerStatus = await Promise.all(consumerUrls.map((u) => getJson(`${u}/api/status`)));
+consumers.kill("SIGINT");
+await consumers.status;
+sim.kill("SIGINT");
+await sim.status;
+
+const sum = (f: (s: Json) => number) => consumerStatus.reduce((n, s) => n + (s ? f(s) : NaN), 0);
+const processed = sum((s) => s.processorStats.nProcessed);
+const delivered = simStatus.framesPublished - simStatus.notDeliveredNoSubscriber;
+const afterWarmup = samples.filter((s) => s.t >= START_DELAY_S + warmupS);
+const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+const growth = (pick: (s: (typeof samples)[0]) => ProcessUsage) => {
+  const base = pick(afterWarmup[0]);
+  const rss = Math.max(...afterWarmup.map((s) => pick(s).rssBytes));
+  const fds = afterWarmup.map((s) => pick(s).fds);
+  return {
+    base,
+    rssMax: rss,
+    rssGrowth: rss / base.rssBytes - 1,
+    fdMin: Math.min(...fds),
+    fdMax: Math.max(...fds),
+  };
+};
+const simUse = growth((s) => s.sim);
+const conUse = growth((s) => s.consumers);
+
+const checks: [string, boolean, string][] = [
+  [
+    "frames delivered = processed",
+    processed === delivered,
+    `${delivered} delivered (of ${simStatus.framesPublished} published), ${processed} processed`,
+  ],
+  ["missed", sum((s) => s.processorStats.nMissed) === 0, String(sum((s) => s.processorStats.nMissed))],
+  [
+    "rejected by queues",
+    sum((s) => s.receiverStats.nRejected) === 0,
+    String(sum((s) => s.receiverStats.nRejected)),
+  ],
+  ["overruns", sum((s) => s.receiverStats.nOverruns) === 0, String(sum((s) => s.receiverStats.nOverruns))],
+  [
+    "processing errors",
+    sum((s) => s.processorStats.nErrors) === 0,
+    String(sum((s) => s.processorStats.nErrors)),
+  ],
+  [
+    "simulator: frames folded in full queues",
+    simStatus.notDeliveredQueuesFull === 0,
+    String(simStatus.notDeliveredQueuesFull),
+  ],
+  [
+    "HTTP status polls answered",
+    polls.statusFailed === 0,
+    `${polls.status - polls.statusFailed} of ${polls.status}`,
+  ],
+  [
+    "previews served",
+    polls.previewFailed === 0,
+    `${polls.preview - polls.previewFailed} of ${polls.preview}`,
+  ],
+  [
+    "simulator RSS after warm-up (max vs start)",
+    simUse.rssGrowth <= 0.05,
+    `${mb(simUse.base.rssBytes)} -> ${mb(simUse.rssMax)} MiB (${(100 * simUse.rssGrowth).toFixed(1)}%)`,
+  ],
+  [
+    "consumers RSS after warm-up (max vs start)",
+    conUse.rssGrowth <= 0.05,
+    `${mb(conUse.base.rssBytes)} -> ${mb(conUse.rssMax)} MiB (${(100 * conUse.rssGrowth).toFixed(1)}%, ` +
+    `${conUse.base.processes} processes)`,
+  ],
+  ["simulator fds after warm-up", simUse.fdMax - simUse.fdMin <= 2, `${simUse.fdMin}..${simUse.fdMax}`],
+  ["consumers fds after warm-up", conUse.fdMax - conUse.fdMin <= 4, `${conUse.fdMin}..${conUse.fdMax}`],
+];
+
+console.log(
+  `soak: ${minutes} min at ${frameRate} fps (${NX}x${NY} uint8), warm-up ${warmupS / 60} min, ` +
+    `${samples.length} samples; logs in ${logDir}\n`,
+);
+console.log("| check | result | value |\n| --- | --- | --- |");
+for (const [what, ok, value] of checks) console.log(`| ${what} | ${ok ? "pass" : "FAIL"} | ${value} |`);
+if (reasons.size > 0) {
+  console.log(`\npolls that failed: ${[...reasons].map(([w, n]) => `${w} x${n}`).join(", ")}`);
+}
+const failed = checks.filter(([, ok]) => !ok).length;
+console.log(`\n${checks.length - failed} passed, ${failed} failed`);
+if (failed === 0) await Deno.remove(logDir, { recursive: true });
+Deno.exit(failed === 0 ? 0 : 1);
