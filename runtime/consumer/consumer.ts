@@ -239,21 +239,45 @@ export class Consumer implements ControlTarget {
     this.#input?.stop();
     this.#queue?.close();
     await this.#drained;
-    await Promise.all(this.#inFlight);
+    while (this.#inFlight > 0) await this.#nextFinish();
     await this.#shutdown();
   }
 
   // ---- the frame's path ----
 
   #drained: Promise<void> = Promise.resolve();
-  readonly #inFlight = new Set<Promise<void>>();
+  /** Frames handed to the processor and not finished yet. */
+  #inFlight = 0;
+  /** Resolves when the next frame finishes (one promise for all waiters, made only when one waits). */
+  #frameFinished: PromiseWithResolvers<void> | undefined;
 
-  /** Starts processing a frame; waits only while {@link IN_FLIGHT} frames are already out. */
+  /**
+   * Starts processing a frame; waits only while {@link IN_FLIGHT} frames are already out. Nothing
+   * is allocated per frame beyond the call itself: the callbacks are bound once, and a promise is
+   * made only when the input has to wait.
+   */
   #submit(item: InputItem, id: number): Promise<void> | undefined {
-    const done = this.#process(item, id).finally(() => this.#inFlight.delete(done));
-    this.#inFlight.add(done);
-    return this.#inFlight.size >= IN_FLIGHT ? Promise.race(this.#inFlight) : undefined;
+    this.#inFlight++;
+    this.#process(item, id).then(this.#finished, this.#failed);
+    return this.#inFlight >= IN_FLIGHT ? this.#nextFinish() : undefined;
   }
+
+  #nextFinish(): Promise<void> {
+    return (this.#frameFinished ??= Promise.withResolvers()).promise;
+  }
+
+  readonly #finished = (): void => {
+    this.#inFlight--;
+    const waiting = this.#frameFinished;
+    this.#frameFinished = undefined;
+    waiting?.resolve();
+  };
+
+  /** #process counts the processor's failures itself; this is for a failure of publishing. */
+  readonly #failed = (e: unknown): void => {
+    this.#ctx.logger.error(`consumer ${this.id}: ${(e as Error).message}`);
+    this.#finished();
+  };
 
   #startInput(): void {
     const o = this.#opts;
