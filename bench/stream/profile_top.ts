@@ -1,7 +1,8 @@
 /**
  * Reads a V8 `.cpuprofile` (from `deno run --cpu-prof`) and prints the functions with the most
  * self time, and the share of the run spent idle, in garbage collection and in the program.
- * Usage: deno run --allow-read bench/stream/profile_top.ts <file.cpuprofile> [count]
+ * Usage: deno run --allow-read bench/stream/profile_top.ts <file.cpuprofile> [count] [fromSeconds] [toSeconds]
+ * (the optional window, in seconds from the profile's start, leaves out start-up and shutdown).
  *
  * @module
  */
@@ -20,11 +21,17 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Self time per function (name and place), in microseconds, largest first. */
-export function selfTimes(profile: CpuProfile): { where: string; micros: number }[] {
+/**
+ * Self time per function (name and place), in microseconds, largest first; only samples
+ * between `from` and `to` seconds after the profile's start when given.
+ */
+export function selfTimes(profile: CpuProfile, from = 0, to = Infinity): { where: string; micros: number }[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map<string, number>();
+  let at = 0;
   profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < from * 1e6 || at > to * 1e6) return;
     const f = byId.get(id)!.callFrame;
     const file = f.url.replace(/^.*\/(bench|protocol|runtime|processors|scripts)\//, "$1/");
     const where = f.url ? `${f.functionName || "(anonymous)"} ${file}:${f.lineNumber + 1}` : f.functionName;
@@ -34,8 +41,8 @@ export function selfTimes(profile: CpuProfile): { where: string; micros: number 
 }
 
 if (import.meta.main) {
-  const [file, count = "30"] = Deno.args;
-  const rows = selfTimes(JSON.parse(await Deno.readTextFile(file)));
+  const [file, count = "30", from = "0", to = "Infinity"] = Deno.args;
+  const rows = selfTimes(JSON.parse(await Deno.readTextFile(file)), Number(from), Number(to));
   const total = rows.reduce((s, r) => s + r.micros, 0);
   for (const r of rows.slice(0, Number(count))) {
     console.log(
