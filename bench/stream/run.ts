@@ -34,6 +34,8 @@ export interface CaseResult {
   bytesPerSecond: number;
   /** The confirming trial at that rate (CPU, memory). */
   confirmed?: TrialResult;
+  /** Why the case could not be measured (its rate is then 0). */
+  error?: string;
   /** Every trial of the search, in order. */
   trials: { rate: number; window: number; result: TrialResult }[];
 }
@@ -179,24 +181,41 @@ async function searchAll(
     const ceiling = raw.find((r) => r.size === size.label && r.consumers === consumers)!.framesPerSecond;
     const start = startRate(cases, { pipeline: pipeline.id, size: size.label, consumers }) ?? ceiling / 4;
     const limits = budget.next({ probe: opts.probeWindow, full: opts.window });
-    const found = await searchZeroLoss(async (rate, window) => {
-      const spec: Omit<TrialSpec, "startDelay"> = { pipeline, size, consumers, rate, window };
-      const r = await delay.run((startDelay) => runTrial(net, { ...spec, startDelay }));
-      progress(
-        `${pipeline.id} ${size.label} x${consumers} @ ${rate}/s for ${window} s: ${
-          r.held ? "held" : r.reason
-        }`,
-      );
-      return r;
-    }, {
-      start,
-      ceiling: 2 * ceiling,
-      probeWindow: opts.probeWindow,
-      fullWindow: opts.window,
-      precision: 1.15,
-      stepDown: 0.8,
-      ...limits,
-    });
+    let found;
+    try {
+      found = await searchZeroLoss(async (rate, window) => {
+        const spec: Omit<TrialSpec, "startDelay"> = { pipeline, size, consumers, rate, window };
+        const r = await delay.run((startDelay) => runTrial(net, { ...spec, startDelay }));
+        progress(
+          `${pipeline.id} ${size.label} x${consumers} @ ${rate}/s for ${window} s: ${
+            r.held ? "held" : r.reason
+          }`,
+        );
+        return r;
+      }, {
+        start,
+        ceiling: 2 * ceiling,
+        probeWindow: opts.probeWindow,
+        fullWindow: opts.window,
+        precision: 1.15,
+        stepDown: 0.8,
+        ...limits,
+      });
+    } catch (e) {
+      // One case that cannot run (a tool that fails to start) does not end a half-hour run.
+      progress(`${pipeline.id} ${size.label} x${consumers}: ${(e as Error).message}`);
+      cases.push({
+        pipeline: pipeline.id,
+        size: size.label,
+        bytes: size.bytes,
+        consumers,
+        framesPerSecond: 0,
+        bytesPerSecond: 0,
+        error: (e as Error).message,
+        trials: [],
+      });
+      continue;
+    }
     cases.push({
       pipeline: pipeline.id,
       size: size.label,

@@ -20,6 +20,8 @@ export interface ToolProcess {
   readonly pid: number;
   /** Standard output and error so far. */
   output(): string;
+  /** False once the process has ended. */
+  readonly running: boolean;
   /** Resolves with the exit code once the process has ended and its output is read. */
   readonly exited: Promise<number>;
   /** Resolves once `pattern` appears in the output; rejects after `timeoutMs` or if the process ends first. */
@@ -56,6 +58,9 @@ export function spawnTool(
   return {
     pid: proc.pid,
     output: () => text,
+    get running() {
+      return !ended;
+    },
     exited,
     async waitFor(pattern, timeoutMs) {
       const deadline = performance.now() + timeoutMs;

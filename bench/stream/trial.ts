@@ -102,6 +102,7 @@ export async function runTrial(net: LoopbackNetwork, spec: TrialSpec): Promise<T
     const firstFrame = served + startDelay * 1000;
     const simPort = Number(simEnv.EPICS_PVAS_SERVER_PORT);
     while (connectionsTo(simPort) < consumers) {
+      if (!group.running) throw new Error(`the consumer tool ended before connecting:\n${group.output()}`);
       if (performance.now() > firstFrame - CONNECT_MARGIN_SECONDS * 1000) {
         throw new LateStartError(
           `the consumers were not connected ${CONNECT_MARGIN_SECONDS} s before the first frame`,
