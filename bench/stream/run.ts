@@ -115,13 +115,15 @@ export async function runStreamBench(
         const rate = LATENCY_RATES[size.nx];
         if (!rate) continue;
         for (const pipeline of opts.pipelines.filter((p) => p.id === "B" || p.id === "C")) {
-          const r = await measureLatency(net, {
-            pipeline,
-            size,
-            rate,
-            window: opts.window,
-            startDelay: opts.startDelay,
-          });
+          let r: LatencyResult;
+          try {
+            r = await delay.run((startDelay) =>
+              measureLatency(net, { pipeline, size, rate, window: opts.window, startDelay })
+            );
+          } catch (e) {
+            progress(`latency ${pipeline.id} ${size.label}: ${(e as Error).message}`);
+            continue;
+          }
           latency.push(r);
           progress(
             `latency ${pipeline.id} ${size.label} @ ${rate}/s: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${

@@ -61,7 +61,7 @@ export function reportTable(report: StreamReport): string[] {
       c.pipeline,
       c.size,
       String(c.consumers),
-      String(c.framesPerSecond),
+      c.error ? "error (see JSON)" : String(c.framesPerSecond),
       (c.bytesPerSecond / GB).toFixed(2),
       c.confirmed ? `${(c.confirmed.consumerCpuPerFrame * 1e6).toFixed(0)} us` : "-",
       c.confirmed ? `${(c.confirmed.simCpuPerFrame * 1e6).toFixed(0)} us` : "-",
