@@ -20,6 +20,6 @@ Deno.test("the pass-through runs in process isolation and returns the frame's pi
 Deno.test("image statistics run in process isolation", async () => {
   await withHost({ file: builtin("image_stats.ts"), isolation: "process" }, async (host) => {
     const [out] = await host.process(testFrame());
-    assert.equal((out as { value: { max: number } }).value.max, 15);
+    assert.equal((out as unknown as { value: { max: number } }).value.max, 15);
   });
 });
