@@ -102,7 +102,7 @@ function panelSvg(
     out.push(`<line x1="${left}" x2="${width - 10}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/>`);
     out.push(
       `<text x="${left - 4}" y="${y(t) + 4}" text-anchor="end">${
-        t >= 1 ? +t.toFixed(0) : +t.toFixed(2)
+        +t.toPrecision(3)
       }</text>`,
     );
   }
