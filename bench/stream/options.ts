@@ -1,5 +1,5 @@
 /**
- * The command line of `deno task bench:stream`: full run by default (15 s windows, 24 minutes
+ * The command line of `deno task bench:stream`: full run by default (15 s windows, 22 minutes
  * of searching, under 30 minutes in all), `--quick` for a run of a few minutes, and filters to
  * run a part.
  *
@@ -92,7 +92,7 @@ export function parseStreamBenchArgs(argv: readonly string[]): StreamBenchOption
     probeWindow: number("probe-window", values["probe-window"], quick ? 2 : 3),
     // Grows by itself when consumers connect late (see run.ts), so it can start short.
     startDelay: number("start-delay", values["start-delay"], 3),
-    budgetSeconds: 60 * number("budget-minutes", values["budget-minutes"], quick ? 4 : 24),
+    budgetSeconds: 60 * number("budget-minutes", values["budget-minutes"], quick ? 4 : 22),
     latency: !values["no-latency"],
     outDir: values.out ?? new URL("../results/", import.meta.url).pathname,
   };

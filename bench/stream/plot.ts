@@ -101,9 +101,7 @@ function panelSvg(
   for (const t of ticks) {
     out.push(`<line x1="${left}" x2="${width - 10}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/>`);
     out.push(
-      `<text x="${left - 4}" y="${y(t) + 4}" text-anchor="end">${
-        +t.toPrecision(3)
-      }</text>`,
+      `<text x="${left - 4}" y="${y(t) + 4}" text-anchor="end">${+t.toPrecision(3)}</text>`,
     );
   }
   const groupW = (width - left - 10) / Math.max(1, groups.length);
