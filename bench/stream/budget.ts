@@ -17,6 +17,7 @@ export class SearchBudget {
   readonly #trialCost: (window: number) => number;
 
   /**
+   * A budget whose time starts now.
    * @param seconds time all searches may take together
    * @param searches how many searches share it
    * @param startDelay seconds each trial waits before its first frame

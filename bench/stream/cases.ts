@@ -10,8 +10,11 @@ import type { Maker } from "./tools.ts";
 export interface FrameSize {
   /** Short name, e.g. `512x512 uint8`. */
   label: string;
+  /** Pixels along x. */
   nx: number;
+  /** Pixels along y. */
   ny: number;
+  /** Element type. */
   dtype: "uint8" | "uint16";
   /** Pixel bytes per frame. */
   bytes: number;
@@ -34,6 +37,7 @@ export type PipelineId = "A" | "B" | "C" | "D" | "B-process";
 
 /** A simulator feeding consumers, both as separate processes. */
 export interface Pipeline {
+  /** Its letter in tables and JSON. */
   id: PipelineId;
   /** Whose simulator publishes. */
   sim: Maker;

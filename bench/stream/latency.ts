@@ -11,14 +11,21 @@ import { runTrial, type TrialResult } from "./trial.ts";
 
 /** The latency of one run, in milliseconds, with the trial behind it. */
 export interface LatencyResult {
+  /** The pipeline measured (B or C). */
   pipeline: Pipeline["id"];
+  /** Frame size label. */
   size: string;
+  /** Frames per second published. */
   rate: number;
   /** Frames the probe measured. */
   frames: number;
+  /** Median. */
   p50Ms: number;
+  /** 99th percentile. */
   p99Ms: number;
+  /** Largest. */
   maxMs: number;
+  /** The trial the probe ran in (lost frames, CPU, memory). */
   trial: TrialResult;
 }
 
@@ -48,8 +55,8 @@ export async function measureLatency(
     startDelay,
     processorFile: PROBE,
     whileDraining: async () => {
-      const status = await net.client.get("pvapy:consumer:1:status", { timeout: 5000 });
-      stats = (status.value as { userStats?: Record<string, number | bigint> }).userStats;
+      const status = await net.read("pvapy:consumer:1:status");
+      stats = status.userStats as Record<string, number | bigint> | undefined;
     },
   });
   if (!stats) throw new Error("the consumer's status has no latency statistics");

@@ -8,17 +8,27 @@ import { peerPython } from "../../tests/interop/peers.ts";
 
 /** Facts about the machine and the software of a run. */
 export interface MachineFacts {
+  /** Logical cores. */
   cores: number;
+  /** From /proc/cpuinfo. */
   cpuModel: string;
+  /** Kernel release. */
   kernel: string;
+  /** Total memory. */
   memoryBytes: number;
   /** 1, 5 and 15-minute load averages when the run started (others' work skews the figures). */
   loadAverage: number[];
+  /** Deno version. */
   deno: string;
+  /** V8 version. */
   v8: string;
+  /** Version of the peer Python. */
   python: string;
+  /** p4p version. */
   p4p: string;
+  /** PvaPy version. */
   pvapy: string;
+  /** numpy version. */
   numpy: string;
 }
 

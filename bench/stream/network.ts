@@ -16,13 +16,12 @@ import { epicsEnv, freePorts } from "../../tests/interop/peers.ts";
 export class LoopbackNetwork {
   readonly #base: Record<string, string>;
   readonly #server: PvaServer;
-  /** A client on this network (reads status PVs). */
-  readonly client: PvaClient;
+  readonly #client: PvaClient;
 
   private constructor(base: Record<string, string>, server: PvaServer) {
     this.#base = base;
     this.#server = server;
-    this.client = new PvaClient({ config: configFromEnv(base), logger: silentLogger });
+    this.#client = new PvaClient({ config: configFromEnv(base), logger: silentLogger });
   }
 
   /** Picks the ports and starts the discovery server. */
@@ -39,9 +38,14 @@ export class LoopbackNetwork {
     return { ...this.#base, EPICS_PVA_SERVER_PORT: tcp, EPICS_PVAS_SERVER_PORT: tcp };
   }
 
+  /** The value of `channel` (a status PV) read once, as a plain object; rejects after 5 s. */
+  async read(channel: string): Promise<Record<string, unknown>> {
+    return (await this.#client.get(channel, { timeout: 5000 })).value as Record<string, unknown>;
+  }
+
   /** Stops the client and the discovery server. */
   async close(): Promise<void> {
-    await this.client.close();
+    await this.#client.close();
     await this.#server.close();
   }
 }

@@ -10,9 +10,13 @@ import { CONSUMER_COUNTS, FRAME_SIZES, type FrameSize, type Pipeline, PIPELINES 
 
 /** What one run measures and how long it may take. */
 export interface StreamBenchOptions {
+  /** A short run (`--quick`). */
   quick: boolean;
+  /** Frame sizes measured. */
   sizes: readonly FrameSize[];
+  /** Consumer counts measured. */
   consumerCounts: readonly number[];
+  /** Pipelines measured. */
   pipelines: readonly Pipeline[];
   /** Seconds of a confirming trial (the zero-loss window). */
   window: number;
@@ -30,6 +34,7 @@ export interface StreamBenchOptions {
 
 /** Thrown for a command line that cannot be run; the message names the option. */
 export class StreamBenchUsageError extends Error {
+  /** The error's name. */
   override name = "StreamBenchUsageError";
 }
 

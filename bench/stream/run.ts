@@ -16,21 +16,31 @@ import { LateStartError, runTrial, type TrialResult, type TrialSpec } from "./tr
 
 /** The raw TCP ceiling (case E) for one frame size and receiver count. */
 export interface RawResult {
+  /** Frame size label. */
   size: string;
+  /** Pixel bytes per frame. */
   bytes: number;
+  /** Receivers (consumers). */
   consumers: number;
+  /** Frames per second. */
   framesPerSecond: number;
+  /** Bytes per second. */
   bytesPerSecond: number;
 }
 
 /** The zero-loss rate of one pipeline, frame size and consumer count. */
 export interface CaseResult {
+  /** The pipeline. */
   pipeline: PipelineId;
+  /** Frame size label. */
   size: string;
+  /** Pixel bytes per frame. */
   bytes: number;
+  /** Receivers (consumers). */
   consumers: number;
   /** Highest rate that held over the full window (0: none did). */
   framesPerSecond: number;
+  /** Bytes per second. */
   bytesPerSecond: number;
   /** The confirming trial at that rate (CPU, memory). */
   confirmed?: TrialResult;
@@ -46,11 +56,17 @@ export interface StreamReport {
   started: string;
   /** Seconds the run took. */
   seconds: number;
+  /** Which kind of run. */
   mode: "quick" | "full";
+  /** The machine and versions. */
   machine: MachineFacts;
+  /** Windows, start delay (as it ended up) and search budget, in seconds. */
   settings: { window: number; probeWindow: number; startDelay: number; budgetSeconds: number };
+  /** Case E per size and consumer count. */
   raw: RawResult[];
+  /** Cases A-D and B-process. */
   cases: CaseResult[];
+  /** The latency runs. */
   latency: LatencyResult[];
 }
 

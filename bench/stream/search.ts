@@ -36,6 +36,7 @@ export interface SearchResult<R> {
   rate: number;
   /** The confirming trial at `rate` (undefined when none held). */
   confirmed?: R;
+  /** Every trial made, in order. */
   trials: { rate: number; window: number; result: R }[];
 }
 

@@ -30,8 +30,11 @@ export class LateStartError extends Error {
 
 /** What to run. */
 export interface TrialSpec {
+  /** Who publishes and who consumes. */
   pipeline: Pipeline;
+  /** The frames. */
   size: FrameSize;
+  /** Consumers (more than one share the frames). */
   consumers: number;
   /** Frames per second asked of the simulator. */
   rate: number;
@@ -50,14 +53,19 @@ export interface TrialSpec {
 
 /** What a trial found. */
 export interface TrialResult {
+  /** Frames per second asked. */
   rate: number;
+  /** Seconds of publishing. */
   window: number;
   /** Every frame published was processed, none missed, and the simulator kept the rate. */
   held: boolean;
   /** Why it did not hold. */
   reason?: string;
+  /** Frames the simulator published. */
   published: number;
+  /** Frames the consumers processed, summed. */
   processed: number;
+  /** Frames the consumers know they missed, summed. */
   missed: number;
   /** Our simulator's frames that reached no subscriber (undefined for PvaPy's). */
   notDelivered?: number;
