@@ -24,13 +24,22 @@ export class LatencyProbe implements Processor {
   } as const;
   /** NTNDArray out, as the pass-through. */
   readonly outputType = "frame";
+  readonly #now: () => number;
   #bins = new Uint32Array(BINS);
   #count = 0;
   #max = 0;
 
+  /**
+   * A probe reading the wall clock (the runtime constructs it so); tests give their own clock.
+   * @param now milliseconds since the epoch, sub-millisecond
+   */
+  constructor(now: () => number = () => performance.timeOrigin + performance.now()) {
+    this.#now = now;
+  }
+
   /** Records the frame's latency and returns it unchanged. */
   process(frame: Frame): Frame {
-    const now = performance.timeOrigin + performance.now();
+    const now = this.#now();
     const t = frame.timeStamp;
     const ms = now - (Number(t.secondsPastEpoch) * 1000 + t.nanoseconds / 1e6);
     this.#bins[Math.min(BINS - 1, Math.max(0, Math.floor(ms / BIN_MS)))]++;

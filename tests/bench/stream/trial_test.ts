@@ -14,9 +14,9 @@ const IGNORE = !requirePeers("bench:stream trials");
 async function holds(pipeline: Pipeline, consumers: number): Promise<void> {
   const net = await LoopbackNetwork.start();
   try {
-    const r = await runTrial(net, { pipeline, size: SMALL, consumers, rate: 50, window: 2, startDelay: 12 });
+    const r = await runTrial(net, { pipeline, size: SMALL, consumers, rate: 20, window: 2, startDelay: 12 });
     assert.equal(r.held, true, r.reason);
-    assert.ok(r.published >= 100 && r.published <= 102, `published ${r.published}`);
+    assert.ok(r.published >= 40 && r.published <= 42, `published ${r.published}`);
     assert.equal(r.processed, r.published);
     assert.equal(r.missed, 0);
     assert.ok(r.consumerCpuPerFrame > 0 && r.consumerCpuPerFrame < 0.1, `cpu ${r.consumerCpuPerFrame}`);
@@ -29,7 +29,7 @@ async function holds(pipeline: Pipeline, consumers: number): Promise<void> {
 for (const id of ["A", "B"] as const) {
   const pipeline = PIPELINES.find((p) => p.id === id)!;
   Deno.test(
-    { name: `${pipeline.description}: 2 s at 50 frames/s hold, every frame counted`, ignore: IGNORE },
+    { name: `${pipeline.description}: 2 s at 20 frames/s hold, every frame counted`, ignore: IGNORE },
     () => holds(pipeline, id === "B" ? 2 : 1),
   );
 }
