@@ -11,18 +11,17 @@
  *
  * @module
  */
+// Not ../mod.ts: that pulls in the HTTP API and its npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
 import {
   type Frame,
   type Processor,
   type ProcessorArgs,
   processorMain,
   type PvOutput,
-  scalar,
-  scalarArray,
-  struct,
-  type StructureDesc,
-  TIME_T,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
+import { scalar, scalarArray, struct, type StructureDesc } from "../protocol/pvdata/mod.ts";
+import { TIME_T } from "../protocol/nt/mod.ts";
 
 /** The statistics of one frame. */
 export interface ImageStatistics {

@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { type Frame, type Processor, processorMain } from "../mod.ts";
+// Not ../mod.ts: that pulls in the HTTP API and its npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
+import { type Frame, type Processor, processorMain } from "../runtime/processor/mod.ts";
 
 /** Returns each frame unchanged. */
 export class Passthrough implements Processor {

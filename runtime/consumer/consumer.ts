@@ -239,21 +239,45 @@ export class Consumer implements ControlTarget {
     this.#input?.stop();
     this.#queue?.close();
     await this.#drained;
-    await Promise.all(this.#inFlight);
+    while (this.#inFlight > 0) await this.#nextFinish();
     await this.#shutdown();
   }
 
   // ---- the frame's path ----
 
   #drained: Promise<void> = Promise.resolve();
-  readonly #inFlight = new Set<Promise<void>>();
+  /** Frames handed to the processor and not finished yet. */
+  #inFlight = 0;
+  /** Resolves when the next frame finishes (one promise for all waiters, made only when one waits). */
+  #frameFinished: PromiseWithResolvers<void> | undefined;
 
-  /** Starts processing a frame; waits only while {@link IN_FLIGHT} frames are already out. */
+  /**
+   * Starts processing a frame; waits only while {@link IN_FLIGHT} frames are already out. Nothing
+   * is allocated per frame beyond the call itself: the callbacks are bound once, and a promise is
+   * made only when the input has to wait.
+   */
   #submit(item: InputItem, id: number): Promise<void> | undefined {
-    const done = this.#process(item, id).finally(() => this.#inFlight.delete(done));
-    this.#inFlight.add(done);
-    return this.#inFlight.size >= IN_FLIGHT ? Promise.race(this.#inFlight) : undefined;
+    this.#inFlight++;
+    this.#process(item, id).then(this.#finished, this.#failed);
+    return this.#inFlight >= IN_FLIGHT ? this.#nextFinish() : undefined;
   }
+
+  #nextFinish(): Promise<void> {
+    return (this.#frameFinished ??= Promise.withResolvers()).promise;
+  }
+
+  readonly #finished = (): void => {
+    this.#inFlight--;
+    const waiting = this.#frameFinished;
+    this.#frameFinished = undefined;
+    waiting?.resolve();
+  };
+
+  /** #process counts the processor's failures itself; this is for a failure of publishing. */
+  readonly #failed = (e: unknown): void => {
+    this.#ctx.logger.error(`consumer ${this.id}: ${(e as Error).message}`);
+    this.#finished();
+  };
 
   #startInput(): void {
     const o = this.#opts;
@@ -335,7 +359,10 @@ export class Consumer implements ControlTarget {
     }
     this.#accounting.processed(id);
     for (const out of outputs) {
-      if (!this.#output) continue;
+      if (!this.#output) {
+        releasePixels(out);
+        continue;
+      }
       const typed = isFrame(out) ? frameToNTNDArray(out) : out;
       const ok = await this.#output.publish({
         type: typed.type as StructureDesc,
@@ -435,4 +462,16 @@ export class Consumer implements ControlTarget {
     for (const name of [this.channels.status, this.channels.control]) if (name) server.removePV(name);
     this.#output?.close();
   }
+}
+
+/**
+ * Frees the pixel buffer of an output nobody publishes, now rather than at the next garbage
+ * collection: each frame arrives in a buffer of its own, and V8 collects those lazily (a 512x512
+ * stream held about 160 MiB of dead frames without this). The buffer came back from the sandbox,
+ * so nothing else refers to it; `transfer(0)` detaches it and lets its memory go.
+ */
+function releasePixels(out: Output): void {
+  if (!isFrame(out)) return;
+  const buffer = out.data.buffer;
+  if (buffer instanceof ArrayBuffer && !buffer.detached) buffer.transfer(0);
 }

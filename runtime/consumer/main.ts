@@ -109,7 +109,8 @@ async function runOne(
       client,
       logger,
       processor,
-      onFrame: (f) => sampler.offer(f),
+      // Only a served dashboard shows the preview: without one, frames are not sampled.
+      onFrame: opts.httpPort >= 0 ? (f) => sampler.offer(f) : undefined,
     });
     const c = consumer;
     if (opts.httpPort >= 0) {

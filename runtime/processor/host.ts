@@ -68,8 +68,8 @@ interface Pending {
   op: HostRequest["op"];
   resolve(v: unknown): void;
   reject(e: ProcessorError): void;
-  /** Set while the call runs in the sandbox (see #startClock). */
-  timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the call began to run in the sandbox (performance.now); undefined while it waits its turn. */
+  startedAt: number | undefined;
 }
 
 const OPEN: Record<Isolation, OpenLink> = { worker: openWorkerLink, process: openProcessLink };
@@ -101,6 +101,8 @@ export class ProcessorHost {
   #statsTypes: StatsDeclaration = {};
   #outputs = new OutputTypeGuard();
   #stopped = false;
+  /** The one timer of the time limit, armed no later than the running call's deadline (see #startClock). */
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * Prepares the host; nothing runs before {@link start}.
@@ -266,7 +268,7 @@ export class ProcessorHost {
   #send(req: DistributiveOmit<HostRequest, "id">): Promise<unknown> {
     const id = this.#nextId++;
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-    const p: Pending = { id, op: req.op, resolve, reject, timer: undefined };
+    const p: Pending = { id, op: req.op, resolve, reject, startedAt: undefined };
     this.#pending.set(id, p);
     if (this.#pending.size === 1) this.#startClock(p);
     this.#link!.send({ ...req, id } as HostRequest);
@@ -276,19 +278,35 @@ export class ProcessorHost {
   /**
    * The sandbox answers calls one at a time, in order, so only the oldest call is running: its
    * time limit starts when the one before it ends, and calls waiting behind it are not timed.
+   * One timer serves every call (a timer set and cleared per frame showed in the consumer's CPU
+   * profile): it is armed for the running call's deadline and, when it fires after that call has
+   * ended, re-armed for the deadline of the one running then.
    */
   #startClock(p: Pending): void {
-    const limit = this.#opts.timeLimitMs ?? 10_000;
-    p.timer = setTimeout(() => this.#timedOut(p.id, p.op, limit), limit);
+    p.startedAt = performance.now();
+    if (this.#watchdog === undefined) this.#watchdog = setTimeout(this.#checkClock, this.#limitMs);
   }
+
+  get #limitMs(): number {
+    return this.#opts.timeLimitMs ?? 10_000;
+  }
+
+  readonly #checkClock = (): void => {
+    this.#watchdog = undefined;
+    const running = this.#pending.values().next();
+    if (running.done || running.value.startedAt === undefined) return;
+    const { id, op, startedAt } = running.value;
+    const left = startedAt + this.#limitMs - performance.now();
+    if (left <= 0) this.#timedOut(id, op, this.#limitMs);
+    else this.#watchdog = setTimeout(this.#checkClock, left);
+  };
 
   #settle(r: Extract<SandboxReply, { id: number }>): void {
     const p = this.#pending.get(r.id);
     if (!p) return;
     this.#pending.delete(r.id);
-    clearTimeout(p.timer);
     const next = this.#pending.values().next();
-    if (!next.done && next.value.timer === undefined) this.#startClock(next.value);
+    if (!next.done && next.value.startedAt === undefined) this.#startClock(next.value);
     if (r.op === "result") p.resolve(r.value);
     else p.reject(this.#count(new ProcessorError("thrown", r.error.message, { errorName: r.error.name })));
   }
@@ -336,8 +354,9 @@ export class ProcessorHost {
   #failPending(kind: ProcessorErrorKind, message: string): void {
     const all = [...this.#pending.values()];
     this.#pending.clear();
+    clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
     for (const p of all) {
-      clearTimeout(p.timer);
       p.reject(this.#count(new ProcessorError(kind, message)));
     }
   }

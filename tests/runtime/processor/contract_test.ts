@@ -103,6 +103,20 @@ Deno.test("frames in flight together are processed one at a time, in order; wait
   });
 });
 
+Deno.test("the time limit still catches a hang that follows many quick calls", async () => {
+  await withHost({ file, className: "Sequential", timeLimitMs: 300 }, async (host) => {
+    const quick = Array.from(
+      { length: 20 },
+      (_, i) => host.process(testFrame({ ms: "1" }, undefined, i + 1)),
+    );
+    const hang = host.process(testFrame({ ms: "5000" }, undefined, 99));
+    await Promise.all(quick);
+    assert.equal(host.counters.timeouts, 0);
+    await assert.rejects(hang, (e: ProcessorError) => e.kind === "timeout");
+    assert.equal(host.counters.timeouts, 1);
+  });
+});
+
 for (const [isolation, level] of [["worker", "warn"], ["process", "info"]] as [Isolation, string][]) {
   Deno.test(`${isolation}: the processor's console output reaches the host's logger`, async () => {
     const lines: string[] = [];
