@@ -113,11 +113,11 @@ export function cropAndBin(frame: Frame, options: RoiOptions): Frame {
       { x: 0, y: 0, width: to.nx, height: to.ny },
       shiftMap(region.x, region.y),
     );
-    return replacePixels(frame, data, to);
+    return replacePixels(frame, data, to.shape);
   }
   const data = newPixels(binning === "sum" ? SUM_DTYPE[frame.dtype] : frame.dtype, to);
   binPixels(frame.data, from, data, to, { region, bx, by, finish: finisher(frame.dtype, binning, bx * by) });
-  return replacePixels(frame, data, to);
+  return replacePixels(frame, data, to.shape);
 }
 
 /** The rectangle within the frame. */

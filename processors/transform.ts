@@ -107,7 +107,7 @@ export function transformFrame(frame: Frame, options: TransformOptions): Frame {
     : { x0: u0, xu: su, xv: 0, y0: v0, yu: 0, yv: sv };
   const data = newPixels(frame.dtype, to);
   copyPixels(frame.data, from, data, to, { x: 0, y: 0, width: nx, height: ny }, map);
-  return replacePixels(frame, data, to);
+  return replacePixels(frame, data, to.shape);
 }
 
 /** Transposes, flips and rotates every frame (see the module documentation for the arguments). */

@@ -51,8 +51,14 @@ export function integerArg(
   if (v === undefined) return undefined;
   const { min = -Infinity, max = Infinity } = bounds;
   if (!Number.isSafeInteger(v) || (v as number) < min || (v as number) > max) {
-    const range = [min > -Infinity ? `>= ${min}` : "", max < Infinity ? `<= ${max}` : ""].filter(Boolean);
-    throw new ProcessorArgError(name, ["an integer", ...range].join(" "), v);
+    const range = min > -Infinity && max < Infinity
+      ? ` from ${min} to ${max}`
+      : min > -Infinity
+      ? ` >= ${min}`
+      : max < Infinity
+      ? ` <= ${max}`
+      : "";
+    throw new ProcessorArgError(name, `an integer${range}`, v);
   }
   return v as number;
 }

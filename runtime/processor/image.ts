@@ -225,24 +225,24 @@ export function newPixels<D extends DType>(dtype: D, layout: ImageLayout): Frame
 }
 
 /**
- * `frame` with other pixels: its dtype from `data`, its shape from `layout`, uncompressed; the
- * uniqueId, time stamps and attributes stay.
+ * `frame` with other pixels: its dtype from `data`, the given shape, uncompressed; the uniqueId,
+ * time stamps and attributes stay.
  * @example
  * ```ts
  * import { contiguousLayout, replacePixels } from "./image.ts";
  * import { frameFromNTNDArray } from "./frame.ts";
  * import { ntNDArray } from "../../protocol/nt/mod.ts";
  * const frame = frameFromNTNDArray(ntNDArray({ data: new Uint8Array(16), dims: [4, 4], uniqueId: 7 }));
- * const half = replacePixels(frame, new Float32Array(8), contiguousLayout(0, 4, 2));
+ * const half = replacePixels(frame, new Float32Array(8), contiguousLayout(0, 4, 2).shape);
  * [half.dtype, half.shape, half.uniqueId]; // ["float32", [4, 2], 7]
  * ```
  */
-export function replacePixels(frame: Frame, data: FrameData, layout: ImageLayout): Frame {
+export function replacePixels(frame: Frame, data: FrameData, shape: readonly number[]): Frame {
   return {
     ...frame,
     data,
     dtype: dtypeOf(data),
-    shape: layout.shape,
+    shape: [...shape],
     codec: { name: "", parameters: { type: null, value: null } },
     uncompressedSize: data.byteLength,
   } as Frame;
