@@ -70,7 +70,10 @@ export class CompressProcessor implements Processor {
     this.#codec = choiceArg(args, "codec", COMPRESS_CODECS) ?? this.#codec;
   }
 
-  /** @returns the frame compressed */
+  /**
+   * Compresses one frame.
+   * @returns the frame compressed
+   */
   process(frame: Frame): Frame {
     const out = compressFrame(frame, this.#codec);
     this.#nFrames++;

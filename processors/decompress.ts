@@ -68,7 +68,10 @@ export class DecompressProcessor implements Processor {
     this.#maxBytes = integerArg(args, "maxBytes", { min: 0 }) ?? this.#maxBytes;
   }
 
-  /** @returns the frame decompressed */
+  /**
+   * Decompresses one frame.
+   * @returns the frame decompressed
+   */
   process(frame: Frame): Frame {
     const held = frame.data.byteLength;
     const out = decompressFrame(frame, this.#maxBytes);

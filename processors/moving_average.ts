@@ -62,6 +62,7 @@ export class MovingAverage {
   #resets = 0;
 
   /**
+   * An empty average.
    * @param options `n` frames averaged (default 10), output `dtype` (default float64)
    */
   constructor({ n = 10, dtype = "float64" }: { n?: number; dtype?: DType } = {}) {
@@ -160,7 +161,10 @@ export class MovingAverageProcessor implements Processor {
     this.#average = new MovingAverage({ n, dtype });
   }
 
-  /** @returns the mean of the latest frames, stamped as the latest */
+  /**
+   * Adds one frame to the average.
+   * @returns the mean of the latest frames, stamped as the latest
+   */
   process(frame: Frame): Frame {
     const out = this.#average.add(frame);
     this.#nFrames++;

@@ -214,7 +214,10 @@ export class RoiProcessor implements Processor {
     this.#options = next; // only once every argument is valid
   }
 
-  /** @returns the cropped and binned frame, with the source's uniqueId and time stamps */
+  /**
+   * Crops and bins one frame.
+   * @returns the cropped and binned frame, with the source's uniqueId and time stamps
+   */
   process(frame: Frame): Frame {
     const out = cropAndBin(frame, this.#options);
     const layout = imageLayout(out);

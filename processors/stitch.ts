@@ -49,6 +49,7 @@ import { TILE_ATTRIBUTES } from "./tiles.ts";
 /** A tile that cannot be placed. */
 export class StitchError extends Error {
   /**
+   * Says what is wrong.
    * @param message what is wrong with the tile
    */
   constructor(message: string) {
@@ -150,6 +151,7 @@ export class Stitcher {
   #counts: StitchCounts = zeroCounts();
 
   /**
+   * A stitcher with no frame pending.
    * @param options the limits and the clock
    */
   constructor(options: StitchOptions = {}) {
@@ -365,7 +367,10 @@ export class StitchProcessor implements Processor {
     return new Stitcher({ timeoutMs: timeout * 1000, maxPending, maxFrameBytes, onIncomplete });
   }
 
-  /** @returns the tile's frame when this tile completed it, else nothing */
+  /**
+   * Places one tile.
+   * @returns the tile's frame when this tile completed it, else nothing
+   */
   process(tile: Frame): Frame | undefined {
     return this.#stitcher.add(tile);
   }

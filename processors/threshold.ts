@@ -147,7 +147,10 @@ export class ThresholdProcessor implements Processor {
     };
   }
 
-  /** @returns the same frame, its pixels thresholded */
+  /**
+   * Thresholds one frame.
+   * @returns the same frame, its pixels thresholded
+   */
   process(frame: Frame): Frame {
     this.#last = { ...applyThreshold(frame, this.#options), samples: frame.data.length };
     this.#nFrames++;

@@ -152,7 +152,10 @@ export class TilesProcessor implements Processor {
     };
   }
 
-  /** @returns the frame's tiles, in row order */
+  /**
+   * Splits one frame.
+   * @returns the frame's tiles, in row order
+   */
   process(frame: Frame): Frame[] {
     const tiles = splitFrame(frame, this.#options);
     this.#nFrames++;

@@ -130,7 +130,10 @@ export class TransformProcessor implements Processor {
     };
   }
 
-  /** @returns the transformed frame, with the source's uniqueId and time stamps */
+  /**
+   * Transforms one frame.
+   * @returns the transformed frame, with the source's uniqueId and time stamps
+   */
   process(frame: Frame): Frame {
     const out = transformFrame(frame, this.#options);
     this.#nFrames++;

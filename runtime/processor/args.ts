@@ -13,6 +13,7 @@ export class ProcessorArgError extends Error {
   readonly arg: string;
 
   /**
+   * Names the argument and what it should have been.
    * @param arg the argument's name
    * @param expected what it should have been
    * @param got the value given

@@ -14,6 +14,7 @@ import type { DType, Frame, FrameData, FrameDataOf } from "./types.ts";
 /** A frame that is not an image a geometric processor can work on (compressed, shape vs colour mode). */
 export class ImageLayoutError extends Error {
   /**
+   * Says what is wrong.
    * @param message what is wrong with the frame
    */
   constructor(message: string) {
