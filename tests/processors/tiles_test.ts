@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { Frame } from "../../mod.ts";
+import { type Frame, frameFromNTNDArray, frameToNTNDArray } from "../../mod.ts";
+import { withHost } from "../runtime/processor/helpers.ts";
 import { splitFrame, TILE_ATTRIBUTES, type TileIds, TilesProcessor } from "../../processors/tiles.ts";
 import { type IncompleteFrame, Stitcher, StitchError, StitchProcessor } from "../../processors/stitch.ts";
 import {
@@ -169,4 +170,43 @@ Deno.test("tiles and stitch processors: a share of the tiles each, arguments, st
   assert.deepEqual(left.stats(), { nFrames: 0, nTiles: 0, tileCount: 0 });
   assert.throws(() => left.configure({ tiles: [-1] }), /argument tiles/);
   assert.throws(() => stitch.configure({ timeout: 0 }), /argument timeout/);
+});
+
+// Under deno test a sandbox type-checks its module graph on first load: startLimitMs allows for it.
+Deno.test("tiles and stitch in their sandboxes: the tiles of an RGB frame cross to a stitcher and publish whole", async () => {
+  const image: PlainImage = {
+    dtype: "float32",
+    colorMode: 3,
+    nx: 10,
+    ny: 7,
+    at: (c, x, y) => c * 1000 + x + 10 * y,
+  };
+  const tilesFile = new URL("../../processors/tiles.ts", import.meta.url).pathname;
+  const stitchFile = new URL("../../processors/stitch.ts", import.meta.url).pathname;
+  await withHost(
+    { file: tilesFile, className: "TilesProcessor", args: { width: 4, height: 4 }, startLimitMs: 120_000 },
+    async (tiler) => {
+      await withHost(
+        { file: stitchFile, className: "StitchProcessor", startLimitMs: 120_000 },
+        async (stitcher) => {
+          const tiles = await tiler.process(frameOf(image, 12));
+          assert.equal(tiles.length, 6);
+          const outputs = [];
+          for (const t of shuffled(tiles, 3)) outputs.push(...await stitcher.process(t as Frame));
+          assert.equal(outputs.length, 1);
+          // What the consumer publishes, read back as a subscriber would.
+          const published = frameFromNTNDArray(frameToNTNDArray(outputs[0] as Frame));
+          assert.deepEqual(published.data, pixelsOf(image));
+          assert.deepEqual(published.shape, [10, 3, 7]);
+          assert.deepEqual([published.uniqueId, published.timeStamp, published.dataTimeStamp], [
+            12,
+            STAMP,
+            DATA_STAMP,
+          ]);
+          assert.deepEqual(Object.keys(published.attributes), ["ColorMode"]);
+          assert.equal((await stitcher.stats()).nFrames, 1n);
+        },
+      );
+    },
+  );
 });
