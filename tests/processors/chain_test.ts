@@ -22,14 +22,24 @@ import { withServerAndClient } from "../runtime/support.ts";
 const ROI: RoiOptions = { x: 4, y: 2, width: 20, height: 16, bx: 2, by: 2, binning: "mean" };
 const TURN: TransformOptions = { rotate: 90 };
 
-/** Collects every update of a channel, decompressed, by uniqueId, until aborted. */
-function record(client: PvaClient, channel: string, signal: AbortSignal): Map<number, Frame> {
-  const frames = new Map<number, Frame>();
+/** A frame as received (its codec) and decompressed. */
+interface Received {
+  codec: string;
+  compressedSize: number;
+  frame: Frame;
+}
+
+/** Collects every update of a channel by uniqueId, until aborted. */
+function record(client: PvaClient, channel: string, signal: AbortSignal): Map<number, Received> {
+  const frames = new Map<number, Received>();
   (async () => {
     for await (const ev of client.monitor(channel, { queueSize: 64, signal })) {
       if (ev.kind !== "data") continue;
+      const raw = frameFromNTNDArray({ type: ev.type, value: ev.value } as Typed);
       const frame = frameFromNTNDArray(decodeFrame({ type: ev.type, value: ev.value } as Typed));
-      if (frame.uniqueId > 0) frames.set(frame.uniqueId, frame);
+      if (frame.uniqueId > 0) {
+        frames.set(frame.uniqueId, { codec: raw.codec.name, compressedSize: raw.data.byteLength, frame });
+      }
     }
   })().catch(() => {});
   return frames;
@@ -101,8 +111,8 @@ Deno.test("chain: simulator (RGB1, bslz4) → consumer(roi) → consumer(-im pva
 
       await until("the results recorded", () => results.size >= 5, 20_000);
       let compared = 0;
-      for (const [id, got] of results) {
-        const source = sources.get(id);
+      for (const [id, { frame: got }] of results) {
+        const source = sources.get(id)?.frame;
         if (!source) continue;
         assert.equal(source.colorMode, 2);
         const want = transformFrame(cropAndBin(source, ROI), TURN);
@@ -117,6 +127,80 @@ Deno.test("chain: simulator (RGB1, bslz4) → consumer(roi) → consumer(-im pva
       abort.abort();
       await sim.stop();
       await stopAll(consumers);
+    }
+  });
+});
+
+Deno.test("chain: simulator --codec blosc → consumer --keep-compressed (compress.ts, bslz4): frames published transcoded", async () => {
+  await withServerAndClient(async (server, client) => {
+    const abort = new AbortController();
+    const sim = new Simulator({
+      server,
+      channelName: "sim:blosc",
+      nx: 64,
+      ny: 48,
+      datatype: "int16",
+      minimum: 0,
+      maximum: 15, // a few bits of noise: compressible
+      codec: "blosc",
+      frameRate: 40,
+      nFrames: 5,
+      runtime: 0,
+      startDelay: 0,
+      shutdownDelay: 0,
+      reportPeriod: 0,
+    });
+    const c = await startConsumer(1, server, client, {
+      file: new URL("compress.ts", PROCESSORS).href,
+      className: "CompressProcessor",
+      argv: [
+        "-ic",
+        "sim:blosc",
+        "--keep-compressed",
+        "-oc",
+        "c1:output",
+        "-sc",
+        "_",
+        "--processor-args",
+        '{"codec": "bslz4"}',
+      ],
+    });
+    try {
+      const sources = record(client, "sim:blosc", abort.signal);
+      await sim.start();
+      await until(
+        "a frame published",
+        async () => (await c.getStats(), c.status.publisherStats.nPublished > 0),
+      );
+      const results = record(client, "c1:output", abort.signal);
+      await until("5 frames recorded at both ends", () => results.size >= 5 && sources.size >= 5, 30_000);
+      let compared = 0;
+      for (const [id, got] of results) {
+        const source = sources.get(id);
+        if (!source) continue;
+        assert.equal(source.codec, "blosc");
+        assert.equal(got.codec, "bslz4");
+        assert.ok(got.compressedSize < got.frame.data.byteLength);
+        assert.equal(got.frame.dtype, "int16");
+        assert.deepEqual(got.frame.data, source.frame.data, `frame ${id}`);
+        assert.deepEqual(got.frame.timeStamp, source.frame.timeStamp);
+        compared++;
+      }
+      assert.ok(compared >= 3, `${compared} frames compared`);
+      await c.getStats();
+      assert.equal(c.status.processorStats.nErrors, 0);
+      // The processor's statistics, as the status PV shows them.
+      const status = (await client.get("pvapy:consumer:1:status")).value as {
+        userStats: Record<string, bigint>;
+      };
+      const { nFrames, uncompressedBytes, compressedBytes } = status.userStats;
+      assert.ok(nFrames > 0n);
+      assert.equal(uncompressedBytes, nFrames * BigInt(64 * 48 * 2));
+      assert.ok(compressedBytes < uncompressedBytes);
+    } finally {
+      abort.abort();
+      await sim.stop();
+      await stopAll([c]);
     }
   });
 });
