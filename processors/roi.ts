@@ -116,7 +116,7 @@ export function cropAndBin(frame: Frame, options: RoiOptions): Frame {
     return replacePixels(frame, data, to.shape);
   }
   const data = newPixels(binning === "sum" ? SUM_DTYPE[frame.dtype] : frame.dtype, to);
-  binPixels(frame.data, from, data, to, { region, bx, by, finish: finisher(frame.dtype, binning, bx * by) });
+  binPixels(frame.data, from, data, to, { region, bx, by, binning });
   return replacePixels(frame, data, to.shape);
 }
 
@@ -134,51 +134,75 @@ function clip(layout: ImageLayout, o: RoiOptions): PixelRegion {
   };
 }
 
-type Sample = number | bigint;
-
-/** How a bin's total (a number, or a bigint for 64-bit integers) becomes the stored value. */
-function finisher(dtype: DType, binning: Binning, n: number): (total: Sample) => Sample {
-  if (binning === "sum") return (t) => t;
-  if (dtype === "int64" || dtype === "uint64") {
-    const count = BigInt(n);
-    // Nearest, halves upwards: floor((2t + n) / 2n), with floor division for negative totals.
-    return (t) => {
-      const num = 2n * (t as bigint) + count;
-      const q = num / (2n * count);
-      return num < 0n && q * 2n * count !== num ? q - 1n : q;
-    };
-  }
-  if (dtype === "float32" || dtype === "float64") return (t) => (t as number) / n;
-  return (t) => Math.round((t as number) / n);
-}
-
 interface BinPlan {
   region: PixelRegion;
   bx: number;
   by: number;
-  finish: (total: Sample) => Sample;
+  binning: Binning;
 }
 
-/** Each output pixel is its bin's total, finished. */
+/**
+ * Each output pixel is its bin's sum or mean. 64-bit integers are summed as BigInts, exactly;
+ * every other type in doubles, row by row through the source so that it is read in order.
+ */
 function binPixels(src: FrameData, from: ImageLayout, dst: FrameData, to: ImageLayout, plan: BinPlan): void {
-  const { region, bx, by, finish } = plan;
-  const bigint = typeof src[0] === "bigint";
-  // Totals are numbers, or bigints for 64-bit integers; `+` works on either when both agree.
-  const s = src as unknown as ArrayLike<number>;
-  const d = dst as unknown as { [i: number]: Sample };
+  if (src instanceof BigInt64Array || src instanceof BigUint64Array) {
+    binBigints(src, from, dst as BigInt64Array | BigUint64Array, to, plan);
+    return;
+  }
+  const { region, bx, by } = plan;
+  const mean = plan.binning === "mean";
+  const divisor = mean ? bx * by : 1;
+  const round = mean && !(dst instanceof Float32Array || dst instanceof Float64Array);
+  const totals = new Float64Array(to.nx);
+  for (let c = 0; c < to.colours; c++) {
+    for (let oy = 0; oy < to.ny; oy++) {
+      totals.fill(0);
+      for (let j = 0; j < by; j++) {
+        let k = c * from.cStride + region.x * from.xStride + (region.y + oy * by + j) * from.yStride;
+        for (let ox = 0; ox < to.nx; ox++) {
+          let t = 0;
+          for (let i = 0; i < bx; i++, k += from.xStride) t += src[k];
+          totals[ox] += t;
+        }
+      }
+      for (let ox = 0, o = c * to.cStride + oy * to.yStride; ox < to.nx; ox++, o += to.xStride) {
+        const v = totals[ox] / divisor;
+        dst[o] = round ? Math.round(v) : v;
+      }
+    }
+  }
+}
+
+/** {@link binPixels} for 64-bit integers: exact BigInt totals; a mean rounds halves upwards. */
+function binBigints(
+  src: BigInt64Array | BigUint64Array,
+  from: ImageLayout,
+  dst: BigInt64Array | BigUint64Array,
+  to: ImageLayout,
+  { region, bx, by, binning }: BinPlan,
+): void {
+  const n = BigInt(bx * by);
   for (let c = 0; c < to.colours; c++) {
     for (let oy = 0; oy < to.ny; oy++) {
       for (let ox = 0; ox < to.nx; ox++) {
         const corner = c * from.cStride + (region.x + ox * bx) * from.xStride +
           (region.y + oy * by) * from.yStride;
-        let total = (bigint ? 0n : 0) as number;
+        let t = 0n;
         for (let j = 0; j < by; j++) {
-          for (let i = 0, k = corner + j * from.yStride; i < bx; i++, k += from.xStride) total += s[k];
+          for (let i = 0, k = corner + j * from.yStride; i < bx; i++, k += from.xStride) t += src[k];
         }
-        d[c * to.cStride + ox * to.xStride + oy * to.yStride] = finish(total);
+        dst[c * to.cStride + ox * to.xStride + oy * to.yStride] = binning === "sum" ? t : meanHalfUp(t, n);
       }
     }
   }
+}
+
+/** t / n to the nearest integer, halves upwards: floor((2t + n) / 2n), with floor division for negative totals. */
+function meanHalfUp(t: bigint, n: bigint): bigint {
+  const num = 2n * t + n;
+  const q = num / (2n * n);
+  return num < 0n && q * 2n * n !== num ? q - 1n : q;
 }
 
 /** Crops and bins every frame (see the module documentation for the arguments). */
