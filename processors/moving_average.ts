@@ -63,11 +63,12 @@ export class MovingAverage {
 
   /**
    * An empty average.
-   * @param options `n` frames averaged (default 10), output `dtype` (default float64)
+   * @param options `n` frames averaged (default 10, 1-1000), output `dtype` (default float64)
+   * @throws {ProcessorArgError} naming an option of the wrong type or out of range
    */
-  constructor({ n = 10, dtype = "float64" }: { n?: number; dtype?: DType } = {}) {
-    this.#n = n;
-    this.#dtype = dtype;
+  constructor(options: { n?: number; dtype?: DType } = {}) {
+    this.#n = integerArg(options, "n", { min: 1, max: MAX_WINDOW }) ?? 10;
+    this.#dtype = choiceArg(options, "dtype", DTYPES) ?? "float64";
   }
 
   /** Frames in the current mean. */

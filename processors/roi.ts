@@ -80,10 +80,39 @@ export const SUM_DTYPE: Readonly<Record<DType, DType>> = {
 };
 
 /**
+ * ROI options read from processor arguments, each absent one taken from `base`.
+ * @param args the arguments (or options to check)
+ * @param base the values of absent arguments
+ * @throws {ProcessorArgError} naming an argument of the wrong type or out of range
+ * @example
+ * ```ts
+ * import { roiOptions } from "./roi.ts";
+ * roiOptions({ bx: 2 }, { x: 8 }).x; // 8
+ * ```
+ */
+export function roiOptions(args: ProcessorArgs, base: RoiOptions = {}): RoiOptions {
+  const o: RoiOptions = {
+    x: integerArg(args, "x", { min: 0 }) ?? base.x,
+    y: integerArg(args, "y", { min: 0 }) ?? base.y,
+    width: integerArg(args, "width", { min: 1 }) ?? base.width,
+    height: integerArg(args, "height", { min: 1 }) ?? base.height,
+    bx: integerArg(args, "bx", { min: 1 }) ?? base.bx,
+    by: integerArg(args, "by", { min: 1 }) ?? base.by,
+    binning: choiceArg(args, "binning", ["sum", "mean"] as const) ?? base.binning,
+  };
+  const { bx = 1, by = 1 } = o;
+  if (bx * by > MAX_BIN_PIXELS) {
+    throw new ProcessorArgError("bx", `bx × by <= ${MAX_BIN_PIXELS}`, `${bx} × ${by}`);
+  }
+  return o;
+}
+
+/**
  * The frame cropped to the options' rectangle (clipped to the frame) and binned.
  * @param frame an uncompressed frame, mono or RGB
  * @param options the rectangle and the binning
  * @throws {ImageLayoutError} when the rectangle starts outside the frame or holds no whole bin
+ * @throws {ProcessorArgError} when an option is of the wrong type or out of range
  * @example
  * ```ts
  * import { frameFromNTNDArray, ntNDArray } from "../mod.ts";
@@ -94,7 +123,7 @@ export const SUM_DTYPE: Readonly<Record<DType, DType>> = {
  * ```
  */
 export function cropAndBin(frame: Frame, options: RoiOptions): Frame {
-  const { bx = 1, by = 1, binning = "sum" } = options;
+  const { bx = 1, by = 1, binning = "sum" } = roiOptions({ ...options });
   const from = imageLayout(frame);
   const region = clip(from, options);
   const to = contiguousLayout(from.colorMode, Math.floor(region.width / bx), Math.floor(region.height / by));
@@ -217,25 +246,11 @@ export class RoiProcessor implements Processor {
   #height = 0;
 
   /**
-   * Reads `x`, `y`, `width`, `height`, `bx`, `by`, `binning`; absent keys keep their value, and
-   * nothing changes when one is invalid.
+   * Reads `x`, `y`, `width`, `height`, `bx`, `by`, `binning` ({@link roiOptions}); absent keys keep
+   * their value, and nothing changes when one is invalid.
    */
   configure(args: ProcessorArgs): void {
-    const o = this.#options;
-    const next: RoiOptions = {
-      x: integerArg(args, "x", { min: 0 }) ?? o.x,
-      y: integerArg(args, "y", { min: 0 }) ?? o.y,
-      width: integerArg(args, "width", { min: 1 }) ?? o.width,
-      height: integerArg(args, "height", { min: 1 }) ?? o.height,
-      bx: integerArg(args, "bx", { min: 1 }) ?? o.bx,
-      by: integerArg(args, "by", { min: 1 }) ?? o.by,
-      binning: choiceArg(args, "binning", ["sum", "mean"] as const) ?? o.binning,
-    };
-    const { bx = 1, by = 1 } = next;
-    if (bx * by > MAX_BIN_PIXELS) {
-      throw new ProcessorArgError("bx", `bx × by <= ${MAX_BIN_PIXELS}`, `${bx} × ${by}`);
-    }
-    this.#options = next; // only once every argument is valid
+    this.#options = roiOptions(args, this.#options);
   }
 
   /**

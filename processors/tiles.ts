@@ -73,10 +73,31 @@ export interface TileOptions {
 const INT32 = scalar("int32");
 
 /**
+ * Tile options read from processor arguments, each absent one taken from `base`.
+ * @param args the arguments (or options to check)
+ * @param base the values of absent arguments
+ * @throws {ProcessorArgError} naming an argument of the wrong type or out of range
+ * @example
+ * ```ts
+ * import { tileOptions } from "./tiles.ts";
+ * tileOptions({ tiles: [0, 2] }, { width: 64 }).width; // 64
+ * ```
+ */
+export function tileOptions(args: ProcessorArgs, base: TileOptions = {}): TileOptions {
+  return {
+    width: integerArg(args, "width", { min: 1 }) ?? base.width,
+    height: integerArg(args, "height", { min: 1 }) ?? base.height,
+    tiles: tileList(args.tiles) ?? base.tiles,
+    ids: choiceArg(args, "ids", ["frame", "tile"] as const) ?? base.ids,
+  };
+}
+
+/**
  * The tiles of a frame, in row order.
  * @param frame an uncompressed frame, mono or RGB
  * @param options tile size, which tiles, how they are numbered
  * @throws {ImageLayoutError} when the frame is compressed or its shape does not fit its colour mode
+ * @throws {ProcessorArgError} when an option is of the wrong type or out of range
  * @example
  * ```ts
  * import { frameFromNTNDArray, ntNDArray } from "../mod.ts";
@@ -86,11 +107,12 @@ const INT32 = scalar("int32");
  * ```
  */
 export function splitFrame(frame: Frame, options: TileOptions = {}): Frame[] {
-  const { width = 256, height = 256, ids = "frame" } = options;
+  const checked = tileOptions({ ...options });
+  const { width = 256, height = 256, ids = "frame" } = checked;
   const from = imageLayout(frame);
   const columns = Math.ceil(from.nx / width);
   const count = columns * Math.ceil(from.ny / height);
-  const wanted = options.tiles ?? Array.from({ length: count }, (_, i) => i);
+  const wanted = checked.tiles ?? Array.from({ length: count }, (_, i) => i);
   return wanted.filter((i) => i < count).map((index) => {
     const x = (index % columns) * width;
     const y = Math.floor(index / columns) * height;
@@ -143,13 +165,7 @@ export class TilesProcessor implements Processor {
 
   /** Reads `width`, `height`, `tiles`, `ids`; absent keys keep their value, an invalid one changes nothing. */
   configure(args: ProcessorArgs): void {
-    const o = this.#options;
-    this.#options = {
-      width: integerArg(args, "width", { min: 1 }) ?? o.width,
-      height: integerArg(args, "height", { min: 1 }) ?? o.height,
-      tiles: tileList(args.tiles) ?? o.tiles,
-      ids: choiceArg(args, "ids", ["frame", "tile"] as const) ?? o.ids,
-    };
+    this.#options = tileOptions(args, this.#options);
   }
 
   /**

@@ -81,10 +81,31 @@ function symmetryOf(o: TransformOptions): Symmetry {
 }
 
 /**
+ * Transform options read from processor arguments, each absent one taken from `base`.
+ * @param args the arguments (or options to check)
+ * @param base the values of absent arguments
+ * @throws {ProcessorArgError} naming an argument of the wrong type or value
+ * @example
+ * ```ts
+ * import { transformOptions } from "./transform.ts";
+ * transformOptions({ rotate: 90 }, { flipX: true }).flipX; // true
+ * ```
+ */
+export function transformOptions(args: ProcessorArgs, base: TransformOptions = {}): TransformOptions {
+  return {
+    transpose: booleanArg(args, "transpose") ?? base.transpose,
+    flipX: booleanArg(args, "flipX") ?? base.flipX,
+    flipY: booleanArg(args, "flipY") ?? base.flipY,
+    rotate: choiceArg(args, "rotate", [0, 90, 180, 270] as const) ?? base.rotate,
+  };
+}
+
+/**
  * The frame transposed, flipped and rotated as the options say, in one copy.
  * @param frame an uncompressed frame, mono or RGB
  * @param options what to apply (in the order transpose, flipX, flipY, rotate)
  * @throws {ImageLayoutError} when the frame is compressed or its shape does not fit its colour mode
+ * @throws {ProcessorArgError} when an option is of the wrong type or value
  * @example
  * ```ts
  * import { frameFromNTNDArray, ntNDArray } from "../mod.ts";
@@ -96,7 +117,7 @@ function symmetryOf(o: TransformOptions): Symmetry {
  */
 export function transformFrame(frame: Frame, options: TransformOptions): Frame {
   const from = imageLayout(frame);
-  const s = symmetryOf(options);
+  const s = symmetryOf(transformOptions({ ...options }));
   const [nx, ny] = s.swap ? [from.ny, from.nx] : [from.nx, from.ny];
   const to = contiguousLayout(from.colorMode, nx, ny);
   // Destination (u, v) comes from the source pixel whose image it is: undo the flips, then the swap.
@@ -121,13 +142,7 @@ export class TransformProcessor implements Processor {
 
   /** Reads `transpose`, `flipX`, `flipY`, `rotate`; absent keys keep their value, an invalid one changes nothing. */
   configure(args: ProcessorArgs): void {
-    const o = this.#options;
-    this.#options = {
-      transpose: booleanArg(args, "transpose") ?? o.transpose,
-      flipX: booleanArg(args, "flipX") ?? o.flipX,
-      flipY: booleanArg(args, "flipY") ?? o.flipY,
-      rotate: choiceArg(args, "rotate", [0, 90, 180, 270] as const) ?? o.rotate,
-    };
+    this.#options = transformOptions(args, this.#options);
   }
 
   /**

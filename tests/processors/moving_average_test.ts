@@ -84,4 +84,5 @@ Deno.test("moving average processor: arguments, restarts and statistics", () => 
   assert.deepEqual(p.stats(), { nFrames: 0, nResets: 0, nAveraged: 1 });
   assert.throws(() => p.configure({ n: 0 }), /argument n: expected an integer from 1 to 1000/);
   assert.throws(() => p.configure({ dtype: "complex" }), /argument dtype/);
+  assert.throws(() => new MovingAverage({ n: 0 }), /argument n: expected an integer from 1 to 1000, got 0/);
 });

@@ -6,6 +6,7 @@ import {
   frameFromNTNDArray,
   frameToNTNDArray,
   ImageLayoutError,
+  ProcessorArgError,
 } from "../../mod.ts";
 import { type Binning, cropAndBin, RoiProcessor } from "../../processors/roi.ts";
 import {
@@ -133,4 +134,7 @@ Deno.test("roi processor: arguments, statistics and errors", () => {
   assert.throws(() => p.process(frameOf(image)), /ROI corner \(100, 1\) lies outside the 8 x 3 frame/);
   const packed = frameFromNTNDArray(encodeFrame(frameToNTNDArray(frameOf(image)), "lz4"));
   assert.throws(() => cropAndBin(packed, {}), /compressed \(lz4\)/);
+  // The function checks its options as the processor checks its arguments.
+  assert.throws(() => cropAndBin(frameOf(image), { x: -1 }), /argument x: expected an integer >= 0, got -1/);
+  assert.throws(() => cropAndBin(frameOf(image), { by: 0.5 }), ProcessorArgError);
 });

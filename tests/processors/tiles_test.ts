@@ -169,6 +169,10 @@ Deno.test("tiles and stitch processors: a share of the tiles each, arguments, st
   assert.equal(stitch.stats().nFrames, 0);
   assert.deepEqual(left.stats(), { nFrames: 0, nTiles: 0, tileCount: 0 });
   assert.throws(() => left.configure({ tiles: [-1] }), /argument tiles/);
+  assert.throws(
+    () => splitFrame(frameOf(IMAGE), { width: 0 }),
+    /argument width: expected an integer >= 1, got 0/,
+  );
   assert.throws(() => stitch.configure({ timeout: 0 }), /argument timeout/);
 });
 

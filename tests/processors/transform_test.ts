@@ -87,4 +87,5 @@ Deno.test("transform processor: arguments and statistics", () => {
     /argument rotate: expected one of 0, 90, 180, 270, got 45/,
   );
   assert.throws(() => p.configure({ flipY: "yes" }), /argument flipY: expected true or false/);
+  assert.throws(() => transformFrame(frameOf(image), { rotate: 45 as 90 }), /argument rotate/);
 });
