@@ -25,7 +25,9 @@
  *
  * A tile without the `Tile*` attributes, or one that disagrees with the earlier tiles of its
  * frame (dtype, colour mode, size, tile count) or falls outside it, fails with a
- * {@link StitchError} naming the problem; the frame's other tiles are not affected.
+ * {@link StitchError} naming the problem; the frame's other tiles are not affected. A frame whose
+ * tiles have all come but do not cover it exactly (their areas do not add up to the frame's)
+ * fails the last tile with a StitchError and is dropped as incomplete.
  *
  * @module
  */
@@ -80,8 +82,11 @@ export interface IncompleteFrame {
   received: number;
   /** Tiles it has. */
   count: number;
-  /** Why: the timeout passed, or room was needed for a newer frame. */
-  reason: "timeout" | "evicted";
+  /**
+   * Why: the timeout passed, room was needed for a newer frame, or all its tiles came but they do
+   * not cover it exactly (tiles of another tiling mixed in).
+   */
+  reason: "timeout" | "evicted" | "coverage";
 }
 
 /** Counts of a {@link Stitcher}. */
@@ -107,6 +112,8 @@ interface Pending {
   layout: ImageLayout;
   count: number;
   received: Set<number>;
+  /** Pixels the received tiles cover. */
+  covered: number;
   started: number;
 }
 
@@ -197,7 +204,15 @@ export class Stitcher {
     const region = { x: place.x, y: place.y, width: from.nx, height: from.ny };
     copyPixels(tile.data, from, pending.frame.data, pending.layout, region, shiftMap(0, 0));
     pending.received.add(place.index);
+    pending.covered += from.nx * from.ny;
     if (pending.received.size < pending.count) return undefined;
+    const pixels = pending.layout.nx * pending.layout.ny;
+    if (pending.covered !== pixels) {
+      this.#drop(place.frameId, pending, "coverage");
+      throw new StitchError(
+        `frame ${place.frameId}: its ${pending.count} tiles cover ${pending.covered} of ${pixels} pixels`,
+      );
+    }
     this.#finish(place.frameId);
     this.#counts.nFrames++;
     return pending.frame;
@@ -236,7 +251,14 @@ export class Stitcher {
       attributes,
       attributeTypes,
     };
-    const pending = { frame, layout, count: place.count, received: new Set<number>(), started: this.#now() };
+    const pending = {
+      frame,
+      layout,
+      count: place.count,
+      received: new Set<number>(),
+      covered: 0,
+      started: this.#now(),
+    };
     this.#pending.set(place.frameId, pending);
     return pending;
   }

@@ -144,6 +144,16 @@ Deno.test("stitch: beyond maxPending the oldest frame is dropped; oversized and 
   assert.throws(() => stitcher.add(other), StitchError);
   const bare = frameOf(IMAGE, 5);
   assert.throws(() => stitcher.add(bare), /tile of frame 5: attribute TileIndex is missing/);
+  // Three quarters of a 4 x 4 tiling and, as the fourth, a 2 x 4 tile: 56 of the 64 pixels.
+  const mixed = new Stitcher({ onIncomplete: (f) => dropped.push(f) });
+  for (const t of splitFrame(frameOf(IMAGE, 7), { width: 4, height: 4 }).slice(0, 3)) mixed.add(t);
+  const small = splitFrame(frameOf(IMAGE, 7), { width: 2, height: 4 })
+    .find((t) => t.attributes.TileX === 4 && t.attributes.TileY === 4)!;
+  assert.throws(
+    () => mixed.add({ ...small, attributes: { ...small.attributes, TileCount: 4, TileIndex: 3 } }),
+    /frame 7: its 4 tiles cover 56 of 64 pixels/,
+  );
+  assert.deepEqual(dropped.at(-1), { id: 7, received: 4, count: 4, reason: "coverage" });
   const outside = { ...first(6), attributes: { ...first(6).attributes, TileX: 6 } };
   assert.throws(() => stitcher.add(outside), /4 x 4 at \(6, 0\) reaches outside the frame/);
 });
