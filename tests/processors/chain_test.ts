@@ -1,9 +1,13 @@
 /**
- * Processors in the real pipeline: the simulator publishes RGB1 frames compressed with bslz4; a
- * consumer decompresses them, crops and bins them (roi.ts) and puts each into a second consumer's
- * input channel (-om pva → -im pvas), which turns them (transform.ts) and hosts the result. Every
- * frame published at the end must be the source frame of the same uniqueId, cropped, binned and
- * turned, with the source's time stamps; the counts must agree from end to end.
+ * Processors in the real pipeline, through our server and consumers:
+ * - the simulator publishes RGB1 frames compressed with bslz4; a consumer decompresses them, crops
+ *   and bins them (roi.ts) and puts each into a second consumer's input channel (-om pva → -im
+ *   pvas), which turns them (transform.ts): every frame at the end must be the source frame of the
+ *   same uniqueId, cropped, binned and turned, with the source's time stamps;
+ * - blosc frames handed on compressed (--keep-compressed) and transcoded to bslz4 (compress.ts);
+ * - frames split into tiles (tiles.ts), the tiles put one by one into a consumer that stitches them
+ *   (stitch.ts): every frame whole again.
+ * The counts must agree from end to end.
  */
 import assert from "node:assert/strict";
 import {
@@ -201,6 +205,92 @@ Deno.test("chain: simulator --codec blosc → consumer --keep-compressed (compre
       abort.abort();
       await sim.stop();
       await stopAll([c]);
+    }
+  });
+});
+
+Deno.test("chain: simulator → consumer(tiles, -om pva) → consumer(-im pvas, stitch): every frame whole again", async () => {
+  await withServerAndClient(async (server, client) => {
+    const abort = new AbortController();
+    const sim = new Simulator({
+      server,
+      channelName: "sim:tiled",
+      nx: 64,
+      ny: 48,
+      colorMode: 4,
+      datatype: "float32",
+      frameRate: 30,
+      nFrames: 5,
+      runtime: 0,
+      startDelay: 0,
+      shutdownDelay: 0,
+      reportPeriod: 0,
+    });
+    const stitch = await startConsumer(2, server, client, {
+      file: new URL("stitch.ts", PROCESSORS).href,
+      className: "StitchProcessor",
+      argv: ["-im", "pvas", "-ic", "c2:input", "-siu", "0", "-oc", "c2:output", "-sc", "_"],
+    });
+    const tiles = await startConsumer(1, server, client, {
+      file: new URL("tiles.ts", PROCESSORS).href,
+      className: "TilesProcessor",
+      argv: [
+        "-ic",
+        "sim:tiled",
+        "-om",
+        "pva",
+        "-oc",
+        "c2:input",
+        "--processor-args",
+        '{"width": 32, "height": 16}',
+      ],
+    });
+    const consumers = [tiles, stitch];
+    try {
+      const sources = record(client, "sim:tiled", abort.signal);
+      await sim.start();
+      await until(
+        "a frame stitched",
+        async () => (await stitch.getStats(), stitch.status.publisherStats.nPublished > 0),
+        60_000,
+      );
+      const results = record(client, "c2:output", abort.signal);
+      await until(
+        "8 frames stitched",
+        async () => (await stitch.getStats(), stitch.status.publisherStats.nPublished >= 8),
+        60_000,
+      );
+      await sim.stop();
+      await until("the chain drained", async () => {
+        const split = await processed(tiles);
+        return tiles.status.publisherStats.nPublished === 6 * split &&
+          await processed(stitch) === 6 * split &&
+          stitch.status.publisherStats.nPublished === split;
+      }, 20_000);
+      assert.equal(tiles.status.processorStats.nErrors, 0);
+      assert.equal(stitch.status.processorStats.nErrors, 0);
+      const status = (await client.get("pvapy:consumer:2:status")).value as {
+        userStats: Record<string, bigint>;
+      };
+      assert.equal(status.userStats.nIncomplete, 0n);
+      assert.equal(status.userStats.nPending, 0);
+
+      await until("the results recorded", () => results.size >= 5, 20_000);
+      let compared = 0;
+      for (const [id, { frame: got }] of results) {
+        const source = sources.get(id)?.frame;
+        if (!source) continue;
+        assert.deepEqual(got.shape, [64, 48, 3]);
+        assert.deepEqual(got.data, source.data, `frame ${id}`);
+        assert.deepEqual([got.timeStamp, got.dataTimeStamp], [source.timeStamp, source.dataTimeStamp]);
+        assert.deepEqual(Object.keys(got.attributes), ["ColorMode"]);
+        compared++;
+      }
+      assert.ok(compared >= 5, `${compared} frames compared`);
+    } finally {
+      abort.abort();
+      await sim.stop();
+      await stopAll(consumers);
     }
   });
 });
