@@ -181,6 +181,15 @@ export function copyPixels(
   const s = src as Float64Array;
   const d = dst as Float64Array;
   const step = map.xu * from.xStride + map.yu * from.yStride;
+  if (wholePixelRows(from, to, step)) {
+    // Pixel-interleaved (RGB1) rows read in order: each row of whole pixels is one run.
+    const run = region.width * from.xStride;
+    for (let v = 0; v < region.height; v++) {
+      const i = (map.x0 + v * map.xv) * from.xStride + (map.y0 + v * map.yv) * from.yStride;
+      d.set(s.subarray(i, i + run), region.x * to.xStride + (region.y + v) * to.yStride);
+    }
+    return;
+  }
   const rows = step === 1 && to.xStride === 1;
   // A source read down its columns (a rotation, a transpose) is copied in bands of columns, so that
   // the cache lines a band reads serve the next rows too (docs/processors.md, Speed).
@@ -198,6 +207,13 @@ export function copyPixels(
       }
     }
   }
+}
+
+/** True when both sides keep a pixel's colours side by side and the source is read along its rows. */
+function wholePixelRows(from: ImageLayout, to: ImageLayout, step: number): boolean {
+  return from.cStride === 1 && to.cStride === 1 && from.xStride === from.colours &&
+    to.xStride === from.xStride &&
+    step === from.xStride;
 }
 
 /** Columns per band of a strided copy: a band's cache lines fit in L1 with room to spare. */
