@@ -123,9 +123,10 @@ export function roiOptions(args: ProcessorArgs, base: RoiOptions = {}): RoiOptio
  * ```
  */
 export function cropAndBin(frame: Frame, options: RoiOptions): Frame {
-  const { bx = 1, by = 1, binning = "sum" } = roiOptions({ ...options });
+  const checked = roiOptions({ ...options });
+  const { bx = 1, by = 1, binning = "sum" } = checked;
   const from = imageLayout(frame);
-  const region = clip(from, options);
+  const region = clip(from, checked);
   const to = contiguousLayout(from.colorMode, Math.floor(region.width / bx), Math.floor(region.height / by));
   if (to.nx === 0 || to.ny === 0) {
     throw new ImageLayoutError(
