@@ -7,6 +7,8 @@
  * compressed with another codec is decompressed first (a consumer hands frames on compressed only
  * with `--keep-compressed`).
  *
+ * In process isolation it needs the `npm` grant: the codecs' Blosc decoder imports fflate and fzstd.
+ *
  * Arguments: `codec`: `"lz4"` (default), `"bslz4"` (bitshuffle + LZ4) or `"blosc"` (LZ4 inside,
  * byte shuffle).
  *
@@ -15,18 +17,18 @@
  *
  * @module
  */
+// Not ../mod.ts: that pulls in the HTTP API and its npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
 import {
   choiceArg,
-  decodeFrame,
-  type EncodableCodec,
-  encodeFrame,
   type Frame,
   frameFromNTNDArray,
   frameToNTNDArray,
   type Processor,
   type ProcessorArgs,
   processorMain,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
+import { decodeFrame, type EncodableCodec, encodeFrame } from "../protocol/codecs/mod.ts";
 
 /** The codecs a frame can be compressed with. */
 export const COMPRESS_CODECS: readonly EncodableCodec[] = ["lz4", "bslz4", "blosc"];

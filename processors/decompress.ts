@@ -7,6 +7,8 @@
  * after other processing of the compressed bytes). A frame that does not decode fails with a
  * `CodecError` naming the codec and the problem (the runtime counts it; the stream goes on).
  *
+ * In process isolation it needs the `npm` grant: the Blosc decoder imports fflate and fzstd.
+ *
  * Arguments: `maxBytes` (default 1 GiB): the largest uncompressed frame accepted; a frame
  * declaring more fails before anything is allocated.
  *
@@ -15,9 +17,9 @@
  *
  * @module
  */
+// Not ../mod.ts: that pulls in the HTTP API and its npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
 import {
-  decodeFrame,
-  DEFAULT_MAX_UNCOMPRESSED_BYTES,
   type Frame,
   frameFromNTNDArray,
   frameToNTNDArray,
@@ -25,7 +27,8 @@ import {
   type Processor,
   type ProcessorArgs,
   processorMain,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
+import { decodeFrame, DEFAULT_MAX_UNCOMPRESSED_BYTES } from "../protocol/codecs/mod.ts";
 
 /**
  * The frame decompressed (itself when it has no codec).

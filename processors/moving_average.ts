@@ -20,8 +20,9 @@
  *
  * @module
  */
+// Not ../mod.ts: that pulls in the HTTP API and its npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
 import {
-  ARRAY_CONSTRUCTORS,
   choiceArg,
   type DType,
   type Frame,
@@ -31,8 +32,8 @@ import {
   type ProcessorArgs,
   processorMain,
   replacePixels,
-  scalar,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
+import { ARRAY_CONSTRUCTORS, scalar } from "../protocol/pvdata/mod.ts";
 
 /** Element types the output may have. */
 const DTYPES = Object.keys(ARRAY_CONSTRUCTORS) as DType[];

@@ -20,6 +20,8 @@
  *
  * @module
  */
+// Not ../mod.ts: that pulls in the HTTP API and its npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
 import {
   choiceArg,
   contiguousLayout,
@@ -39,7 +41,7 @@ import {
   processorMain,
   replacePixels,
   shiftMap,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
 
 /** What a bin becomes: the sum of its pixels or their mean. */
 export type Binning = "sum" | "mean";

@@ -31,6 +31,8 @@
  *
  * @module
  */
+// Not ../mod.ts: that pulls in the HTTP API and its npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
 import {
   contiguousLayout,
   copyPixels,
@@ -45,7 +47,7 @@ import {
   processorMain,
   replacePixels,
   shiftMap,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
 import { TILE_ATTRIBUTES } from "./tiles.ts";
 
 /** A tile that cannot be placed. */

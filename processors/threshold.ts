@@ -21,6 +21,8 @@
  *
  * @module
  */
+// Not ../mod.ts: that pulls in the HTTP API and its npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
 import {
   choiceArg,
   type DType,
@@ -29,7 +31,7 @@ import {
   type Processor,
   type ProcessorArgs,
   processorMain,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
 
 /** What a sample past a threshold becomes: 0, or the threshold. */
 export type ThresholdMode = "zero" | "clamp";

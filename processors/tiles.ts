@@ -26,6 +26,8 @@
  *
  * @module
  */
+// Not ../mod.ts: that pulls in the HTTP API and its npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
 import {
   choiceArg,
   contiguousLayout,
@@ -40,9 +42,9 @@ import {
   type ProcessorArgs,
   processorMain,
   replacePixels,
-  scalar,
   shiftMap,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
+import { scalar } from "../protocol/pvdata/mod.ts";
 
 /** The attributes that place a tile in its frame. */
 export const TILE_ATTRIBUTES = [

@@ -15,6 +15,8 @@
  *
  * @module
  */
+// Not ../mod.ts: that pulls in the HTTP API and its npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
 import {
   booleanArg,
   choiceArg,
@@ -28,7 +30,7 @@ import {
   type ProcessorArgs,
   processorMain,
   replacePixels,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
 
 /** The arguments of {@link TransformProcessor}. */
 export interface TransformOptions {
