@@ -1,8 +1,8 @@
 /**
  * Blosc 1 containers (c-blosc `blosc_compress_ctx`, what areaDetector's "blosc" codec and the
- * Python `blosc` package write), decoding only. A 16-byte header (format version 2, compressor
- * version, flags, type size, then uncompressed bytes, block bytes and compressed bytes as
- * uint32 little-endian) is followed by one start offset per block, or by the data itself when
+ * Python `blosc` package write), decoding (writing is in blosc_encode.ts). A 16-byte header
+ * (format version 2, compressor version, flags, type size, then uncompressed bytes, block bytes
+ * and compressed bytes as uint32 little-endian) is followed by one start offset per block, or by the data itself when
  * the memcpyed flag is set. Each block is compressed whole or, for small type sizes, as one
  * stream per byte plane; every stream is an int32 LE size and either that many raw bytes (size
  * = the stream's length) or a compressed stream. Blocks are byte- or bit-shuffled before

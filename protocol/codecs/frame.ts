@@ -1,7 +1,7 @@
 /**
  * The codec registry on NTNDArray frames: {@link decodeFrame} turns an areaDetector-compressed
  * frame ("lz4", "bslz4", "blosc") into a plain one, {@link encodeFrame} compresses a plain frame
- * ("lz4", "bslz4") as NDPluginCodec would. Both leave every other field as it was.
+ * ("lz4", "bslz4", "blosc") as NDPluginCodec would. Both leave every other field as it was.
  *
  * A compressed frame holds the compressed bytes as `ubyteValue`, names the codec in
  * `codec.name` and the uncompressed element type (an int32 pvData ScalarType code) in
@@ -81,7 +81,7 @@ export function decodeFrame(frame: NTInput, options: DecodeFrameOptions = {}): T
  * The frame with its data compressed by `codec`, as NDPluginCodec sends it: the bytes as
  * ubyteValue, `codec.parameters` the int32 ScalarType code of the elements, both sizes set.
  * @param frame an uncompressed NTNDArray value, with its type (kept) or bare
- * @param codec "lz4" or "bslz4"
+ * @param codec "lz4", "bslz4" or "blosc" (LZ4 inside, byte shuffle)
  * @throws {CodecError} when the frame is already compressed or holds booleans
  * @throws {NTError} when the value is not an NTNDArray
  * @example

@@ -1,6 +1,6 @@
 /**
  * areaDetector's NTNDArray compression: decode "lz4", "bslz4" (bitshuffle + LZ4) and "blosc"
- * (BloscLZ, LZ4, LZ4HC, zlib, zstd; byte or bit shuffle) frames, encode "lz4" and "bslz4".
+ * (BloscLZ, LZ4, LZ4HC, zlib, zstd; byte or bit shuffle) frames, encode "lz4", "bslz4" and "blosc" (LZ4 inside, byte shuffle).
  * Bad compressed input fails with one {@link CodecError} naming the codec and the problem.
  *
  * @example Decode a frame from a monitor, encode one to publish
@@ -21,3 +21,4 @@ export { decodeLz4Block, encodeLz4Block, lz4BlockBound, Lz4Encoder } from "./lz4
 export { bitShuffle, bitUnshuffle } from "./bitshuffle.ts";
 export { bslz4BlockSize, type Bslz4EncodeOptions, decodeBslz4, encodeBslz4 } from "./bslz4.ts";
 export { type BloscHeader, decodeBlosc, readBloscHeader } from "./blosc.ts";
+export { type BloscEncodeOptions, encodeBlosc } from "./blosc_encode.ts";

@@ -1,12 +1,13 @@
 /**
  * The codecs by name, on arrays: {@link decompressArray} undoes "lz4", "bslz4" and "blosc" into
- * one new typed array, {@link compressArray} applies "lz4" and "bslz4" as areaDetector's
- * NDPluginCodec does. {@link decodeFrame} and {@link encodeFrame} use them on NTNDArray values.
+ * one new typed array, {@link compressArray} applies "lz4", "bslz4" and "blosc" (LZ4 inside,
+ * byte shuffle) as areaDetector's NDPluginCodec does. {@link decodeFrame} and {@link encodeFrame} use them on NTNDArray values.
  *
  * @module
  */
 import { ARRAY_CONSTRUCTORS, type NumericArray, type NumericType, SCALAR_WIDTH } from "../pvdata/mod.ts";
 import { decodeBlosc } from "./blosc.ts";
+import { encodeBlosc } from "./blosc_encode.ts";
 import { decodeBslz4, encodeBslz4 } from "./bslz4.ts";
 import { CodecError } from "./errors.ts";
 import { decodeLz4Block, encodeLz4Block } from "./lz4.ts";
@@ -15,7 +16,7 @@ import { decodeLz4Block, encodeLz4Block } from "./lz4.ts";
 export const DECODABLE_CODECS: readonly string[] = ["lz4", "bslz4", "blosc"];
 
 /** Codecs {@link compressArray} (and so encodeFrame) applies. */
-export type EncodableCodec = "lz4" | "bslz4";
+export type EncodableCodec = "lz4" | "bslz4" | "blosc";
 
 /** Largest uncompressed frame accepted by default: 1 GiB. */
 export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 2 ** 30;
@@ -84,8 +85,9 @@ export function decompressArray(
 
 /**
  * Compresses a typed array as NDPluginCodec does: "lz4" as one LZ4 block, "bslz4" as a bare
- * bitshuffle/LZ4 stream with the default block size.
- * @param codec "lz4" or "bslz4"
+ * bitshuffle/LZ4 stream with the default block size, "blosc" as one Blosc container (LZ4, byte
+ * shuffle over the elements).
+ * @param codec "lz4", "bslz4" or "blosc"
  * @param data the elements
  * @example
  * ```ts
@@ -97,5 +99,6 @@ export function compressArray(codec: EncodableCodec, data: NumericArray): Uint8A
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (codec === "lz4") return encodeLz4Block(bytes);
   if (codec === "bslz4") return encodeBslz4(bytes, data.BYTES_PER_ELEMENT);
+  if (codec === "blosc") return encodeBlosc(bytes, data.BYTES_PER_ELEMENT);
   throw new CodecError(codec, "codec not supported for encoding");
 }

@@ -5,6 +5,8 @@
  *   returns, its declared statistics ({@link StatsDeclaration});
  * - frames from and to NTNDArray values without copying: {@link frameFromNTNDArray},
  *   {@link frameToNTNDArray};
+ * - image geometry for processors that crop, bin, rotate or tile: {@link imageLayout},
+ *   {@link copyPixels}, {@link replacePixels}; their arguments: {@link integerArg}, {@link choiceArg};
  * - the host that runs a processor in a Worker or a child process with only the granted
  *   permissions: {@link ProcessorHost}, {@link parsePermissions};
  * - the command-line options (`--processor-*`) and the one-line entry of a processor script:
@@ -26,6 +28,26 @@
 export type * from "./types.ts";
 export { ProcessorError, type ProcessorErrorKind } from "./errors.ts";
 export { dtypeOf, frameFromNTNDArray, frameToNTNDArray, isFrame } from "./frame.ts";
+export {
+  booleanArg,
+  choiceArg,
+  integerArg,
+  type IntegerBounds,
+  numberArg,
+  ProcessorArgError,
+} from "./args.ts";
+export {
+  contiguousLayout,
+  copyPixels,
+  type ImageLayout,
+  imageLayout,
+  ImageLayoutError,
+  newPixels,
+  type PixelMap,
+  type PixelRegion,
+  replacePixels,
+  shiftMap,
+} from "./image.ts";
 export { checkStats, STAT_SCALAR_TYPES, userStatsType, zeroStats } from "./stats.ts";
 export { outputList, OutputTypeGuard, outputTypeOf } from "./outputs.ts";
 export {

@@ -115,7 +115,7 @@ const OPTIONS: Record<string, OptionSpec> = {
     short: "cd",
     kind: "text",
     key: "codec",
-    help: "compress frames: lz4 or bslz4, as NDPluginCodec does",
+    help: "compress frames: lz4, bslz4 or blosc (LZ4, byte shuffle), as NDPluginCodec does",
   },
   "status-channel": {
     short: "sc",

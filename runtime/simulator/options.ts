@@ -76,12 +76,12 @@ export interface SimulatorSettings {
   notifyPv: string | null;
   /** Value put to `notifyPv` (`--notify-pv-value`). */
   notifyPvValue: string;
-  /** Compression of the published frames as NDPluginCodec does it: none (""), lz4 or bslz4 (`--codec`). */
+  /** Compression of the published frames as NDPluginCodec does it: none (""), lz4, bslz4 or blosc (`--codec`). */
   codec: SimCodec;
 }
 
-/** The codecs the simulator can compress frames with (blosc is decoded by consumers but not written). */
-export const SIM_CODECS = ["", "lz4", "bslz4"] as const;
+/** The codecs the simulator can compress frames with (blosc: LZ4 inside, byte shuffle). */
+export const SIM_CODECS = ["", "lz4", "bslz4", "blosc"] as const;
 
 /** A codec the simulator can write; "" for none. */
 export type SimCodec = typeof SIM_CODECS[number];
@@ -209,6 +209,6 @@ export function resolveSettings(options: SimulatorOptions = {}): SimulatorSettin
   check(isNumber(s.shutdownDelay) && s.shutdownDelay >= 0, "shutdownDelay", s.shutdownDelay, "seconds >= 0");
   check(isInteger(s.reportPeriod), "reportPeriod", s.reportPeriod, "an integer");
   check(s.notifyPv !== "", "notifyPv", s.notifyPv, "a PV name");
-  check(SIM_CODECS.includes(s.codec), "codec", s.codec, "lz4 or bslz4 (blosc is decoded but not written)");
+  check(SIM_CODECS.includes(s.codec), "codec", s.codec, "lz4, bslz4 or blosc");
   return s;
 }

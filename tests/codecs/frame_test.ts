@@ -34,9 +34,9 @@ function frameOf(t: NumericType, dims = [48, 20]) {
   });
 }
 
-Deno.test("encodeFrame/decodeFrame: every element type, both codecs, through the wire", () => {
+Deno.test("encodeFrame/decodeFrame: every element type, every codec, through the wire", () => {
   for (const t of TYPES) {
-    for (const codec of ["lz4", "bslz4"] as const) {
+    for (const codec of ["lz4", "bslz4", "blosc"] as const) {
       const frame = frameOf(t);
       const sent = encodeFrame(frame, codec);
       const read = readNTNDArray(sent);

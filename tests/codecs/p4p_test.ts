@@ -4,7 +4,7 @@
  * hosts frames compressed here and a p4p client decodes them with the Python packages.
  */
 import assert from "node:assert/strict";
-import { CodecError, decodeFrame, encodeFrame } from "../../protocol/codecs/mod.ts";
+import { CodecError, decodeFrame, type EncodableCodec, encodeFrame } from "../../protocol/codecs/mod.ts";
 import { ntNDArray, readNTNDArray } from "../../protocol/nt/mod.ts";
 import { PvaClient } from "../../protocol/pva/client/mod.ts";
 import type { NumericArray } from "../../protocol/pvdata/types.ts";
@@ -75,11 +75,12 @@ Deno.test({
 });
 
 Deno.test({
-  name: "our server → p4p client: frames compressed here decode with the Python lz4 and bitshuffle packages",
+  name:
+    "our server → p4p client: frames compressed here decode with the Python lz4, bitshuffle and blosc packages",
   ignore: IGNORE_PYTHON,
   async fn() {
     const image = detectorImage(1024, 768, 5);
-    const images: Record<string, { data: NumericArray; dims: number[]; codec: "lz4" | "bslz4" }> = {
+    const images: Record<string, { data: NumericArray; dims: number[]; codec: EncodableCodec }> = {
       "lz4:uint16": { data: image, dims: [1024, 768], codec: "lz4" },
       "bslz4:uint16": { data: image, dims: [1024, 768], codec: "bslz4" },
       "bslz4:float32": {
@@ -88,6 +89,17 @@ Deno.test({
         codec: "bslz4",
       },
       "lz4:int8": { data: Int8Array.from(image.subarray(0, 4001), (v) => v), dims: [4001], codec: "lz4" },
+      "blosc:uint16": { data: image, dims: [1024, 768], codec: "blosc" },
+      "blosc:float64": {
+        data: Float64Array.from(image.subarray(0, 333 * 77), (v) => v / 3),
+        dims: [333, 77],
+        codec: "blosc",
+      },
+      "blosc:noise": {
+        data: Uint32Array.from({ length: 3001 }, (_, i) => Math.imul(i, 2654435761)),
+        dims: [3001],
+        codec: "blosc",
+      },
     };
     const pvs = Object.fromEntries(
       Object.entries(images).map(([name, { data, dims, codec }]) => [

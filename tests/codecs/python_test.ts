@@ -35,7 +35,7 @@ function typed(dtype: NumericType, bytes: Uint8Array) {
 
 Deno.test({
   name:
-    "codecs vs Python: lz4, bslz4 and every blosc compressor and shuffle decode here; lz4 and bslz4 decode there",
+    "codecs vs Python: lz4, bslz4 and every blosc compressor and shuffle decode here; lz4, bslz4 and blosc decode there",
   ignore: IGNORE_PYTHON,
   sanitizeResources: false,
   async fn() {
@@ -83,7 +83,7 @@ Deno.test({
         assert.ok(data instanceof ARRAY_CONSTRUCTORS[img.dtype]);
         assert.deepEqual(bytesOf(data), raw, file);
       }
-      for (const codec of ["lz4", "bslz4"] as const) {
+      for (const codec of ["lz4", "bslz4", "blosc"] as const) {
         await ws.write(`${name(img)}.ours.${codec}`, compressArray(codec, typed(img.dtype, raw)));
         back.push({
           op: "decompress",
@@ -98,7 +98,7 @@ Deno.test({
     await ws.run(back);
     for (const img of IMAGES) {
       const raw = await ws.read(`${name(img)}.raw`);
-      for (const codec of ["lz4", "bslz4"]) {
+      for (const codec of ["lz4", "bslz4", "blosc"]) {
         assert.deepEqual(
           await ws.read(`${name(img)}.ours.${codec}.raw`),
           raw,
