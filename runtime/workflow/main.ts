@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { dirname, resolve } from "node:path";
 import { createLogger } from "../../protocol/log.ts";
 import { helpText, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
 import { onStopSignals } from "../cli/signals.ts";
@@ -69,7 +70,12 @@ export async function workflowMain(argv: readonly string[], override?: WorkflowO
   const unlisten = onStopSignals(() => stop.abort());
   let summary: WorkflowSummary;
   try {
-    summary = await runWorkflow(spec, { signal: stop.signal, logger: createLogger({ name: "workflow" }) });
+    summary = await runWorkflow(spec, {
+      signal: stop.signal,
+      logger: createLogger({ name: "workflow" }),
+      // Paths in the file (processor files, input files) are relative to the file.
+      cwd: dirname(resolve(file)),
+    });
   } catch (e) {
     if (!(e instanceof WorkflowStartError)) throw e;
     console.error(`workflow: ${e.message}`);

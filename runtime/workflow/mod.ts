@@ -11,9 +11,11 @@ export { formatPath, readYaml, type YamlIssue, type YamlPath, type YamlSource } 
 export { runWorkflow, type RunWorkflowOptions, WorkflowStartError } from "./runner.ts";
 export {
   addCounts,
+  checkAgainstSource,
   type Counts,
   countsOf,
   type ProcessAccount,
+  type SourceCheck,
   type StageAccount,
   summaryLines,
   type WorkflowSummary,

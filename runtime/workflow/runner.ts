@@ -17,7 +17,13 @@ import type { StageSpec, WorkflowSpec } from "./spec.ts";
 import { answers, freePortRun, freshStatus, requestStop } from "./stage_api.ts";
 import { STAGE_KIND_INFO } from "./stage_kinds.ts";
 import { StageProcess } from "./stage_process.ts";
-import { addCounts, countsOf, type WorkflowSummary } from "./summary.ts";
+import {
+  addCounts,
+  checkAgainstSource,
+  countsOf,
+  type StageAccount,
+  type WorkflowSummary,
+} from "./summary.ts";
 
 /** Options of {@link runWorkflow}. */
 export interface RunWorkflowOptions {
@@ -31,6 +37,8 @@ export interface RunWorkflowOptions {
   logger?: Logger;
   /** Where the tools' scripts and deno.json are (this repository). */
   root?: URL;
+  /** Working directory of the stages, against which their relative paths resolve (this process's). */
+  cwd?: string;
   /** Milliseconds between status polls while running (1000). */
   pollMs?: number;
 }
@@ -79,6 +87,7 @@ class WorkflowRun {
   readonly #env: Record<string, string>;
   readonly #root: URL;
   readonly #pollMs: number;
+  readonly #cwd?: string;
   readonly #signal?: AbortSignal;
   readonly #running: Running[] = [];
   /** The last status of each process, by label. */
@@ -92,6 +101,7 @@ class WorkflowRun {
     this.#env = stageEnv(opts.env ?? Deno.env.toObject());
     this.#root = opts.root ?? REPOSITORY;
     this.#pollMs = opts.pollMs ?? 1000;
+    this.#cwd = opts.cwd;
     this.#signal = opts.signal;
   }
 
@@ -171,6 +181,7 @@ class WorkflowRun {
       command: Deno.execPath(),
       args,
       env: this.#env,
+      cwd: this.#cwd,
       write: this.#write,
     });
     const urls = stage.labels.map((_, i) => new URL(`http://127.0.0.1:${port + i}/`));
@@ -293,23 +304,32 @@ class WorkflowRun {
     const grace = { graceMs: this.#spec.stopGrace * 1000 };
     const codes = new Map<string, number>();
     for (const r of this.#running.toReversed()) codes.set(r.stage.name, await r.proc.stop(grace));
-    return {
-      workflow: this.#spec.name,
-      ended,
-      stages: this.#running.map(({ stage }) => {
-        const processes = stage.labels.map((label) => {
-          const status = this.#last.get(label) ?? null;
-          return { label, status, counts: countsOf(stage.kind, status) };
-        });
-        return {
-          name: stage.name,
-          kind: stage.kind,
-          exitCode: codes.get(stage.name) ?? null,
-          counts: addCounts(processes.map((p) => p.counts)),
-          processes,
-        };
-      }),
-    };
+    const stages = this.#running.map(({ stage }): StageAccount => {
+      const processes = stage.labels.map((label) => {
+        const status = this.#last.get(label) ?? null;
+        return { label, status, counts: countsOf(stage.kind, status) };
+      });
+      return {
+        name: stage.name,
+        kind: stage.kind,
+        exitCode: codes.get(stage.name) ?? null,
+        counts: addCounts(processes.map((p) => p.counts)),
+        processes,
+      };
+    });
+    for (const [i, { stage }] of this.#running.entries()) {
+      const fed = this.#running.findIndex((r) =>
+        r.stage.kind === "simulator" && stage.reads.includes(r.stage.serves[0])
+      );
+      if (stage.kind !== "consumer" || fed < 0) continue;
+      const published = stages[fed].counts.published ?? 0;
+      stages[i].source = checkAgainstSource(
+        stages[i].processes,
+        { name: stages[fed].name, published },
+        stage,
+      );
+    }
+    return { workflow: this.#spec.name, ended, stages };
   }
 }
 

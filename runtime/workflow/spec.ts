@@ -25,6 +25,8 @@ export interface StageSpec {
   processes: number;
   /** Labels of those processes on the workflow page (`consumers 1`, `consumers 2`), in port order. */
   labels: string[];
+  /** True when its processes share one input's frames through the distributor (each frame to one). */
+  sharesInput: boolean;
   /** Channels this stage serves (frames, outputs, pvas inputs, mirrors). */
   serves: string[];
   /** Channels this stage reads or writes to that another stage may serve. */

@@ -8,6 +8,7 @@
  */
 import { channelName, formatId, parseIdList } from "../cli/ids.ts";
 import { parseConsumerArgs } from "../consumer/options.ts";
+import { usesDistributor } from "../consumer/request.ts";
 import { parseMirrorArgs } from "../mirror/args.ts";
 import { parseSimulatorArgs } from "../simulator/args.ts";
 import type { StageKind } from "./spec.ts";
@@ -20,6 +21,8 @@ export interface StageChannels {
   reads: string[];
   /** Its processes with an HTTP API each, by label suffix (consumer ids), or one without a label. */
   ids: string[];
+  /** True when its processes share the frames of one input through the distributor. */
+  sharesInput: boolean;
 }
 
 /** How the runner starts a tool and reads its command line. */
@@ -40,7 +43,7 @@ const NETWORK = ["--allow-net", "--allow-env", "--allow-read", "--allow-sys"];
 function simulator(argv: string[]): StageChannels {
   const inv = parseSimulatorArgs(argv);
   if ("help" in inv) throw new Error("help is not an option of a stage");
-  return { serves: [inv.settings.channelName], reads: [], ids: [""] };
+  return { serves: [inv.settings.channelName], reads: [], ids: [""], sharesInput: false };
 }
 
 function consumer(argv: string[]): StageChannels {
@@ -57,7 +60,7 @@ function consumer(argv: string[]): StageChannels {
     if (output !== undefined) (opts.outputMode === "pvas" ? serves : reads).push(output);
   }
   const ids = opts.consumerIds.length > 1 ? opts.consumerIds.map(String) : [""];
-  return { serves, reads, ids };
+  return { serves, reads, ids, sharesInput: usesDistributor(opts) };
 }
 
 function mirror(argv: string[]): StageChannels {
@@ -68,6 +71,7 @@ function mirror(argv: string[]): StageChannels {
     // Channel Access sources are IOCs, never a stage of a workflow.
     reads: inv.channels.filter((c) => c.provider === "pva").map((c) => c.source),
     ids: [""],
+    sharesInput: false,
   };
 }
 
@@ -88,6 +92,8 @@ function collector(_argv: string[], options: Readonly<Record<string, string | bo
     serves: output === undefined ? [] : [output],
     reads: producers.map((p) => input.replaceAll("*", formatId(p, spec))),
     ids: [""],
+    sharesInput: false,
+    sharesInput: false,
   };
 }
 

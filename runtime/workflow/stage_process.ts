@@ -17,6 +17,8 @@ export interface SpawnStageOptions {
   args: string[];
   /** Its whole environment. */
   env: Record<string, string>;
+  /** Its working directory (this process's by default). */
+  cwd?: string;
   /** Receives each prefixed line of its standard output and error. */
   write: (line: string) => void;
 }
@@ -47,10 +49,11 @@ export class StageProcess {
   }
 
   /** Starts a stage's process. */
-  static spawn({ name, command, args, env, write }: SpawnStageOptions): StageProcess {
+  static spawn({ name, command, args, env, cwd, write }: SpawnStageOptions): StageProcess {
     const child = new Deno.Command(command, {
       args,
       env,
+      cwd,
       clearEnv: true,
       stdin: "null",
       stdout: "piped",

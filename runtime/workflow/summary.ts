@@ -32,6 +32,44 @@ export interface StageAccount {
   counts: Counts;
   /** Each process. */
   processes: ProcessAccount[];
+  /** For a consumer stage reading a simulator's frames: the end-to-end check against what it published. */
+  source?: SourceCheck;
+}
+
+/** A consumer stage's frames against the simulator's count. */
+export interface SourceCheck {
+  /** The simulator stage. */
+  stage: string;
+  /** Frames it published. */
+  published: number;
+  /**
+   * Published frames neither received nor named missed: by the stage as a whole when its consumers
+   * share the frames, else summed over its consumers (each should see every frame). 0 is an exact run.
+   */
+  unaccounted: number;
+}
+
+/**
+ * Checks a consumer stage against the simulator feeding it.
+ * @param sharesInput whether the stage's consumers share the frames (distributor) or each sees all
+ * @example
+ * ```ts
+ * import { checkAgainstSource } from "./summary.ts";
+ * const counts = { received: 5, missed: 1 };
+ * checkAgainstSource([{ label: "c", status: null, counts }], { name: "sim", published: 6 }, { sharesInput: false })
+ *   .unaccounted; // 0
+ * ```
+ */
+export function checkAgainstSource(
+  processes: readonly ProcessAccount[],
+  source: { name: string; published: number },
+  { sharesInput }: { sharesInput: boolean },
+): SourceCheck {
+  const seen = (c: Counts) => (c.received ?? 0) + (c.missed ?? 0);
+  const unaccounted = sharesInput
+    ? source.published - processes.reduce((n, p) => n + seen(p.counts), 0)
+    : processes.reduce((n, p) => n + source.published - seen(p.counts), 0);
+  return { stage: source.name, published: source.published, unaccounted };
 }
 
 /** What a run did, stage by stage in start order. */

@@ -187,6 +187,7 @@ class Checker {
       httpPort,
       processes: labels.length,
       labels,
+      sharesInput: channels.sharesInput,
       serves: channels.serves,
       reads: channels.reads,
       dependsOn: after as string[],
