@@ -93,7 +93,6 @@ function collector(_argv: string[], options: Readonly<Record<string, string | bo
     reads: producers.map((p) => input.replaceAll("*", formatId(p, spec))),
     ids: [""],
     sharesInput: false,
-    sharesInput: false,
   };
 }
 
