@@ -321,12 +321,13 @@ class WorkflowRun {
       const fed = this.#running.findIndex((r) =>
         r.stage.kind === "simulator" && stage.reads.includes(r.stage.serves[0])
       );
-      if (stage.kind !== "consumer" || fed < 0) continue;
+      // Distributor sets take turns across stages: no one stage can be checked against the source.
+      if (stage.kind !== "consumer" || fed < 0 || stage.distribution === "sets") continue;
       const published = stages[fed].counts.published ?? 0;
       stages[i].source = checkAgainstSource(
         stages[i].processes,
         { name: stages[fed].name, published },
-        stage,
+        { shared: stage.distribution === "shared" },
       );
     }
     return { workflow: this.#spec.name, ended, stages };

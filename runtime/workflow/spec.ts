@@ -11,6 +11,13 @@ export const STAGE_KINDS = ["simulator", "consumer", "collector", "mirror"] as c
 /** One of {@link STAGE_KINDS}. */
 export type StageKind = typeof STAGE_KINDS[number];
 
+/**
+ * How a stage's processes divide the frames of their input: each sees every frame, they share them
+ * through the distributor (each frame to one), or they belong to distributor sets (other stages' sets
+ * take turns with them, so no stage sees every frame).
+ */
+export type Distribution = "every-frame" | "shared" | "sets";
+
 /** One stage: one tool, started as one process (which may start its own, as `--n-consumers` does). */
 export interface StageSpec {
   /** Unique in the workflow; prefixes the stage's output lines. */
@@ -25,8 +32,8 @@ export interface StageSpec {
   processes: number;
   /** Labels of those processes on the workflow page (`consumers 1`, `consumers 2`), in port order. */
   labels: string[];
-  /** True when its processes share one input's frames through the distributor (each frame to one). */
-  sharesInput: boolean;
+  /** How its processes divide the frames of their input. */
+  distribution: Distribution;
   /** Channels this stage serves (frames, outputs, pvas inputs, mirrors). */
   serves: string[];
   /** Channels this stage reads or writes to that another stage may serve. */

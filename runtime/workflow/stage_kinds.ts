@@ -11,7 +11,7 @@ import { parseConsumerArgs } from "../consumer/options.ts";
 import { usesDistributor } from "../consumer/request.ts";
 import { parseMirrorArgs } from "../mirror/args.ts";
 import { parseSimulatorArgs } from "../simulator/args.ts";
-import type { StageKind } from "./spec.ts";
+import type { Distribution, StageKind } from "./spec.ts";
 
 /** What one stage's command line makes it do. */
 export interface StageChannels {
@@ -21,8 +21,8 @@ export interface StageChannels {
   reads: string[];
   /** Its processes with an HTTP API each, by label suffix (consumer ids), or one without a label. */
   ids: string[];
-  /** True when its processes share the frames of one input through the distributor. */
-  sharesInput: boolean;
+  /** How its processes divide the frames of their input (see {@link Distribution}). */
+  distribution: Distribution;
 }
 
 /** How the runner starts a tool and reads its command line. */
@@ -43,7 +43,7 @@ const NETWORK = ["--allow-net", "--allow-env", "--allow-read", "--allow-sys"];
 function simulator(argv: string[]): StageChannels {
   const inv = parseSimulatorArgs(argv);
   if ("help" in inv) throw new Error("help is not an option of a stage");
-  return { serves: [inv.settings.channelName], reads: [], ids: [""], sharesInput: false };
+  return { serves: [inv.settings.channelName], reads: [], ids: [""], distribution: "every-frame" };
 }
 
 function consumer(argv: string[]): StageChannels {
@@ -60,7 +60,12 @@ function consumer(argv: string[]): StageChannels {
     if (output !== undefined) (opts.outputMode === "pvas" ? serves : reads).push(output);
   }
   const ids = opts.consumerIds.length > 1 ? opts.consumerIds.map(String) : [""];
-  return { serves, reads, ids, sharesInput: usesDistributor(opts) };
+  const distribution = opts.distributorSet !== undefined
+    ? "sets"
+    : usesDistributor(opts)
+    ? "shared"
+    : "every-frame";
+  return { serves, reads, ids, distribution };
 }
 
 function mirror(argv: string[]): StageChannels {
@@ -71,7 +76,7 @@ function mirror(argv: string[]): StageChannels {
     // Channel Access sources are IOCs, never a stage of a workflow.
     reads: inv.channels.filter((c) => c.provider === "pva").map((c) => c.source),
     ids: [""],
-    sharesInput: false,
+    distribution: "every-frame",
   };
 }
 
@@ -92,7 +97,7 @@ function collector(_argv: string[], options: Readonly<Record<string, string | bo
     serves: output === undefined ? [] : [output],
     reads: producers.map((p) => input.replaceAll("*", formatId(p, spec))),
     ids: [""],
-    sharesInput: false,
+    distribution: "every-frame",
   };
 }
 

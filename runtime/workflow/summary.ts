@@ -51,22 +51,22 @@ export interface SourceCheck {
 
 /**
  * Checks a consumer stage against the simulator feeding it.
- * @param sharesInput whether the stage's consumers share the frames (distributor) or each sees all
+ * @param shared whether the stage's consumers share the frames (distributor) or each sees all
  * @example
  * ```ts
  * import { checkAgainstSource } from "./summary.ts";
  * const counts = { received: 5, missed: 1 };
- * checkAgainstSource([{ label: "c", status: null, counts }], { name: "sim", published: 6 }, { sharesInput: false })
+ * checkAgainstSource([{ label: "c", status: null, counts }], { name: "sim", published: 6 }, { distribution: "every-frame" })
  *   .unaccounted; // 0
  * ```
  */
 export function checkAgainstSource(
   processes: readonly ProcessAccount[],
   source: { name: string; published: number },
-  { sharesInput }: { sharesInput: boolean },
+  { shared }: { shared: boolean },
 ): SourceCheck {
   const seen = (c: Counts) => (c.received ?? 0) + (c.missed ?? 0);
-  const unaccounted = sharesInput
+  const unaccounted = shared
     ? source.published - processes.reduce((n, p) => n + seen(p.counts), 0)
     : processes.reduce((n, p) => n + source.published - seen(p.counts), 0);
   return { stage: source.name, published: source.published, unaccounted };

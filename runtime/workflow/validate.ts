@@ -187,7 +187,7 @@ class Checker {
       httpPort,
       processes: labels.length,
       labels,
-      sharesInput: channels.sharesInput,
+      distribution: channels.distribution,
       serves: channels.serves,
       reads: channels.reads,
       dependsOn: after as string[],
