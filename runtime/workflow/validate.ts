@@ -250,18 +250,20 @@ class Checker {
       s.dependsOn = [...new Set([...s.dependsOn, ...feeders])].filter((n) => n !== s.name);
     });
     const ordered: StageSpec[] = [];
-    const placed = new Set<string>();
+    const placed = new Set<StageSpec>();
+    const placedNames = new Set<string>();
     while (ordered.length < stages.length) {
       const next = stages.find((s) =>
-        !placed.has(s.name) && s.dependsOn.every((d) => placed.has(d) || !names.has(d))
+        !placed.has(s) && s.dependsOn.every((d) => placedNames.has(d) || !names.has(d))
       );
       if (!next) {
-        const left = stages.filter((s) => !placed.has(s.name)).map((s) => s.name);
+        const left = stages.filter((s) => !placed.has(s)).map((s) => s.name);
         this.fail(["stages"], `stages wait for each other in a circle: ${left.join(", ")}`);
         return stages;
       }
       ordered.push(next);
-      placed.add(next.name);
+      placed.add(next);
+      placedNames.add(next.name);
     }
     return ordered;
   }

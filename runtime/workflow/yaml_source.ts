@@ -50,10 +50,15 @@ export function formatPath(path: YamlPath): string {
  */
 export function readYaml(text: string): { source: YamlSource } | { issues: YamlIssue[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
-      issues: doc.errors.map((e) => ({ path: "", line: e.linePos?.[0].line, message: e.message })),
+      // The message's first line, without the position (given as the line) or the excerpt after it.
+      issues: doc.errors.map((e) => ({
+        path: "",
+        line: e.linePos?.[0].line,
+        message: e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""),
+      })),
     };
   }
   const lineOf = (path: YamlPath): number | undefined => {
