@@ -14,7 +14,7 @@ import { type HttpHandle, serveHttp } from "../http/mod.ts";
 import { type StatusDocument, StatusFeed } from "../status/mod.ts";
 import { stageEnv } from "./env.ts";
 import type { StageSpec, WorkflowSpec } from "./spec.ts";
-import { answers, freePortRun, freshStatus, requestStop } from "./stage_api.ts";
+import { answers, freePortRun, readStatus, requestStop } from "./stage_api.ts";
 import { STAGE_KIND_INFO } from "./stage_kinds.ts";
 import { StageProcess } from "./stage_process.ts";
 import {
@@ -120,7 +120,7 @@ class WorkflowRun {
         await this.#waitForInputs(stage, client);
         await this.#start(stage);
       }
-      await this.#poll();
+      await this.#poll({ fresh: true });
       page = await this.#servePage();
       const timer = this.#spec.runtime > 0
         ? setTimeout(() => this.#end("runtime"), this.#spec.runtime * 1000)
@@ -213,12 +213,15 @@ class WorkflowRun {
     if (this.#signal?.aborted) throw new WorkflowStartError(`stopped while ${what}`);
   }
 
-  /** Refreshes the last status of every process still running. */
-  async #poll(): Promise<void> {
+  /**
+   * Reads the status of every process still running; `fresh` has each refresh it first (get_stats), for
+   * the final counts (while running, the periodic statuses do, and get_stats would make mirrors report).
+   */
+  async #poll({ fresh }: { fresh: boolean }): Promise<void> {
     await Promise.all(this.#running.flatMap(({ stage, proc, urls }) =>
       urls.map(async (url, i) => {
         if (proc.exitCode !== undefined) return;
-        const status = await freshStatus(url);
+        const status = await readStatus(url, { fresh });
         if (status) this.#last.set(stage.labels[i], status);
       })
     ));
@@ -242,7 +245,7 @@ class WorkflowRun {
         }
       },
       getStats: async () => {
-        await this.#poll();
+        await this.#poll({ fresh: true });
         feed.refresh();
       },
       stop: () => this.#end("stop requested"),
@@ -267,7 +270,7 @@ class WorkflowRun {
     for (;;) {
       const reason = await Promise.race([this.#ended.promise, delay(this.#pollMs).then(() => undefined)]);
       if (reason !== undefined) return reason;
-      await this.#poll();
+      await this.#poll({ fresh: false });
       const finished = (r: Running) =>
         r.proc.exitCode !== undefined ||
         FINISHED_STATES.includes(String(this.#last.get(r.stage.labels[0])?.state));
@@ -287,7 +290,7 @@ class WorkflowRun {
     const deadline = performance.now() + this.#spec.settle * 1000;
     let before = "";
     for (;;) {
-      await this.#poll();
+      await this.#poll({ fresh: true });
       const now = JSON.stringify(
         this.#running.map(({ stage }) =>
           stage.labels.map((l) => countsOf(stage.kind, this.#last.get(l) ?? null))

@@ -4,12 +4,20 @@
  * @module
  */
 
-/** The stage's status refreshed now (POST /api/get-stats, then GET /api/status), or null without an answer. */
-export async function freshStatus(base: URL, timeoutMs = 2000): Promise<Record<string, unknown> | null> {
+/**
+ * The stage's status (GET /api/status), refreshed first when `fresh` (POST /api/get-stats); null without
+ * an answer.
+ */
+export async function readStatus(
+  base: URL,
+  { fresh, timeoutMs = 2000 }: { fresh: boolean; timeoutMs?: number },
+): Promise<Record<string, unknown> | null> {
   try {
     const signal = AbortSignal.timeout(timeoutMs);
-    const refreshed = await fetch(new URL("api/get-stats", base), { method: "POST", signal });
-    await refreshed.body?.cancel();
+    if (fresh) {
+      const refreshed = await fetch(new URL("api/get-stats", base), { method: "POST", signal });
+      await refreshed.body?.cancel();
+    }
     const res = await fetch(new URL("api/status", base), { signal });
     if (!res.ok) {
       await res.body?.cancel();
