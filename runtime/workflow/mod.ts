@@ -5,7 +5,13 @@
  *
  * @module
  */
-export { type Distribution, STAGE_KINDS, type StageKind, type StageSpec, type WorkflowSpec } from "./spec.ts";
+export {
+  STAGE_KINDS,
+  type StageDistribution,
+  type StageKind,
+  type StageSpec,
+  type WorkflowSpec,
+} from "./spec.ts";
 export { parseWorkflow, type ParseWorkflowOptions, WorkflowError } from "./validate.ts";
 export { formatPath, readYaml, type YamlIssue, type YamlPath, type YamlSource } from "./yaml_source.ts";
 export { runWorkflow, type RunWorkflowOptions, WorkflowStartError } from "./runner.ts";

@@ -45,7 +45,10 @@ export interface RunWorkflowOptions {
 
 /** A workflow that could not start: a stage did not come up. */
 export class WorkflowStartError extends Error {
-  /** @param message which stage and why */
+  /**
+   * A start failure.
+   * @param message which stage and why
+   */
   constructor(message: string) {
     super(message);
     this.name = "WorkflowStartError";

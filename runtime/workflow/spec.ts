@@ -16,7 +16,7 @@ export type StageKind = typeof STAGE_KINDS[number];
  * through the distributor (each frame to one), or they belong to distributor sets (other stages' sets
  * take turns with them, so no stage sees every frame).
  */
-export type Distribution = "every-frame" | "shared" | "sets";
+export type StageDistribution = "every-frame" | "shared" | "sets";
 
 /** One stage: one tool, started as one process (which may start its own, as `--n-consumers` does). */
 export interface StageSpec {
@@ -33,7 +33,7 @@ export interface StageSpec {
   /** Labels of those processes on the workflow page (`consumers 1`, `consumers 2`), in port order. */
   labels: string[];
   /** How its processes divide the frames of their input. */
-  distribution: Distribution;
+  distribution: StageDistribution;
   /** Channels this stage serves (frames, outputs, pvas inputs, mirrors). */
   serves: string[];
   /** Channels this stage reads or writes to that another stage may serve. */

@@ -11,7 +11,7 @@ import { parseConsumerArgs } from "../consumer/options.ts";
 import { usesDistributor } from "../consumer/request.ts";
 import { parseMirrorArgs } from "../mirror/args.ts";
 import { parseSimulatorArgs } from "../simulator/args.ts";
-import type { Distribution, StageKind } from "./spec.ts";
+import type { StageDistribution, StageKind } from "./spec.ts";
 
 /** What one stage's command line makes it do. */
 export interface StageChannels {
@@ -21,8 +21,8 @@ export interface StageChannels {
   reads: string[];
   /** Its processes with an HTTP API each, by label suffix (consumer ids), or one without a label. */
   ids: string[];
-  /** How its processes divide the frames of their input (see {@link Distribution}). */
-  distribution: Distribution;
+  /** How its processes divide the frames of their input (see {@link StageDistribution}). */
+  distribution: StageDistribution;
 }
 
 /** How the runner starts a tool and reads its command line. */

@@ -14,6 +14,7 @@ export class WorkflowError extends Error {
   readonly issues: readonly YamlIssue[];
 
   /**
+   * A file's problems, one line each in the message.
    * @param file the file's name, for the message
    * @param issues what is wrong and where
    */
@@ -53,7 +54,7 @@ type Json = Record<string, unknown>;
 export function parseWorkflow(
   text: string,
   { file = "workflow", root = REPOSITORY }: ParseWorkflowOptions = {},
-) {
+): WorkflowSpec {
   const read = readYaml(text);
   if ("issues" in read) throw new WorkflowError(file, read.issues);
   const checker = new Checker(read.source);
