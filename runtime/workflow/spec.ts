@@ -48,7 +48,7 @@ export interface WorkflowSpec {
   name: string;
   /** Port of the workflow page; 0 picks a free one, -1 serves none. */
   httpPort: number;
-  /** Seconds the workflow runs; 0 until its simulators have finished, a stop, or Ctrl-C. */
+  /** Seconds the workflow runs once every stage is up; 0 until its simulators have finished, a stop, or Ctrl-C. */
   runtime: number;
   /** Seconds a stage has between SIGTERM and SIGKILL. */
   stopGrace: number;
