@@ -159,6 +159,12 @@ export function summaryLines(summary: WorkflowSummary): string[] {
     if (s.processes.length > 1) {
       for (const p of s.processes) lines.push(`    ${p.label}: ${text(p.counts)}`);
     }
+    if (s.source) {
+      lines.push(
+        `    of ${s.source.published} frames published by ${s.source.stage}: ` +
+          `${s.source.unaccounted} neither received nor named missed`,
+      );
+    }
   }
   return lines;
 }
