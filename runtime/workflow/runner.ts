@@ -96,6 +96,8 @@ class WorkflowRun {
   /** The last status of each process, by label. */
   readonly #last = new Map<string, Record<string, unknown>>();
   readonly #ended = Promise.withResolvers<string>();
+  /** The workflow page's status (the first stage's), once the page is served. */
+  #pageFeed: StatusFeed<StatusDocument> | undefined;
 
   constructor(spec: WorkflowSpec, opts: RunWorkflowOptions) {
     this.#spec = spec;
@@ -228,6 +230,7 @@ class WorkflowRun {
         if (status) this.#last.set(stage.labels[i], status);
       })
     ));
+    this.#pageFeed?.refresh();
   }
 
   async #servePage(): Promise<HttpHandle | undefined> {
@@ -235,6 +238,7 @@ class WorkflowRun {
     const first = this.#running[0].stage.labels[0];
     // The page's own status is the first stage's (the source's) status document, refreshed at each poll.
     const feed = new StatusFeed({ build: () => (this.#last.get(first) ?? {}) as unknown as StatusDocument });
+    this.#pageFeed = feed;
     const target: ControlTarget = {
       configure() {
         throw new Error("configure a stage on its own page");
@@ -247,10 +251,7 @@ class WorkflowRun {
           ));
         }
       },
-      getStats: async () => {
-        await this.#poll({ fresh: true });
-        feed.refresh();
-      },
+      getStats: () => this.#poll({ fresh: true }),
       stop: () => this.#end("stop requested"),
     };
     const page = await serveHttp({

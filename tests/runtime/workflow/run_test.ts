@@ -66,6 +66,14 @@ Deno.test("workflow run: the workflow page lists the stages, and its stop ends t
     listed.stages.map((s: { name: string; kind: string; url: string }) => [s.name, s.kind, s.url]),
     [["sim", "simulator", stages[0]], ["pair 1", "consumer", stages[1]], ["pair 2", "consumer", stages[2]]],
   );
+  // The page's own status is the first stage's, kept current.
+  const pageStatus = async () => await (await fetch(new URL("api/status", page))).json();
+  assert.equal((await pageStatus()).channelName, "run:image");
+  const end = performance.now() + 10_000;
+  while ((await pageStatus()).framesPublished === 0) {
+    assert.ok(performance.now() < end, "the page's status never moved");
+    await new Promise((r) => setTimeout(r, 200));
+  }
   const stop = await fetch(new URL("api/stop", page), { method: "POST" });
   assert.deepEqual(await stop.json(), { ok: true, statusMessage: "Stop flag set" });
   const result = await finishedWithin(run, 30_000);
