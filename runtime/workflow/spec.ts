@@ -36,7 +36,7 @@ export interface StageSpec {
   distribution: StageDistribution;
   /** Channels this stage serves (frames, outputs, pvas inputs, mirrors). */
   serves: string[];
-  /** Channels this stage reads or writes to that another stage may serve. */
+  /** Channels this stage reads or writes to that another stage may serve, once per monitor. */
   reads: string[];
   /** Stages that must be up first: those serving what it reads, and those named in `after`. */
   dependsOn: string[];

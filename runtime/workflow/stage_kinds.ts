@@ -17,7 +17,7 @@ import type { StageDistribution, StageKind } from "./spec.ts";
 export interface StageChannels {
   /** Channels it serves. */
   serves: string[];
-  /** Channels it monitors or writes to. */
+  /** Channels it monitors or writes to, once per monitor (a consumer stage's ids, a mirror's nMonitors). */
   reads: string[];
   /** Its processes with an HTTP API each, by label suffix (consumer ids), or one without a label. */
   ids: string[];
@@ -74,7 +74,7 @@ function mirror(argv: string[]): StageChannels {
   return {
     serves: inv.channels.map((c) => c.mirror),
     // Channel Access sources are IOCs, never a stage of a workflow.
-    reads: inv.channels.filter((c) => c.provider === "pva").map((c) => c.source),
+    reads: inv.channels.filter((c) => c.provider === "pva").flatMap((c) => Array(c.nMonitors).fill(c.source)),
     ids: [""],
     distribution: "every-frame",
   };

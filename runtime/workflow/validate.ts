@@ -136,6 +136,7 @@ class Checker {
     };
     const indexes = new Map(stages.map((s, i) => [s, i]));
     spec.stages = this.#order(stages.filter((s) => s !== undefined), (s) => indexes.get(s)!);
+    holdFirstFrames(spec.stages);
     return stages.includes(undefined) ? undefined : spec;
   }
 
@@ -267,6 +268,18 @@ class Checker {
       placedNames.add(next.name);
     }
     return ordered;
+  }
+}
+
+/**
+ * Each simulator that does not say otherwise holds its first frame until every monitor the workflow opens
+ * on its channel has started (`--wait-for-subscribers`): the stages reading it start after it.
+ */
+function holdFirstFrames(stages: StageSpec[]): void {
+  for (const sim of stages.filter((s) => s.kind === "simulator")) {
+    if (sim.argv.some((a) => a.startsWith("--wait-for-subscribers="))) continue;
+    const monitors = stages.flatMap((s) => s.reads).filter((c) => c === sim.serves[0]).length;
+    if (monitors > 0) sim.argv.push(`--wait-for-subscribers=${monitors}`);
   }
 }
 

@@ -16,7 +16,7 @@ Deno.test({
     const run = await runWorkflowYaml(`name: collected
 http-port: -1
 stages:
-${simulatorStage("sim", "e2e:collect", { startDelay: 14 })}
+${simulatorStage("sim", "e2e:collect")}
   - name: consumers
     kind: consumer
     options:

@@ -5,7 +5,7 @@ Deno.test("e2e: three consumers without a distributor each process every frame, 
   const run = await runWorkflowYaml(`name: many
 http-port: -1
 stages:
-${simulatorStage("sim", "e2e:many", { startDelay: 10 })}
+${simulatorStage("sim", "e2e:many")}
   - name: all
     kind: consumer
     options:

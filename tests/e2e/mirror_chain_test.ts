@@ -15,7 +15,7 @@ stages:
     kind: mirror
     options:
       channel-map: "(e2e:mirrored,e2e:source,pva,100)"
-${simulatorStage("sim", "e2e:source", { startDelay: 10 })}
+${simulatorStage("sim", "e2e:source")}
 `);
   assert.equal(run.code, 0, run.output);
   // Started in dependency order whatever the file's order.

@@ -14,8 +14,8 @@ Deno.test("e2e: two parallel chains in one workflow, each consumer with exactly 
   const run = await runWorkflowYaml(`name: parallel
 http-port: -1
 stages:
-${simulatorStage("simA", "e2e:a", { frames: 40, rate: 20, startDelay: 10 })}
-${simulatorStage("simB", "e2e:b", { frames: 60, rate: 30, startDelay: 10 })}
+${simulatorStage("simA", "e2e:a", { frames: 40, rate: 20 })}
+${simulatorStage("simB", "e2e:b", { frames: 60, rate: 30 })}
 ${consumer("consumerA", "e2e:a")}
 ${consumer("consumerB", "e2e:b")}
 `);

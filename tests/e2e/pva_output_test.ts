@@ -5,7 +5,7 @@ Deno.test("e2e: output mode pva puts every frame into a consumer whose input mod
   const run = await runWorkflowYaml(`name: pva-output
 http-port: -1
 stages:
-${simulatorStage("sim", "e2e:raw", { startDelay: 10 })}
+${simulatorStage("sim", "e2e:raw")}
   - name: pusher
     kind: consumer
     options:

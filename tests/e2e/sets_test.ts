@@ -17,7 +17,7 @@ Deno.test("e2e: distributor sets take turns; every member of a set gets the set'
   const run = await runWorkflowYaml(`name: sets
 http-port: -1
 stages:
-${simulatorStage("sim", "e2e:sets", { startDelay: 12 })}
+${simulatorStage("sim", "e2e:sets")}
 ${consumers("setA", "1,2", "A")}
 ${consumers("setB", "3,4", "B")}
 `);

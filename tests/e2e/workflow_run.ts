@@ -118,11 +118,14 @@ export function userStat(p: ProcessAccount, name: string): number {
   return Number((p.status?.userStats as Record<string, unknown> | undefined)?.[name]);
 }
 
-/** A simulator stage for the tests: small frames, a short run, no per-frame lines. */
+/**
+ * A simulator stage for the tests: small frames, a short run, no per-frame lines; the runner makes it
+ * hold its first frame until the stages reading it have subscribed.
+ */
 export function simulatorStage(
   name: string,
   channel: string,
-  { frames = 60, rate = 30, startDelay = 8 }: { frames?: number; rate?: number; startDelay?: number } = {},
+  { frames = 60, rate = 30, startDelay = 0 }: { frames?: number; rate?: number; startDelay?: number } = {},
 ): string {
   return `  - name: ${name}
     kind: simulator

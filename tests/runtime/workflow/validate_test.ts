@@ -104,6 +104,8 @@ ${SIM}  - name: pair
     "--input-mode=pvas",
     "--processor-permissions=read=/tmp,env=HOME",
   ]);
+  // The simulator holds its first frame until the mirror's monitor and the pair's two have started.
+  assert.deepEqual(byName.sim.argv, ["--channel-name=w:image", "--wait-for-subscribers=3"]);
   assert.deepEqual(byName.pair.labels, ["pair 1", "pair 2"]);
   assert.deepEqual(byName.pair.serves, ["out:1", "out:2"]);
   assert.equal(byName.pair.distribution, "shared");
@@ -114,6 +116,14 @@ ${SIM}  - name: pair
     60,
     5,
   ]);
+});
+
+Deno.test("workflow file: a simulator's own --wait-for-subscribers is kept", () => {
+  const spec = parseWorkflow(`stages:
+  - { name: sim, kind: simulator, options: { channel-name: w:image, wait-for-subscribers: 0 } }
+  - { name: c, kind: consumer, options: { input-channel: w:image } }
+`);
+  assert.deepEqual(spec.stages[0].argv, ["--channel-name=w:image", "--wait-for-subscribers=0"]);
 });
 
 Deno.test("workflow file: stages waiting for each other in a circle are refused", () => {
