@@ -56,7 +56,7 @@ export interface SourceCheck {
  * ```ts
  * import { checkAgainstSource } from "./summary.ts";
  * const counts = { received: 5, missed: 1 };
- * checkAgainstSource([{ label: "c", status: null, counts }], { name: "sim", published: 6 }, { distribution: "every-frame" })
+ * checkAgainstSource([{ label: "c", status: null, counts }], { name: "sim", published: 6 }, { shared: false })
  *   .unaccounted; // 0
  * ```
  */
