@@ -96,6 +96,8 @@ class WorkflowRun {
   /** The last status of each process, by label. */
   readonly #last = new Map<string, Record<string, unknown>>();
   readonly #ended = Promise.withResolvers<string>();
+  /** The runner's monitors holding simulators' first frames, by simulator stage name, until they publish. */
+  readonly #gates = new Map<string, AbortController>();
   /** The workflow page's status (the first stage's), once the page is served. */
   #pageFeed: StatusFeed<StatusDocument> | undefined;
 
@@ -125,6 +127,8 @@ class WorkflowRun {
         await this.#waitForInputs(stage, client);
         await this.#start(stage);
       }
+      await this.#waitForMirrorReaders();
+      this.#releaseSimulators(client);
       await this.#poll({ fresh: true });
       page = await this.#servePage();
       const timer = this.#spec.runtime > 0
@@ -139,6 +143,7 @@ class WorkflowRun {
       await this.#stopAll("start failed");
       throw e;
     } finally {
+      for (const gate of this.#gates.values()) gate.abort();
       this.#signal?.removeEventListener("abort", onAbort);
       await page?.close();
       await client.close();
@@ -214,6 +219,48 @@ class WorkflowRun {
     );
   }
 
+  /**
+   * Waits until each mirror serves every monitor the workflow opens on its channels (its status counts
+   * them), so that frames do not pass through it before its readers are there.
+   */
+  async #waitForMirrorReaders(): Promise<void> {
+    const reads = this.#running.flatMap((r) => r.stage.reads);
+    const deadline = performance.now() + this.#spec.startTimeout * 1000;
+    for (const { stage, urls } of this.#running.filter((r) => r.stage.kind === "mirror")) {
+      for (;;) {
+        const status = await readStatus(urls[0], { fresh: true });
+        const channels = (status?.channels ?? []) as { mirror: string; nSubscribers: number }[];
+        if (channels.every((c) => c.nSubscribers >= reads.filter((r) => r === c.mirror).length)) break;
+        this.#throwIfEnded(`stage ${stage.name} waited for its readers`);
+        if (performance.now() > deadline) {
+          throw new WorkflowStartError(
+            `stage ${stage.name}: its readers did not subscribe within ${this.#spec.startTimeout} s`,
+          );
+        }
+        await delay(100);
+      }
+    }
+  }
+
+  /** Opens the runner's monitor (uniqueId only) on each simulator that waits for it: its first frame goes. */
+  #releaseSimulators(client: PvaClient): void {
+    for (const { stage } of this.#running.filter((r) => r.stage.releasedByRunner)) {
+      const gate = new AbortController();
+      this.#gates.set(stage.name, gate);
+      (async () => {
+        try {
+          for await (
+            const _ of client.monitor(stage.serves[0], { request: "field(uniqueId)", signal: gate.signal })
+          ) {
+            // Read only to keep the subscription flowing; closed once the simulator publishes.
+          }
+        } catch {
+          // Closed.
+        }
+      })();
+    }
+  }
+
   #throwIfEnded(what: string): void {
     if (this.#signal?.aborted) throw new WorkflowStartError(`stopped while ${what}`);
   }
@@ -275,6 +322,13 @@ class WorkflowRun {
       const reason = await Promise.race([this.#ended.promise, delay(this.#pollMs).then(() => undefined)]);
       if (reason !== undefined) return reason;
       await this.#poll({ fresh: false });
+      for (const [name, gate] of this.#gates) {
+        const state = String(this.#last.get(name)?.state);
+        if (state !== "waiting" && state !== "idle") {
+          gate.abort();
+          this.#gates.delete(name);
+        }
+      }
       const finished = (r: Running) =>
         r.proc.exitCode !== undefined ||
         FINISHED_STATES.includes(String(this.#last.get(r.stage.labels[0])?.state));

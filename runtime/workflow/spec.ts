@@ -38,6 +38,11 @@ export interface StageSpec {
   serves: string[];
   /** Channels this stage reads or writes to that another stage may serve, once per monitor. */
   reads: string[];
+  /**
+   * A simulator whose first frame also waits for the runner's own monitor, opened once every stage is up
+   * (so that stages reading it through others, a mirror's readers, are ready too).
+   */
+  releasedByRunner: boolean;
   /** Stages that must be up first: those serving what it reads, and those named in `after`. */
   dependsOn: string[];
 }

@@ -190,6 +190,7 @@ class Checker {
       processes: labels.length,
       labels,
       distribution: channels.distribution,
+      releasedByRunner: false,
       serves: channels.serves,
       reads: channels.reads,
       dependsOn: after as string[],
@@ -273,13 +274,15 @@ class Checker {
 
 /**
  * Each simulator that does not say otherwise holds its first frame until every monitor the workflow opens
- * on its channel has started (`--wait-for-subscribers`): the stages reading it start after it.
+ * on its channel has started, and the runner's own (`--wait-for-subscribers`): the stages reading it start
+ * after it, and the runner opens its monitor once every stage is up.
  */
 function holdFirstFrames(stages: StageSpec[]): void {
   for (const sim of stages.filter((s) => s.kind === "simulator")) {
     if (sim.argv.some((a) => a.startsWith("--wait-for-subscribers="))) continue;
     const monitors = stages.flatMap((s) => s.reads).filter((c) => c === sim.serves[0]).length;
-    if (monitors > 0) sim.argv.push(`--wait-for-subscribers=${monitors}`);
+    sim.argv.push(`--wait-for-subscribers=${monitors + 1}`);
+    sim.releasedByRunner = true;
   }
 }
 

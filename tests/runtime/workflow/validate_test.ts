@@ -104,8 +104,9 @@ ${SIM}  - name: pair
     "--input-mode=pvas",
     "--processor-permissions=read=/tmp,env=HOME",
   ]);
-  // The simulator holds its first frame until the mirror's monitor and the pair's two have started.
-  assert.deepEqual(byName.sim.argv, ["--channel-name=w:image", "--wait-for-subscribers=3"]);
+  // The simulator holds its first frame until the mirror's monitor, the pair's two and the runner's have started.
+  assert.deepEqual(byName.sim.argv, ["--channel-name=w:image", "--wait-for-subscribers=4"]);
+  assert.equal(byName.sim.releasedByRunner, true);
   assert.deepEqual(byName.pair.labels, ["pair 1", "pair 2"]);
   assert.deepEqual(byName.pair.serves, ["out:1", "out:2"]);
   assert.equal(byName.pair.distribution, "shared");
@@ -124,6 +125,7 @@ Deno.test("workflow file: a simulator's own --wait-for-subscribers is kept", () 
   - { name: c, kind: consumer, options: { input-channel: w:image } }
 `);
   assert.deepEqual(spec.stages[0].argv, ["--channel-name=w:image", "--wait-for-subscribers=0"]);
+  assert.equal(spec.stages[0].releasedByRunner, false);
 });
 
 Deno.test("workflow file: stages waiting for each other in a circle are refused", () => {
