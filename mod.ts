@@ -111,3 +111,23 @@ export {
   type UpstreamFactory,
 } from "./runtime/mirror/mod.ts";
 export type { LogSettings } from "./runtime/cli/log_options.ts";
+export {
+  type Counts,
+  parseWorkflow,
+  type ParseWorkflowOptions,
+  type ProcessAccount,
+  runWorkflow,
+  type RunWorkflowOptions,
+  type SourceCheck,
+  STAGE_KINDS,
+  type StageAccount,
+  type StageDistribution,
+  type StageKind,
+  type StageSpec,
+  summaryLines,
+  WorkflowError,
+  type WorkflowSpec,
+  WorkflowStartError,
+  type WorkflowSummary,
+  type YamlIssue,
+} from "./runtime/workflow/mod.ts";

@@ -12,6 +12,7 @@
  */
 import { caConfigFromEnv, configFromEnv, serveHttp, StatusFeed } from "../mod.ts";
 import { UsageError } from "../runtime/cli/args.ts";
+import type { ControlTarget } from "../runtime/control/mod.ts";
 import { onStopSignals } from "../runtime/cli/signals.ts";
 import { MirrorServer, parseMirrorArgs } from "../runtime/mirror/mod.ts";
 import { toolLogger } from "../runtime/cli/log_options.ts";
@@ -47,8 +48,17 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   const feed = new StatusFeed({ build: () => mirror.status(), reportPeriod: inv.reportPeriod });
-  const http = inv.http &&
-    await serveHttp({ ...inv.http, target: mirror, status: feed, title: "pvastream mirror" });
+  // get_stats reports and refreshes the status the HTTP API shows.
+  const target: ControlTarget = {
+    configure: () => mirror.configure(),
+    resetStats: () => mirror.resetStats(),
+    getStats: () => {
+      mirror.getStats();
+      feed.refresh();
+    },
+    stop: () => mirror.stop(),
+  };
+  const http = inv.http && await serveHttp({ ...inv.http, target, status: feed, title: "pvastream mirror" });
   if (http) {
     feed.start();
     console.log(`HTTP API on ${http.url}`);

@@ -1,7 +1,9 @@
 /**
- * `deno task start`: the main job. A simulated detector publishes frames; two consumers share
- * them through the distributor and run the image-statistics processor in their sandboxes.
- * Prints the channels and HTTP URLs to look at and a live status until Ctrl-C or `--runtime`.
+ * `deno task start`: the main job, workflows/default.yaml run by the workflow runner. A simulated
+ * detector publishes frames; two consumers share them through the distributor and run the
+ * image-statistics processor in their sandboxes; a collector puts their outputs back in order.
+ * Prints every stage's output and URL and the workflow page until Ctrl-C or `--runtime`, then the
+ * end-to-end accounting.
  *
  * ```sh
  * deno task start

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Logger } from "../../protocol/log.ts";
+import { prefixLines } from "../cli/prefix_lines.ts";
 
 /** How to start one child. */
 export interface ChildSpec {
@@ -63,14 +64,4 @@ export async function runChildren(children: readonly ChildSpec[], opts: RunChild
   }));
   signal?.removeEventListener("abort", stopAll);
   return Math.max(0, ...statuses.filter((c) => c !== 143 || !stopping));
-}
-
-async function prefixLines(stream: ReadableStream<Uint8Array>, prefix: string, write: (l: string) => void) {
-  let rest = "";
-  for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-    const lines = (rest + text).split("\n");
-    rest = lines.pop()!;
-    for (const line of lines) write(prefix + line);
-  }
-  if (rest !== "") write(prefix + rest);
 }

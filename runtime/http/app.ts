@@ -23,6 +23,7 @@ import { limitRequestBody } from "./request_body.ts";
 import {
   configureRoute,
   eventsRoute,
+  getStatsRoute,
   healthRoute,
   openApiRoute,
   resetStatsRoute,
@@ -64,7 +65,7 @@ export interface ControlApp {
   readonly routes: readonly { method: string; path: string }[];
 }
 
-const POST_ROUTES = ["/api/configure", "/api/reset-stats", "/api/stop"];
+const POST_ROUTES = ["/api/configure", "/api/reset-stats", "/api/get-stats", "/api/stop"];
 
 /**
  * Builds the app.
@@ -126,6 +127,10 @@ export function createControlApp({
   });
   app.openapi(resetStatsRoute, async (c) => {
     const { ok, statusMessage } = await runCommand(target, "reset_stats", "");
+    return ok ? c.json({ ok, statusMessage }, 200) : c.json({ error: statusMessage }, 500);
+  });
+  app.openapi(getStatsRoute, async (c) => {
+    const { ok, statusMessage } = await runCommand(target, "get_stats", "");
     return ok ? c.json({ ok, statusMessage }, 200) : c.json({ error: statusMessage }, 500);
   });
   app.openapi(stopRoute, async (c) => {

@@ -89,6 +89,15 @@ export const resetStatsRoute = createRoute({
   responses: { 200: json(commandResultSchema, "Stats reset successful"), ...postErrors },
 });
 
+/** POST /api/get-stats */
+export const getStatsRoute = createRoute({
+  method: "post",
+  path: "/api/get-stats",
+  summary: "Refresh the status now (get_stats); GET /api/status then reads the fresh one",
+  security: AUTH,
+  responses: { 200: json(commandResultSchema, "Stats update successful"), ...postErrors },
+});
+
 /** POST /api/stop */
 export const stopRoute = createRoute({
   method: "post",

@@ -98,6 +98,12 @@ const OPTIONS: Record<string, OptionSpec> = {
   },
   "notify-pv-value": { short: "nvl", kind: "text", key: "notifyPvValue", help: "value put to --notify-pv" },
   "start-delay": { short: "std", kind: "number", key: "startDelay", help: "seconds before the first frame" },
+  "wait-for-subscribers": {
+    short: "wfs",
+    kind: "integer",
+    key: "waitForSubscribers",
+    help: "after the start delay, hold the first frame until this many monitors subscribed (0: no wait)",
+  },
   "shutdown-delay": {
     short: "shd",
     kind: "number",

@@ -68,6 +68,9 @@ export interface SimulatorSettings {
   runtime: number;
   /** Seconds between serving the channel and the first frame (`--start-delay`). */
   startDelay: number;
+  /** After the start delay, hold the first frame until this many monitors have subscribed; 0 does not wait
+   * (`--wait-for-subscribers`, not in PvaPy: a workflow's consumers start after the simulator). */
+  waitForSubscribers: number;
   /** Seconds the channel stays served after the last frame, so that clients can drain (`--shutdown-delay`). */
   shutdownDelay: number;
   /** Report a line every this many frames; 0 or less: never (`--report-period`). */
@@ -115,6 +118,7 @@ export const SIMULATOR_DEFAULTS: Readonly<SimulatorSettings> = {
   configFile: null,
   runtime: 300,
   startDelay: 10,
+  waitForSubscribers: 0,
   shutdownDelay: 10,
   reportPeriod: 1,
   notifyPv: null,
@@ -160,6 +164,7 @@ const SETTING_OPTIONS: Readonly<Record<keyof SimulatorSettings, string>> = {
   configFile: "--config-file",
   runtime: "--runtime",
   startDelay: "--start-delay",
+  waitForSubscribers: "--wait-for-subscribers",
   shutdownDelay: "--shutdown-delay",
   reportPeriod: "--report-period",
   notifyPv: "--notify-pv",
@@ -192,6 +197,12 @@ export function resolveSettings(options: SimulatorOptions = {}): SimulatorSettin
   check(isNumber(s.frameRate) && s.frameRate >= 0, "frameRate", s.frameRate, "a number >= 0");
   check(isInteger(s.nx) && s.nx > 0, "nx", s.nx, "a positive integer");
   check(isInteger(s.ny) && s.ny > 0, "ny", s.ny, "a positive integer");
+  check(
+    isInteger(s.waitForSubscribers) && s.waitForSubscribers >= 0,
+    "waitForSubscribers",
+    s.waitForSubscribers,
+    "an integer >= 0",
+  );
   check(SIM_DATATYPES.includes(s.datatype), "datatype", s.datatype, `one of ${SIM_DATATYPES.join(", ")}`);
   check(SIM_COLOR_MODES.includes(s.colorMode), "colorMode", s.colorMode, "one of 0, 2, 3, 4");
   check(s.minimum === null || isNumber(s.minimum), "minimum", s.minimum, "a number");

@@ -154,6 +154,12 @@ export class Simulator {
     const s = this.settings;
     try {
       await sleep(s.startDelay * 1000, this.#publishing.signal);
+      // Polled: monitors start on the server's connections, which tell nobody. A monitor created but not
+      // started would fold the first frames into its initial value.
+      const started = () => this.pv.subscribers().filter((m) => m.running).length;
+      while (started() < s.waitForSubscribers && !this.#publishing.signal.aborted) {
+        await sleep(20, this.#publishing.signal);
+      }
       this.#state = "publishing";
       await this.#publish(cache);
       this.#state = "draining";

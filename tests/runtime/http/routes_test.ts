@@ -34,11 +34,14 @@ Deno.test("POST routes run the commands with PvaPy's messages", async () => {
   assert.deepEqual(await json(configured), { ok: true, statusMessage: "Configuration successful" });
   const reset = await fetch(api.url("/api/reset-stats"), post());
   assert.deepEqual(await json(reset), { ok: true, statusMessage: "Stats reset successful" });
+  const refreshed = await fetch(api.url("/api/get-stats"), post());
+  assert.deepEqual(await json(refreshed), { ok: true, statusMessage: "Stats update successful" });
   const stopped = await fetch(api.url("/api/stop"), post());
   assert.deepEqual(await json(stopped), { ok: true, statusMessage: "Stop flag set" });
   assert.deepEqual(api.target.calls, [
     { method: "configure", args: { receiverQueueSize: 3, gain: 2 } },
     { method: "resetStats" },
+    { method: "getStats" },
     { method: "stop" },
   ]);
   assert.equal((await fetch(api.url("/api/stop"))).status, 404, "GET on a POST route");

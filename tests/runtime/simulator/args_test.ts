@@ -39,6 +39,7 @@ const EVERY_OPTION: [
   ["--notify-pv", "-npv", "13PVA1:cam1:Acquire", "notifyPv", "13PVA1:cam1:Acquire"],
   ["--notify-pv-value", "-nvl", "Acquire", "notifyPvValue", "Acquire"],
   ["--start-delay", "-std", "0.5", "startDelay", 0.5],
+  ["--wait-for-subscribers", "-wfs", "3", "waitForSubscribers", 3],
   ["--shutdown-delay", "-shd", "2", "shutdownDelay", 2],
   ["--report-period", "-rp", "100", "reportPeriod", 100],
 ];

@@ -232,6 +232,21 @@ Deno.test("start delay, runtime and shutdown delay: states, and the channel is s
   }
 });
 
+Deno.test("--wait-for-subscribers holds the first frame until that many monitors are started", async () => {
+  const sim = simulator({ frameRate: 100, runtime: 0.1, waitForSubscribers: 2, nFrames: 2 });
+  await sim.start();
+  await sleep(300);
+  assert.deepEqual([sim.stats().state, sim.stats().framesPublished], ["waiting", 0]);
+  const first = record(sim);
+  await sleep(200);
+  assert.deepEqual([sim.stats().state, first.length], ["waiting", 0], "one of two is not enough");
+  const second = record(sim);
+  const stats = await within(sim.finished, 5000, "finished");
+  assert.ok(stats.framesPublished > 0);
+  assert.deepEqual([first.length, second.length], [stats.framesPublished, stats.framesPublished]);
+  assert.equal(stats.notDeliveredNoSubscriber, 0);
+});
+
 Deno.test("stopPublishing ends publishing but keeps the shutdown delay; stop ends both", async () => {
   const sim = simulator({ frameRate: 100, runtime: 0, shutdownDelay: 30, nx: 8, ny: 8 });
   await sim.start();
