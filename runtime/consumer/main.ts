@@ -5,15 +5,16 @@
  *
  * @module
  */
-import { createLogger, type Logger, type LogLevel } from "../../protocol/log.ts";
+import type { Logger } from "../../protocol/log.ts";
 import { configFromEnv } from "../../protocol/pva/config.ts";
 import { PvaClient } from "../../protocol/pva/client/client.ts";
 import { PvaServer } from "../../protocol/pva/server/server.ts";
 import { helpText, UsageError } from "../cli/args.ts";
 import { onStopSignals } from "../cli/signals.ts";
 import { StatusLine } from "../cli/status_line.ts";
+import { processorSettings, toolLogger } from "../cli/tool_setup.ts";
 import { type HttpHandle, serveHttp } from "../http/mod.ts";
-import { parsePermissions, ProcessorError } from "../processor/mod.ts";
+import { ProcessorError } from "../processor/mod.ts";
 import { FrameSampler } from "../preview/mod.ts";
 import { Consumer, type ConsumerContext } from "./consumer.ts";
 import { runChildren } from "./multi.ts";
@@ -28,8 +29,6 @@ const EXAMPLES = [
   "consumer -ic pvapy:image -nc 2 -dt uniqueId -du 1 --processor-file processors/image_stats.ts -rp 5",
   "consumer -ic pvapy:image --processor-file my.ts --processor-permissions read=/data --http-port 8080",
 ];
-
-const PASSTHROUGH = new URL("../../processors/passthrough.ts", import.meta.url).href;
 
 /** Where a consumer run writes. */
 export interface ConsumerIo {
@@ -58,7 +57,7 @@ export async function consumerMain(argv: readonly string[], io: ConsumerIo = STD
     io.out(helpText("consumer", ABOUT, CONSUMER_OPTIONS, EXAMPLES));
     return 0;
   }
-  const logger = await toolLogger(opts);
+  const logger = await toolLogger(opts, "consumer");
   const stop = new AbortController();
   const unlisten = onStopSignals(() => stop.abort());
   try {
@@ -87,14 +86,7 @@ async function runOne(
   const server = new PvaServer({ config, logger });
   await server.start();
   const client = new PvaClient({ config });
-  const processor: ConsumerContext["processor"] = {
-    file: opts.processorFile ?? PASSTHROUGH,
-    className: opts.processorClass,
-    permissions: parsePermissions(opts.processorPermissions, Deno.cwd()),
-    isolation: opts.processorIsolation,
-    memoryMb: opts.processorIsolation === "process" ? opts.processorMemoryMb : undefined,
-    timeLimitMs: opts.processorTimeLimit * 1000,
-  };
+  const processor: ConsumerContext["processor"] = processorSettings(opts);
   const id = opts.consumerIds[0];
   const sampler = new FrameSampler();
   let consumer: Consumer | undefined;
@@ -170,17 +162,4 @@ function withoutIdOptions(argv: readonly string[]): string[] {
     else if (![...ID_OPTIONS, "--http-port"].some((o) => a.startsWith(`${o}=`))) out.push(a);
   }
   return out;
-}
-
-async function toolLogger(opts: ConsumerOptions): Promise<Logger> {
-  const level: LogLevel = opts.logLevel;
-  if (!opts.logFile) return createLogger({ level, format: opts.logFormat, name: "consumer" });
-  const file = await Deno.open(opts.logFile, { append: true, create: true });
-  const encoder = new TextEncoder();
-  return createLogger({
-    level,
-    format: opts.logFormat,
-    name: "consumer",
-    write: (line) => file.writeSync(encoder.encode(`${line}\n`)),
-  });
 }
