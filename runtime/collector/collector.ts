@@ -441,7 +441,14 @@ export class Collector implements ControlTarget {
   }
 }
 
-/** "3..5, 9" for id ranges. */
+/** Id ranges shown in a summary line; the status has them all (bounded). */
+const SHOWN_RANGES = 8;
+
+/** "3..5, 9" for id ranges, the first few of them. */
 function rangesText(ranges: readonly IdRange[]): string {
-  return ranges.map((r) => r.first === r.last ? `${r.first}` : `${r.first}..${r.last}`).join(", ");
+  const text = ranges.slice(0, SHOWN_RANGES).map((r) =>
+    r.first === r.last ? `${r.first}` : `${r.first}..${r.last}`
+  );
+  if (ranges.length > SHOWN_RANGES) text.push(`... (${ranges.length - SHOWN_RANGES} more ranges)`);
+  return text.join(", ");
 }
