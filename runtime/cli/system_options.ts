@@ -17,19 +17,27 @@ export type Isolation = "worker" | "process";
 
 /** The shared options, read. */
 export interface SystemOptions {
+  /** Output channel template (`_` default name, `*` the id). */
   outputChannel?: string;
+  /** Status PV template. */
   statusChannel?: string;
+  /** Control PV template. */
   controlChannel?: string;
+  /** Python format of ids in channel names, e.g. `02d`. */
   idFormatSpec?: string;
   /** 0: the server's default queue; else `record[queueSize=N]`. */
   serverQueueSize: number;
   /** -1: take updates straight from the monitor; 0: unbounded queue; N: bounded, full rejects. */
   receiverQueueSize: number;
+  /** The processor module (pass-through when absent). */
   processorFile?: string;
+  /** The module export to use. */
   processorClass?: string;
+  /** The user's JSON arguments of `configure`. */
   processorArgs: Record<string, unknown>;
   /** Permission grants, e.g. "read=/data,net=host:port" (none by default). */
   processorPermissions: string[];
+  /** Worker (default) or child process. */
   processorIsolation: Isolation;
   /** Memory limit of a processor child process (process isolation). */
   processorMemoryMb: number;
@@ -37,20 +45,29 @@ export interface SystemOptions {
   processorTimeLimit: number;
   /** Hand compressed frames (NTNDArray codec lz4/bslz4/blosc) to the processor as they are. */
   keepCompressed: boolean;
+  /** The object id field. */
   oidField: string;
+  /** Fields to receive (the object id field is added). */
   fieldRequest?: string;
+  /** Updates not processed at the start and after `reset_stats`. */
   skipInitialUpdates: number;
   /** Seconds; 0 runs until stopped. */
   runtime: number;
   /** Seconds between status reports; 0: none printed (the status PV still updates every 10 s). */
   reportPeriod: number;
+  /** Statistics groups to report (accepted for PvaPy compatibility). */
   reportStats: string[];
+  /** Least level logged. */
   logLevel: LogLevel;
+  /** Append the log to this file instead of standard error. */
   logFile?: string;
+  /** Log line format. */
   logFormat: "text" | "json";
+  /** Address of the HTTP API. */
   httpHost: string;
   /** -1: no HTTP API; 0: a free port. */
   httpPort: number;
+  /** Bearer token file for the POST routes. */
   httpTokenFile?: string;
 }
 

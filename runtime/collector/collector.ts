@@ -41,8 +41,11 @@ export type CollectorContext = ConsumerContext;
 export interface CollectorChannels {
   /** One input channel per producer, in producer order. */
   inputs: string[];
+  /** The output channel, if any. */
   output?: string;
+  /** The status PV, if any. */
   status?: string;
+  /** The control PV, if any. */
   control?: string;
 }
 

@@ -11,6 +11,7 @@ import { readSystemOptions, type SystemOptions, systemOptionSpecs } from "../cli
 
 /** Everything a collector run is configured with. */
 export interface CollectorOptions extends SystemOptions {
+  /** The collector's id (in its default channel names). */
   collectorId: number;
   /** The producers, in the order given. */
   producerIds: number[];

@@ -19,7 +19,10 @@ export class PeriodRates<K extends string> {
   #previous: Record<K, number> | undefined;
   #time: number;
 
-  /** @param start seconds since the epoch when counting started */
+  /**
+   * Rates counted from `start`.
+   * @param start seconds since the epoch when counting started
+   */
   constructor(start: number) {
     this.#time = start;
   }

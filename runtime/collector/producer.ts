@@ -47,7 +47,10 @@ export class Producer {
   #overruns = 0;
   #delivered = 0;
 
-  /** @param options the producer's id, channel, request, queues and sink */
+  /**
+   * A producer not yet monitored ({@link Producer.start}).
+   * @param options the producer's id, channel, request, queues and sink
+   */
   constructor(options: ProducerOptions) {
     this.id = options.id;
     this.channel = options.channel;

@@ -50,7 +50,10 @@ export class FrameProcessing {
   readonly #inFlight = new Set<Promise<void>>();
   #bytes = 0;
 
-  /** @param options the sandbox, accounting, output and hooks */
+  /**
+   * Nothing in flight yet.
+   * @param options the sandbox, accounting, output and hooks
+   */
   constructor(options: FrameProcessingOptions) {
     this.#opts = options;
   }
