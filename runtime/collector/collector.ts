@@ -16,6 +16,7 @@ import type { ConsumerContext } from "../consumer/consumer.ts";
 import { FrameProcessing } from "../consumer/frame_processing.ts";
 import type { InputItem } from "../consumer/input.ts";
 import { hostedOutput, type OutputPublisher } from "../consumer/output.ts";
+import { ReceiverQueue } from "../consumer/queue.ts";
 import { monitorRequest } from "../consumer/request.ts";
 import { type ProcessorArgs, ProcessorHost } from "../processor/mod.ts";
 import { type AccountingSnapshot, FrameAccounting, type IdRange, StatsReporter } from "../stats/mod.ts";
@@ -81,10 +82,8 @@ export class Collector implements ControlTarget {
   readonly #rates = new PeriodRates<"collected" | "rejected" | "missed">(Date.now() / 1000);
   readonly #host: ProcessorHost;
   readonly #stopped = Promise.withResolvers<void>();
-  /** Released updates waiting for the processor, in order. */
-  #backlog: Released[] = [];
-  #backlogHead = 0;
-  #wakePump: (() => void) | undefined;
+  /** Released updates waiting for the processor, in order (bounded by holding the producers back). */
+  readonly #backlog = new ReceiverQueue<Released>({ size: 0 });
   #room = Promise.withResolvers<void>();
   #pumped: Promise<void> = Promise.resolve();
   #processing!: FrameProcessing;
@@ -99,7 +98,6 @@ export class Collector implements ControlTarget {
   #skipped = 0;
   #warnedUnreadable = false;
   #stopping = false;
-  #finished = false;
   #endTime = 0;
   #lastSummary = { time: performance.now(), collected: 0, bytes: 0 };
 
@@ -250,8 +248,7 @@ export class Collector implements ControlTarget {
     clearInterval(this.#idleTimer);
     await Promise.all(this.#producers.map((p) => p.stop()));
     this.#enqueue(this.#collection.releaseAll());
-    this.#finished = true;
-    this.#wakePump?.();
+    this.#backlog.close();
     await this.#pumped;
     await this.#processing.idle();
     await this.#shutdown();
@@ -300,7 +297,7 @@ export class Collector implements ControlTarget {
       );
     }
     this.#enqueue(this.#collection.releaseDue());
-    if (this.#backlog.length - this.#backlogHead >= this.#collection.capacity) return this.#room.promise;
+    if (this.#backlog.length >= this.#collection.capacity) return this.#room.promise;
   }
 
   #enqueue(releases: readonly Release<InputItem>[]): void {
@@ -311,38 +308,31 @@ export class Collector implements ControlTarget {
           `collector ${this.id}: ${n} missed, ids ${rangesText([r.missed])} never arrived`,
         );
       }
-      for (const u of r.updates) this.#backlog.push({ id: u.id, item: u.item });
+      for (const u of r.updates) this.#backlog.offer({ id: u.id, item: u.item });
     }
-    if (releases.length > 0) this.#wakePump?.();
   }
 
   /** Hands released updates to the processor in order, skipping the first ones as PvaPy does. */
   async #pump(): Promise<void> {
     for (;;) {
-      while (this.#backlogHead < this.#backlog.length) {
-        const { id, item } = this.#backlog[this.#backlogHead];
-        this.#backlog[this.#backlogHead++] = undefined as unknown as Released;
+      const batch = await this.#backlog.take();
+      if (batch === null) return;
+      for (const { id, item } of batch) {
         this.#accounting.received(id);
         if (this.#skip > 0) {
           this.#skip--;
           this.#skipped++;
-          continue;
+        } else {
+          const wait = this.#processing.submit(item, id);
+          if (wait) await wait;
         }
-        const wait = this.#processing.submit(item, id);
-        if (wait) await wait;
         this.#freeRoom();
       }
-      this.#backlog = [];
-      this.#backlogHead = 0;
-      this.#freeRoom();
-      if (this.#finished) return;
-      await new Promise<void>((resolve) => this.#wakePump = resolve);
-      this.#wakePump = undefined;
     }
   }
 
   #freeRoom(): void {
-    if (this.#backlog.length - this.#backlogHead >= this.#collection.capacity) return;
+    if (this.#backlog.length >= this.#collection.capacity) return;
     this.#room.resolve();
     this.#room = Promise.withResolvers<void>();
   }
