@@ -12,8 +12,9 @@
  */
 import { findField } from "../../pvdata/types.ts";
 import type { StructValue, Value } from "../../pvdata/types.ts";
+import { BitSet } from "../../pvdata/bitset.ts";
 import type { UpdateListener } from "./shared_pv.ts";
-import type { Update } from "./update.ts";
+import { Update } from "./update.ts";
 
 /** Parsed distributor options. */
 export interface DistributorOptions {
@@ -87,6 +88,12 @@ export class DistributorGroup {
   #sentInTurn = 0;
   #lastTrigger: string | undefined;
   #standalone = 0;
+  /**
+   * Per member, the fields changed by updates it was not given. A post carries only what changed, so
+   * without these a member would never learn of a field (the dimensions of a frame, say) that changed
+   * in another member's turn.
+   */
+  readonly #unseen = new Map<UpdateListener, BitSet>();
 
   /** @param trigger dotted path of the field whose repeats go to nobody */
   constructor(trigger: string) {
@@ -107,6 +114,7 @@ export class DistributorGroup {
       this.#sets.push(set);
     }
     set.members.push(member);
+    this.#unseen.set(member, new BitSet());
   }
 
   /** Removes `member`; the turn order of the remaining sets is kept. */
@@ -115,6 +123,7 @@ export class DistributorGroup {
     if (i < 0) return;
     const set = this.#sets[i];
     set.members.splice(set.members.indexOf(member), 1);
+    this.#unseen.delete(member);
     if (set.next >= set.members.length) set.next = 0;
     if (set.members.length > 0) return;
     this.#sets.splice(i, 1);
@@ -123,15 +132,25 @@ export class DistributorGroup {
     if (this.#turn >= this.#sets.length) this.#turn = 0;
   }
 
-  /** Hands `u` to the members whose turn it is. */
+  /**
+   * Hands `u` to the members whose turn it is, with the fields changed since each last got an update;
+   * the others remember what `u` changed.
+   */
   deliver(u: Update): void {
     const key = triggerKey(u.value, this.#trigger, u);
-    if (key !== undefined && key === this.#lastTrigger) return;
+    const repeated = key !== undefined && key === this.#lastTrigger;
     this.#lastTrigger = key;
-    const set = this.#sets[this.#turn];
+    const set = repeated ? undefined : this.#sets[this.#turn];
+    const receivers = !set ? [] : set.mode === "all" ? set.members : [set.members[set.next]];
+    for (const [member, unseen] of this.#unseen) {
+      if (!receivers.includes(member)) unseen.or(u.changed);
+      else if (unseen.isEmpty()) member.onUpdate(u);
+      else {
+        member.onUpdate(new Update(u.type, u.value, unseen.or(u.changed).clone(), u.overrun));
+        unseen.clearAll();
+      }
+    }
     if (!set) return;
-    if (set.mode === "all") { for (const m of set.members) m.onUpdate(u); }
-    else set.members[set.next].onUpdate(u);
     if (++this.#sentInTurn >= set.updates) {
       this.#sentInTurn = 0;
       if (set.mode === "one") set.next = (set.next + 1) % set.members.length;
