@@ -92,7 +92,15 @@ export class FrameProcessing {
     accounting.processed(id);
     if (!output) return;
     for (const out of outputs) {
-      const typed = isFrame(out) ? frameToNTNDArray(out) : out;
+      let typed;
+      try {
+        typed = isFrame(out) ? frameToNTNDArray(out) : out;
+      } catch (e) {
+        // A frame whose shape does not match its data cannot be published; the stream goes on.
+        accounting.publishFailed();
+        logger.warn(`${label}: output of frame ${id} not published: ${(e as Error).message}`);
+        continue;
+      }
       const ok = await output.publish({
         type: typed.type as StructureDesc,
         value: typed.value as StructValue,
