@@ -5,8 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../../protocol/log.ts";
-import type { PvaClient } from "../../../protocol/pva/client/client.ts";
-import type { PvaServer } from "../../../protocol/pva/server/server.ts";
 import { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
 import { Collector } from "../../../runtime/collector/collector.ts";
 import { type CollectorOptions, parseCollectorArgs } from "../../../runtime/collector/options.ts";
@@ -20,9 +18,16 @@ import {
   startConsumer,
   stopAll,
   subscribed,
+  sumProcessed,
   until,
 } from "../consumer/harness.ts";
 import { withServerAndClient } from "../support.ts";
+import { configFromEnv } from "../../../protocol/pva/config.ts";
+import { PvaClient } from "../../../protocol/pva/client/client.ts";
+import { PvaServer } from "../../../protocol/pva/server/server.ts";
+import { Simulator } from "../../../runtime/simulator/mod.ts";
+import { runTotals } from "../../../runtime/stats/run_totals.ts";
+import { epicsEnv, freePorts } from "../../interop/peers.ts";
 
 /** Starts a collector on `server` with `argv`; `seen` receives each frame's id in processing order. */
 async function startCollector(
@@ -231,4 +236,75 @@ Deno.test("collector: a producer lagging beyond the cache: its late ids named mi
       await collector.done;
     }
   });
+});
+
+Deno.test("collector: our simulator → two distributed consumers → collector: every frame in order, exact totals", async () => {
+  // The simulator has its own ports; our server and client search both.
+  const simPorts = freePorts();
+  const ports = freePorts();
+  const config = configFromEnv({
+    ...epicsEnv(ports),
+    EPICS_PVA_ADDR_LIST: `127.0.0.1:${ports.udp} 127.0.0.1:${simPorts.udp}`,
+  });
+  // 4 s at 50 frames/s after an 8 s start delay, for the consumers' sandboxes to start.
+  const sim = new Simulator({
+    channelName: "sim:image",
+    frameRate: 50,
+    runtime: 4,
+    nx: 16,
+    ny: 16,
+    nFrames: 10,
+    startDelay: 8,
+    shutdownDelay: 2,
+    reportPeriod: 0,
+    config: configFromEnv(epicsEnv(simPorts)),
+  });
+  await sim.start();
+  const server = new PvaServer({ config, logger: silentLogger });
+  await server.start();
+  const client = new PvaClient({ config, logger: silentLogger });
+  const consumers: Consumer[] = [];
+  const seen: number[] = [];
+  let collector: Collector | undefined;
+  try {
+    const argv = ["-ic", "sim:image", "-dt", "uniqueId", "-du", "1", "-nc", "2", "-oc", "_"];
+    for (const id of [1, 2]) consumers.push(await startConsumer(id, server, client, { argv }));
+    // Started before the first frame: the consumers' outputs appear with their first frames, and the
+    // collector finds them at its next search (up to a few seconds later).
+    collector = await startCollector(server, client, [
+      "-ic",
+      "pvapy:consumer:*:output",
+      "-siu",
+      "0",
+      "-sqs",
+      "200",
+    ], seen);
+    const stats = await sim.finished;
+    assert.equal(stats.notDelivered, 0, "both consumers were there from the first frame");
+    const published = stats.framesPublished;
+    await until(
+      "every frame processed by the consumers",
+      async () => await sumProcessed(consumers) === published,
+    );
+    const c = collector;
+    await until("every frame the collector saw collected or cached", () => {
+      const s = c.snapshot();
+      return seen.length > 0 && s.collected + s.cached === published - seen[0] + 1;
+    });
+    await stopAll(consumers);
+    c.stop();
+    await c.done;
+    assert.deepEqual(runTotals(published, consumers.map((k) => k.accounting())).unattributed, 0);
+    assert.ok(seen[0] < published / 2, `the collector joined early: first id ${seen[0]}`);
+    assert.deepEqual(seen, range(seen[0], published), "from its first frame on, every frame once, in order");
+    const s = c.snapshot();
+    assert.deepEqual([s.missed, s.rejected, s.cached], [0, 0, 0]);
+  } finally {
+    await stopAll(consumers);
+    collector?.stop();
+    await collector?.done;
+    await client.close();
+    await server.close();
+    await sim.stop();
+  }
 });
