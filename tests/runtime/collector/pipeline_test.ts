@@ -308,3 +308,43 @@ Deno.test("collector: our simulator → two distributed consumers → collector:
     await sim.stop();
   }
 });
+
+Deno.test("collector control PV: configure collectorCacheSize releases at once; reset_stats starts a new sequence", async () => {
+  await withServerAndClient(async (server, client) => {
+    const [p1] = producers(server, [1, 2]);
+    const seen: number[] = [];
+    const collector = await startCollector(server, client, ["-ic", "prod:*", "-siu", "0", "-cc", "_"], seen);
+    const control = async (command: string, args = "") => {
+      await client.put("pvapy:collector:1:control", { command, args });
+      return String((await client.get("pvapy:collector:1:control")).value.statusMessage);
+    };
+    try {
+      await until(
+        "initial values",
+        async () => await received(collector, 1) === 1 && await received(collector, 2) === 1,
+      );
+      await post(p1, [1, 2, 3]);
+      await until("cached", () => collector.snapshot().cached === 5);
+      assert.deepEqual(seen, [], "a cache of 20 is not full");
+      assert.equal(await control("configure", '{"collectorCacheSize": 2}'), "Configuration successful");
+      await until("released", () => seen.length === 5);
+      assert.deepEqual(seen, [0, 0, 1, 2, 3]);
+      assert.match(
+        await control("configure", '{"receiverQueueSize": 10}'),
+        /^Configuration failed: receiverQueueSize: the collector was started without receiver queues/,
+      );
+      assert.equal(await control("reset_stats"), "Stats reset successful");
+      assert.deepEqual(collector.snapshot().collected, 0);
+      // A new sequence: ids below the last released are taken again.
+      await post(p1, [1, 2]);
+      await until("the new sequence released", () => seen.length === 7);
+      assert.deepEqual(seen.slice(5), [1, 2]);
+      assert.deepEqual([collector.snapshot().rejected, collector.snapshot().missed], [0, 0]);
+      assert.equal(await control("stop"), "Stop flag set");
+      await collector.done;
+    } finally {
+      collector.stop();
+      await collector.done;
+    }
+  });
+});
