@@ -215,7 +215,8 @@ export function readSystemOptions(tool: string, r: OptionReader): SystemOptions 
     processorFile: r.string("processor-file"),
     processorClass: r.string("processor-class"),
     processorArgs: r.jsonObject("processor-args"),
-    processorPermissions: (r.string("processor-permissions") ?? "").split(",").filter((g) => g !== ""),
+    // One spec, not split at commas: a bare item continues the previous key (read=/a,/b).
+    processorPermissions: [r.string("processor-permissions") ?? ""].filter((g) => g !== ""),
     processorIsolation: r.choice("processor-isolation", ["worker", "process"] as const, "worker"),
     processorMemoryMb: int("processor-memory-mb", 1024, 16),
     processorTimeLimit: r.number("processor-time-limit", 10, { min: 0.001 }),
