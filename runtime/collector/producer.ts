@@ -27,8 +27,6 @@ export interface ProducerOptions {
   receiverQueueSize: number;
   /** Takes each update. */
   sink: ProducerSink;
-  /** Told when the monitor connects (a new subscription begins). */
-  onConnected?: () => void;
 }
 
 /** A monitored producer channel. */
@@ -76,7 +74,6 @@ export class Producer {
       request: o.request,
       queueSize: o.monitorQueueSize,
       takeArrays: true,
-      events: { onConnected: o.onConnected },
       sink: (item) => {
         this.#received++;
         if (item.overrun && !item.overrun.isEmpty()) this.#overruns++;
