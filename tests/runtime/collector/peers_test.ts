@@ -14,7 +14,7 @@ import type { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
 import { Collector } from "../../../runtime/collector/collector.ts";
 import { type CollectorOptions, parseCollectorArgs } from "../../../runtime/collector/options.ts";
 import type { Consumer } from "../../../runtime/consumer/consumer.ts";
-import { epicsEnv, freePorts, peerPython, requirePeers } from "../../interop/peers.ts";
+import { epicsEnv, freePorts, peerPython, requirePeers, runPython } from "../../interop/peers.ts";
 import {
   frame,
   PASSTHROUGH,
@@ -187,7 +187,18 @@ Deno.test({
         async () => (await processed(1) ?? 0) > 0 && (await processed(2) ?? 0) > 0,
         60_000,
       );
-      const opts = parseCollectorArgs(["-ic", "pvapy:consumer:*:output", "-pid", "1,2", "-siu", "0"]);
+      const opts = parseCollectorArgs([
+        "-ic",
+        "pvapy:consumer:*:output",
+        "-pid",
+        "1,2",
+        "-siu",
+        "0",
+        "-sc",
+        "_",
+        "-cc",
+        "_",
+      ]);
       collector = await Collector.start(opts as CollectorOptions, {
         server,
         client,
@@ -212,7 +223,25 @@ Deno.test({
         async () => await received(1) + await received(2) === FRAMES - 2,
         30_000,
       );
-      c.stop();
+      // PvaPy-era clients read our status PV and stop us through the control PV.
+      await c.getStats();
+      const got = await runPython("p4p_client.py", ["get", "pvapy:collector:1:status"], { env });
+      assert.equal(got.code, 0, got.stderr);
+      const status = got.documents[0] as {
+        value: { producerStats_2: { receiverStats: { nReceived: number } } };
+      };
+      assert.equal(
+        Number(status.value.producerStats_2.receiverStats.nReceived),
+        c.status.producerStats_2.receiverStats.nReceived,
+      );
+      const put = await runPython("pvapy_client.py", [
+        "put",
+        "pvapy:collector:1:control",
+        '{"command": "stop"}',
+      ], {
+        env,
+      });
+      assert.equal(put.code, 0, put.stderr);
       await c.done;
       assert.deepEqual(seen, Array.from({ length: FRAMES - 2 }, (_, i) => i + 3));
       const s = c.snapshot();
