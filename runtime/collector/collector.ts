@@ -280,12 +280,13 @@ export class Collector implements ControlTarget {
   #receive(producerId: number, item: InputItem): void | Promise<void> {
     const raw = item.value[this.#opts.oidField];
     const id = typeof raw === "bigint" ? Number(raw) : raw;
-    if (typeof id !== "number") {
+    // Runs and gaps are counted in whole ids: a missing, fractional or NaN id cannot be put in order.
+    if (typeof id !== "number" || !Number.isSafeInteger(id)) {
       this.#producers.find((p) => p.id === producerId)?.rejectedUnreadable();
       if (!this.#warnedUnreadable) {
         this.#warnedUnreadable = true;
         this.#ctx.logger.warn(
-          `collector ${this.id}: producer ${producerId} sent an update without ${this.#opts.oidField}`,
+          `collector ${this.id}: producer ${producerId} sent an update without a whole ${this.#opts.oidField}`,
         );
       }
       return;

@@ -348,3 +348,29 @@ Deno.test("collector control PV: configure collectorCacheSize releases at once; 
     }
   });
 });
+
+Deno.test("collector: updates without a whole object id are counted rejected by their producer, nothing else", async () => {
+  await withServerAndClient(async (server, client) => {
+    const [p1] = producers(server, [1, 2]);
+    const seen: number[] = [];
+    // `codec` is a structure, not an id.
+    const collector = await startCollector(server, client, ["-ic", "prod:*", "-of", "codec"], seen);
+    try {
+      await until(
+        "initial values",
+        async () => await received(collector, 1) === 1 && await received(collector, 2) === 1,
+      );
+      await post(p1, [1, 2]);
+      await until("received", async () => await received(collector, 1) === 3);
+      const status = collector.status;
+      assert.deepEqual(
+        [1, 2].map((p) => status[`producerStats_${p}`].receiverStats.nRejected),
+        [3, 1],
+      );
+      assert.deepEqual([collector.snapshot().collected, collector.snapshot().cached, seen.length], [0, 0, 0]);
+    } finally {
+      collector.stop();
+      await collector.done;
+    }
+  });
+});
