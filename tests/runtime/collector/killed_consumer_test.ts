@@ -29,6 +29,9 @@ function consumerTool(id: number, env: Record<string, string>): Tool {
     "_",
     "-sc",
     "_",
+    // The test reads progress from the status PVs: refresh them every second.
+    "-rp",
+    "1",
     "--processor-file",
     MISBEHAVE,
     "--processor-class",
