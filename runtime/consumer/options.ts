@@ -176,7 +176,7 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
  * ```ts
  * import { parseConsumerArgs } from "./options.ts";
  * const o = parseConsumerArgs(["-ic", "pvapy:image", "-cid", "range(1,3)", "-du", "2"]);
- * o.consumerIds; // [1, 2]
+ * o !== "help" && o.consumerIds; // [1, 2]
  * ```
  */
 export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "help" {
