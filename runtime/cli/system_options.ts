@@ -85,14 +85,14 @@ function channelSpecs(kind: SystemKind): OptionSpec[] {
       short: "sc",
       type: "string",
       value: "NAME",
-      help: `status PV; _ is pvapy:${kind}:<id>:status`,
+      help: "status PV; _ is the default name",
     },
     {
       long: "control-channel",
       short: "cc",
       type: "string",
       value: "NAME",
-      help: `control PV; _ is pvapy:${kind}:<id>:control`,
+      help: "control PV; _ is the default name",
     },
   ];
 }

@@ -129,5 +129,5 @@ Deno.test("collector help lists every PvaPy collector option with its short form
     "-dc, --disable-curses",
   ];
   for (const option of pvapy) assert.ok(text.includes(option), option);
-  assert.match(text, /pvapy:collector:<id>:status/);
+  assert.match(text, /pvapy:collector:<id>:output/);
 });
