@@ -1,11 +1,11 @@
 /**
- * `deno task docs:cli`: writes docs/cli.md from the tools' own `--help` (scripts/lib/tools.ts),
+ * `deno task docs:cli`: writes docs/cli.md from the tools' own `--help` (runtime/cli/tools.ts),
  * so the reference says exactly what the tools do; tests/docs/cli_reference_test.ts fails when
  * the file is stale. `--check` only compares.
  *
  * @module
  */
-import { TOOLS } from "./lib/tools.ts";
+import { TOOLS } from "../runtime/cli/tools.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const TARGET = `${ROOT}docs/cli.md`;

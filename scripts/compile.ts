@@ -1,6 +1,6 @@
 /**
  * `deno task compile [TOOL...]`: builds each tool (all of them by default) into `dist/` as a
- * single executable with the permissions and unstable features it needs (scripts/lib/tools.ts).
+ * single executable with the permissions and unstable features it needs (runtime/cli/tools.ts).
  * Processors are still loaded from files at run time and still sandboxed.
  *
  * `deno compile` needs a runtime binary (denort) for the target; without network access to
@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { compileArgs, TOOLS } from "./lib/tools.ts";
+import { compileArgs, TOOLS } from "../runtime/cli/tools.ts";
 
 async function main(names: string[]): Promise<number> {
   const unknown = names.filter((n) => !TOOLS.some((t) => t.name === n));

@@ -15,8 +15,7 @@ import type { Logger } from "../../protocol/log.ts";
 import type { PvaClient } from "../../protocol/pva/client/client.ts";
 import type { PvaServer } from "../../protocol/pva/server/server.ts";
 import { ntNDArrayType } from "../../protocol/nt/mod.ts";
-import type { FieldDesc, StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
-import { decodeFrame } from "../../protocol/codecs/mod.ts";
+import type { StructValue } from "../../protocol/pvdata/types.ts";
 import { type ConfigureArgs, ControlPV, type ControlTarget } from "../control/mod.ts";
 import { type AccountingSnapshot, FrameAccounting, StatsReporter } from "../stats/mod.ts";
 import {
@@ -28,10 +27,6 @@ import {
 } from "../status/mod.ts";
 import {
   type Frame,
-  frameFromNTNDArray,
-  frameToNTNDArray,
-  isFrame,
-  type Output,
   type ProcessorArgs,
   ProcessorHost,
   type ProcessorHostOptions,
@@ -39,6 +34,7 @@ import {
 import { channelName, formatId } from "../cli/ids.ts";
 import { hostedInput, type Input, type InputItem, monitorInput, rpcInput } from "./input.ts";
 import type { ConsumerOptions } from "./options.ts";
+import { FrameProcessing } from "./frame_processing.ts";
 import { hostedOutput, type OutputPublisher, remoteOutput } from "./output.ts";
 import { ReceiverQueue } from "./queue.ts";
 import { derivedOidOffset, monitorRequest, usesDistributor } from "./request.ts";
@@ -68,12 +64,6 @@ export interface ConsumerChannels {
 }
 
 /**
- * Frames handed to the processor before the first of them has come back. The sandbox takes
- * them one at a time in order; keeping a few in flight hides the round trip to it.
- */
-const IN_FLIGHT = 4;
-
-/**
  * Monitor queue (and pipeline window) when `--server-queue-size` is 0. PvaPy leaves it to the
  * server (often 1..4); a deeper window lets our pipelined monitor ride out scheduling hiccups
  * without the server having to fold frames.
@@ -99,6 +89,7 @@ export class Consumer implements ControlTarget {
   readonly #host: ProcessorHost;
   readonly #stopped = Promise.withResolvers<void>();
   #queue: ReceiverQueue<Received> | undefined;
+  #processing: FrameProcessing | undefined;
   #input: Input | undefined;
   #output: OutputPublisher | undefined;
   #feed!: StatusFeed<ConsumerStatus>;
@@ -109,8 +100,6 @@ export class Consumer implements ControlTarget {
   #skip: number;
   #stopping = false;
   #endTime = 0;
-  /** Bytes of frame data handed to the processor (for MB/s). */
-  #bytes = 0;
   #lastSummary = { time: performance.now(), processed: 0, bytes: 0 };
 
   private constructor(id: number, opts: ConsumerOptions, ctx: ConsumerContext) {
@@ -184,8 +173,9 @@ export class Consumer implements ControlTarget {
     const now = performance.now();
     const dt = (now - this.#lastSummary.time) / 1000;
     const fps = dt > 0 ? (s.processed - this.#lastSummary.processed) / dt : 0;
-    const mbps = dt > 0 ? (this.#bytes - this.#lastSummary.bytes) / dt / 1e6 : 0;
-    this.#lastSummary = { time: now, processed: s.processed, bytes: this.#bytes };
+    const bytes = this.#processing?.bytes ?? 0;
+    const mbps = dt > 0 ? (bytes - this.#lastSummary.bytes) / dt / 1e6 : 0;
+    this.#lastSummary = { time: now, processed: s.processed, bytes };
     const queue = this.#queue
       ? `, queue ${this.#queue.length}${this.#queue.size ? `/${this.#queue.size}` : ""}`
       : "";
@@ -239,48 +229,26 @@ export class Consumer implements ControlTarget {
     this.#input?.stop();
     this.#queue?.close();
     await this.#drained;
-    while (this.#inFlight > 0) await this.#nextFinish();
+    await this.#processing?.idle();
     await this.#shutdown();
   }
 
   // ---- the frame's path ----
 
   #drained: Promise<void> = Promise.resolve();
-  /** Frames handed to the processor and not finished yet. */
-  #inFlight = 0;
-  /** Resolves when the next frame finishes (one promise for all waiters, made only when one waits). */
-  #frameFinished: PromiseWithResolvers<void> | undefined;
-
-  /**
-   * Starts processing a frame; waits only while {@link IN_FLIGHT} frames are already out. Nothing
-   * is allocated per frame beyond the call itself: the callbacks are bound once, and a promise is
-   * made only when the input has to wait.
-   */
-  #submit(item: InputItem, id: number): Promise<void> | undefined {
-    this.#inFlight++;
-    this.#process(item, id).then(this.#finished, this.#failed);
-    return this.#inFlight >= IN_FLIGHT ? this.#nextFinish() : undefined;
-  }
-
-  #nextFinish(): Promise<void> {
-    return (this.#frameFinished ??= Promise.withResolvers()).promise;
-  }
-
-  readonly #finished = (): void => {
-    this.#inFlight--;
-    const waiting = this.#frameFinished;
-    this.#frameFinished = undefined;
-    waiting?.resolve();
-  };
-
-  /** #process counts the processor's failures itself; this is for a failure of publishing. */
-  readonly #failed = (e: unknown): void => {
-    this.#ctx.logger.error(`consumer ${this.id}: ${(e as Error).message}`);
-    this.#finished();
-  };
 
   #startInput(): void {
     const o = this.#opts;
+    const ctx = this.#ctx;
+    const processing = this.#processing = new FrameProcessing({
+      host: this.#host,
+      accounting: this.#accounting,
+      output: this.#output,
+      keepCompressed: o.keepCompressed,
+      onFrame: ctx.onFrame,
+      logger: ctx.logger,
+      label: `consumer ${this.id}`,
+    });
     const queued = o.receiverQueueSize >= 0;
     if (queued) {
       this.#queue = new ReceiverQueue({
@@ -293,7 +261,7 @@ export class Consumer implements ControlTarget {
     const sink = (item: InputItem) => {
       const id = this.#objectId(item);
       if (id === undefined) return;
-      if (!queued) return this.#submit(item, id);
+      if (!queued) return processing.submit(item, id);
       if (!this.#queue!.offer({ item, id })) this.#accounting.rejected();
     };
     const { server, client } = this.#ctx;
@@ -340,48 +308,8 @@ export class Consumer implements ControlTarget {
     for (;;) {
       const batch = await queue.take();
       if (batch === null) return;
-      for (const { item, id } of batch) await this.#submit(item, id);
+      for (const { item, id } of batch) await this.#processing!.submit(item, id);
     }
-  }
-
-  async #process(item: InputItem, id: number): Promise<void> {
-    this.#accounting.delivered();
-    let outputs: readonly Output[];
-    try {
-      const frame = frameFromNTNDArray(this.#decompressed(item));
-      this.#bytes += frame.data.byteLength;
-      this.#ctx.onFrame?.(frame);
-      outputs = await this.#host.process(frame);
-    } catch (e) {
-      this.#accounting.processFailed(id);
-      this.#ctx.logger.debug(`consumer ${this.id}: frame ${id}: ${(e as Error).message}`);
-      return;
-    }
-    this.#accounting.processed(id);
-    for (const out of outputs) {
-      if (!this.#output) {
-        releasePixels(out);
-        continue;
-      }
-      const typed = isFrame(out) ? frameToNTNDArray(out) : out;
-      const ok = await this.#output.publish({
-        type: typed.type as StructureDesc,
-        value: typed.value as StructValue,
-      });
-      if (ok) this.#accounting.published();
-      else this.#accounting.publishFailed();
-    }
-  }
-
-  /**
-   * The update with its pixels decompressed (one new typed array) when it carries a codec,
-   * unless the processor asked for compressed frames; a corrupted frame throws CodecError.
-   */
-  #decompressed(item: InputItem): { type: FieldDesc; value: StructValue } {
-    const codec = (item.value.codec as { name?: string } | undefined)?.name;
-    if (!codec || this.#opts.keepCompressed) return item;
-    const plain = decodeFrame({ type: item.type as StructureDesc, value: item.value });
-    return { type: plain.type, value: plain.value as StructValue };
   }
 
   // ---- channels ----
@@ -462,16 +390,4 @@ export class Consumer implements ControlTarget {
     for (const name of [this.channels.status, this.channels.control]) if (name) server.removePV(name);
     this.#output?.close();
   }
-}
-
-/**
- * Frees the pixel buffer of an output nobody publishes, now rather than at the next garbage
- * collection: each frame arrives in a buffer of its own, and V8 collects those lazily (a 512x512
- * stream held about 160 MiB of dead frames without this). The buffer came back from the sandbox,
- * so nothing else refers to it; `transfer(0)` detaches it and lets its memory go.
- */
-function releasePixels(out: Output): void {
-  if (!isFrame(out)) return;
-  const buffer = out.data.buffer;
-  if (buffer instanceof ArrayBuffer && !buffer.detached) buffer.transfer(0);
 }

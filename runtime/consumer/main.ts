@@ -15,8 +15,9 @@ import { readAccessRules } from "../cli/access_rules_file.ts";
 import { helpText, UsageError } from "../cli/args.ts";
 import { onStopSignals } from "../cli/signals.ts";
 import { StatusLine } from "../cli/status_line.ts";
+import { processorSettings } from "../cli/tool_setup.ts";
 import { type HttpHandle, serveHttp } from "../http/mod.ts";
-import { parsePermissions, ProcessorError } from "../processor/mod.ts";
+import { ProcessorError } from "../processor/mod.ts";
 import { FrameSampler } from "../preview/mod.ts";
 import { Consumer, type ConsumerContext } from "./consumer.ts";
 import { runChildren } from "./multi.ts";
@@ -31,8 +32,6 @@ const EXAMPLES = [
   "consumer -ic pvapy:image -nc 2 -dt uniqueId -du 1 --processor-file processors/image_stats.ts -rp 5",
   "consumer -ic pvapy:image --processor-file my.ts --processor-permissions read=/data --http-port 8080",
 ];
-
-const PASSTHROUGH = new URL("../../processors/passthrough.ts", import.meta.url).href;
 
 /** Where a consumer run writes. */
 export interface ConsumerIo {
@@ -91,14 +90,7 @@ async function runOne(
   const server = new PvaServer({ config, logger, access });
   await server.start();
   const client = new PvaClient({ config });
-  const processor: ConsumerContext["processor"] = {
-    file: opts.processorFile ?? PASSTHROUGH,
-    className: opts.processorClass,
-    permissions: parsePermissions(opts.processorPermissions, Deno.cwd()),
-    isolation: opts.processorIsolation,
-    memoryMb: opts.processorIsolation === "process" ? opts.processorMemoryMb : undefined,
-    timeLimitMs: opts.processorTimeLimit * 1000,
-  };
+  const processor: ConsumerContext["processor"] = processorSettings(opts);
   const id = opts.consumerIds[0];
   const sampler = new FrameSampler();
   let consumer: Consumer | undefined;

@@ -6,52 +6,28 @@
  * @module
  */
 import { OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
-import { LOG_OPTION_SPECS, type LogSettings, readLogSettings } from "../cli/log_options.ts";
 import { parseIdList } from "../cli/ids.ts";
+import { readSystemOptions, type SystemOptions, systemOptionSpecs } from "../cli/system_options.ts";
 
 /** How frames arrive: monitoring a remote channel, puts into our channel, or RPC calls to it. */
 export type InputMode = "pva" | "pvas" | "rpc";
 /** How outputs leave: hosted on our server, put to a remote channel, or sent by RPC. */
 export type OutputMode = "pvas" | "pva" | "rpc";
-/** Where a processor runs. */
-export type Isolation = "worker" | "process";
+export type { Isolation } from "../cli/system_options.ts";
 
 /** Everything a consumer run is configured with. */
-export interface ConsumerOptions extends LogSettings {
+export interface ConsumerOptions extends SystemOptions {
   /** Consumer ids this invocation runs (one process each when more than one). */
   consumerIds: number[];
   inputChannel: string;
   inputMode: InputMode;
-  outputChannel?: string;
   outputMode: OutputMode;
-  statusChannel?: string;
-  controlChannel?: string;
-  idFormatSpec?: string;
-  /** 0: the server's default queue; else `record[queueSize=N]`. */
-  serverQueueSize: number;
-  /** -1: take updates straight from the monitor; 0: unbounded queue; N: bounded, full rejects. */
-  receiverQueueSize: number;
   /** Frames per processor call (batch); -1 or 0: one at a time. */
   accumulateObjects: number;
   /** Seconds after the last frame that a partial batch is processed anyway. */
   accumulationTimeout: number;
-  processorFile?: string;
-  processorClass?: string;
-  processorArgs: Record<string, unknown>;
-  /** Permission grants, e.g. "read=/data,net=host:port" (none by default). */
-  processorPermissions: string[];
-  processorIsolation: Isolation;
-  /** Memory limit of a processor child process (process isolation). */
-  processorMemoryMb: number;
-  /** Hand compressed frames (NTNDArray codec lz4/bslz4/blosc) to the processor as they are. */
-  keepCompressed: boolean;
-  /** Seconds a processor may take on one call before it is terminated and restarted. */
-  processorTimeLimit: number;
-  oidField: string;
   /** 0: derived from the distributor settings. */
   oidOffset: number;
-  fieldRequest?: string;
-  skipInitialUpdates: number;
   distributorPluginName: string;
   distributorGroup?: string;
   distributorSet?: string;
@@ -59,18 +35,11 @@ export interface ConsumerOptions extends LogSettings {
   distributorUpdates?: number;
   distributorMode?: string;
   nDistributorSets: number;
-  /** Seconds; 0 runs until stopped. */
-  runtime: number;
-  /** Seconds between status reports; 0: none printed (the status PV still updates every 10 s). */
-  reportPeriod: number;
-  reportStats: string[];
-  httpHost: string;
-  /** -1: no HTTP API; 0: a free port. */
-  httpPort: number;
-  httpTokenFile?: string;
-  /** Access rules file for the consumer's channels (docs/access-rules.md). */
-  accessRules?: string;
 }
+
+const SHARED = systemOptionSpecs("consumer");
+/** The shared definition of option `long`. */
+const shared = (long: string): OptionSpec => SHARED.get(long)!;
 
 /** PvaPy's consumer options, then ours. */
 export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
@@ -111,13 +80,7 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
     value: "JSON",
     help: "accepted for PvaPy compatibility",
   },
-  {
-    long: "output-channel",
-    short: "oc",
-    type: "string",
-    value: "NAME",
-    help: "output channel; _ is pvapy:consumer:<id>:output, * the id",
-  },
+  shared("output-channel"),
   {
     long: "output-mode",
     short: "om",
@@ -132,41 +95,11 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
     value: "JSON",
     help: "accepted for PvaPy compatibility",
   },
-  {
-    long: "status-channel",
-    short: "sc",
-    type: "string",
-    value: "NAME",
-    help: "status PV; _ is the default name",
-  },
-  {
-    long: "control-channel",
-    short: "cc",
-    type: "string",
-    value: "NAME",
-    help: "control PV; _ is the default name",
-  },
-  {
-    long: "id-format-spec",
-    short: "ifs",
-    type: "string",
-    value: "SPEC",
-    help: "format of ids in names, e.g. 02d",
-  },
-  {
-    long: "server-queue-size",
-    short: "sqs",
-    type: "string",
-    default: "0",
-    help: "record[queueSize=N] on the monitor",
-  },
-  {
-    long: "receiver-queue-size",
-    short: "rqs",
-    type: "string",
-    default: "-1",
-    help: "-1 process as received; 0 unbounded queue; N bounded",
-  },
+  shared("status-channel"),
+  shared("control-channel"),
+  shared("id-format-spec"),
+  shared("server-queue-size"),
+  shared("receiver-queue-size"),
   {
     long: "accumulate-objects",
     short: "ao",
@@ -181,30 +114,15 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
     default: "1",
     help: "seconds before a partial batch",
   },
-  { long: "processor-file", short: "pf", type: "string", value: "FILE.ts", help: "processor module" },
-  { long: "processor-class", short: "pc", type: "string", value: "NAME", help: "named export of the module" },
-  {
-    long: "processor-args",
-    short: "pa",
-    type: "string",
-    value: "JSON",
-    help: "arguments given to configure()",
-  },
-  {
-    long: "processor-permissions",
-    type: "string",
-    value: "GRANTS",
-    help: "read=DIR,write=DIR,net=HOST:PORT,env=NAME,gpu (default: none)",
-  },
-  { long: "processor-isolation", type: "string", default: "worker", help: "worker or process" },
-  { long: "processor-memory-mb", type: "string", default: "1024", help: "memory limit (process isolation)" },
-  { long: "processor-time-limit", type: "string", default: "10", help: "seconds per call before a restart" },
-  {
-    long: "keep-compressed",
-    type: "boolean",
-    help: "give the processor compressed frames as they come (default: decompressed first)",
-  },
-  { long: "oid-field", short: "of", type: "string", default: "uniqueId", help: "object id field" },
+  shared("processor-file"),
+  shared("processor-class"),
+  shared("processor-args"),
+  shared("processor-permissions"),
+  shared("processor-isolation"),
+  shared("processor-memory-mb"),
+  shared("processor-time-limit"),
+  shared("keep-compressed"),
+  shared("oid-field"),
   {
     long: "oid-offset",
     short: "oo",
@@ -212,8 +130,8 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
     default: "0",
     help: "id step between updates; 0 derives it",
   },
-  { long: "field-request", short: "fr", type: "string", value: "REQUEST", help: "fields to receive" },
-  { long: "skip-initial-updates", short: "siu", type: "string", default: "1", help: "updates not processed" },
+  shared("field-request"),
+  shared("skip-initial-updates"),
   {
     long: "distributor-plugin-name",
     short: "dpn",
@@ -239,34 +157,18 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
   },
   { long: "distributor-mode", type: "string", value: "MODE", help: "one or all" },
   { long: "n-distributor-sets", short: "nds", type: "string", default: "1", help: "distributor sets" },
-  { long: "runtime", short: "rt", type: "string", default: "0", help: "seconds to run; 0 forever" },
-  { long: "report-period", short: "rp", type: "string", default: "0", help: "seconds between reports" },
-  {
-    long: "report-stats",
-    short: "rs",
-    type: "string",
-    default: "all",
-    help: "receiver,publisher,queue,processor,user or all",
-  },
-  ...LOG_OPTION_SPECS,
-  {
-    long: "disable-curses",
-    short: "dc",
-    type: "boolean",
-    help: "accepted; the status line shows on a TTY only",
-  },
-  { long: "http-host", type: "string", default: "127.0.0.1", help: "HTTP API address" },
-  { long: "http-port", type: "string", default: "-1", help: "HTTP API port; 0 picks one; -1 none" },
-  { long: "http-token-file", type: "string", value: "FILE", help: "bearer token for changes" },
-  {
-    long: "access-rules",
-    type: "string",
-    value: "FILE",
-    help: "who may put to the control and input channels (docs/access-rules.md)",
-  },
+  shared("runtime"),
+  shared("report-period"),
+  shared("report-stats"),
+  shared("log-level"),
+  shared("log-file"),
+  shared("log-format"),
+  shared("disable-curses"),
+  shared("http-host"),
+  shared("http-port"),
+  shared("http-token-file"),
+  shared("access-rules"),
 ];
-
-const REPORT_STATS = ["receiver", "publisher", "queue", "processor", "user", "all"];
 
 /**
  * Reads a consumer command line.
@@ -291,39 +193,16 @@ export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "h
   const consumerIds = idList !== undefined
     ? parseIdList(idList)
     : Array.from({ length: int("n-consumers", 1, 1) }, (_, i) => firstId + i);
-  const reportStats = r.string("report-stats", "all").split(",").map((s) => s.trim());
-  for (const s of reportStats) {
-    if (!REPORT_STATS.includes(s)) {
-      throw new UsageError(`${tool}: --report-stats "${s}" is not one of ${REPORT_STATS.join(", ")}`);
-    }
-  }
   const updates = r.string("distributor-updates");
   return {
+    ...readSystemOptions(tool, r),
     consumerIds,
     inputChannel: r.required("input-channel"),
     inputMode: r.choice("input-mode", ["pva", "pvas", "rpc"] as const, "pva"),
-    outputChannel: r.string("output-channel"),
     outputMode: r.choice("output-mode", ["pvas", "pva", "rpc"] as const, "pvas"),
-    statusChannel: r.string("status-channel"),
-    controlChannel: r.string("control-channel"),
-    idFormatSpec: r.string("id-format-spec"),
-    serverQueueSize: int("server-queue-size", 0, 0),
-    receiverQueueSize: int("receiver-queue-size", -1, -1),
     accumulateObjects: int("accumulate-objects", -1, -1),
     accumulationTimeout: r.number("accumulation-timeout", 1, { min: 0 }),
-    processorFile: r.string("processor-file"),
-    processorClass: r.string("processor-class"),
-    processorArgs: r.jsonObject("processor-args"),
-    // One spec, not split at commas: a bare item continues the previous key (read=/a,/b).
-    processorPermissions: [r.string("processor-permissions") ?? ""].filter((g) => g !== ""),
-    processorIsolation: r.choice("processor-isolation", ["worker", "process"] as const, "worker"),
-    processorMemoryMb: int("processor-memory-mb", 1024, 16),
-    processorTimeLimit: r.number("processor-time-limit", 10, { min: 0.001 }),
-    keepCompressed: r.flag("keep-compressed"),
-    oidField: r.string("oid-field", "uniqueId"),
     oidOffset: int("oid-offset", 0, 0),
-    fieldRequest: r.string("field-request"),
-    skipInitialUpdates: int("skip-initial-updates", 1, 0),
     distributorPluginName: r.choice(
       "distributor-plugin-name",
       ["pydistributor", "distributor"] as const,
@@ -337,13 +216,5 @@ export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "h
       ? undefined
       : r.choice("distributor-mode", ["one", "all"] as const, "one"),
     nDistributorSets: int("n-distributor-sets", 1, 1),
-    runtime: r.number("runtime", 0, { min: 0 }),
-    reportPeriod: r.number("report-period", 0, { min: 0 }),
-    reportStats: reportStats.includes("all") ? REPORT_STATS.slice(0, -1) : reportStats,
-    ...readLogSettings(tool, r),
-    httpHost: r.string("http-host", "127.0.0.1"),
-    httpPort: int("http-port", -1, -1),
-    httpTokenFile: r.string("http-token-file"),
-    accessRules: r.string("access-rules"),
   };
 }

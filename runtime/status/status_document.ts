@@ -7,6 +7,7 @@
  */
 import { type Logger, silentLogger, type StructureDesc, type StructValue } from "../../mod.ts";
 import { checkStats, zeroStats } from "../processor/mod.ts";
+import type { IdRange } from "../stats/id_ranges.ts";
 import type { ConsumerStats, ProcessorStats, QueueStats } from "../stats/stats_report.ts";
 import {
   collectorStatusType,
@@ -95,6 +96,11 @@ export interface CollectorStatus extends StatusHeader {
   processorStats: ProcessorStats;
   /** The declared user statistics (absent when none are declared). */
   userStats?: StructValue;
+  /**
+   * The missed ids, oldest first (bounded; `collectorStats.nMissed` stays exact). pvastream's: in the
+   * HTTP status only, the status PV keeps PvaPy's structure.
+   */
+  missedIds?: IdRange[];
   /** `producerStats_<id>` and `metadataStats_<n>` blocks. */
   [sourceStats: `producerStats_${number}` | `metadataStats_${number}`]: SourceStats;
 }
@@ -295,6 +301,8 @@ export interface CollectorReport {
   processorStats: ProcessorStats;
   /** One block per producer, in the order of the producer ids. */
   producerStats: readonly SourceStats[];
+  /** The missed ids, oldest first. */
+  missedIds?: IdRange[];
 }
 
 /** Builds a collector's status documents. */
@@ -336,6 +344,7 @@ export class CollectorStatusBuilder {
         this.#producerIds.map((id, i) => [`producerStats_${id}`, report.producerStats[i]]),
       ),
       ...numbered("metadataStats", metadataStats),
+      ...(report.missedIds ? { missedIds: report.missedIds } : {}),
     };
   }
 }

@@ -27,8 +27,9 @@ export class StatusPV {
    * @param feed where the statuses come from; the PV starts with its current one
    */
   constructor(type: StructureDesc, feed: StatusProvider) {
-    this.pv.open({ type, value: toValue(feed.current()) });
-    this.#unsubscribe = feed.subscribe((status) => this.pv.post(toValue(status)));
+    const fields = new Set(type.fields.map((f) => f.name));
+    this.pv.open({ type, value: toValue(feed.current(), fields) });
+    this.#unsubscribe = feed.subscribe((status) => this.pv.post(toValue(status, fields)));
   }
 
   /** Stops following the feed and closes the PV. */
@@ -38,11 +39,14 @@ export class StatusPV {
   }
 }
 
-/** The document as a pvData value: the stamp's seconds are int64 on the wire. */
-function toValue(status: StatusDocument): StructValue {
+/**
+ * The document as a pvData value: only the members the PV's type has (a document may carry more for
+ * the HTTP API), and the stamp's seconds are int64 on the wire.
+ */
+function toValue(status: StatusDocument, fields: ReadonlySet<string>): StructValue {
   const t = status.objectTimestamp;
-  return {
-    ...status,
-    objectTimestamp: { ...t, secondsPastEpoch: BigInt(t.secondsPastEpoch) },
-  } as unknown as StructValue;
+  const value: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(status)) if (fields.has(k)) value[k] = v;
+  value.objectTimestamp = { ...t, secondsPastEpoch: BigInt(t.secondsPastEpoch) };
+  return value as StructValue;
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { toolCommand } from "../cli/tools.ts";
 import { type Logger, silentLogger } from "../../protocol/log.ts";
 import { PvaClient } from "../../protocol/pva/client/client.ts";
 import { configFromEnv } from "../../protocol/pva/config.ts";
@@ -177,18 +178,10 @@ class WorkflowRun {
   async #start(stage: StageSpec): Promise<void> {
     const info = STAGE_KIND_INFO[stage.kind];
     const port = stage.httpPort ?? freePortRun(stage.processes);
-    const args = [
-      "run",
-      ...info.permissions,
-      "--config",
-      new URL("deno.json", this.#root).pathname,
-      new URL(info.script, this.#root).pathname,
-      ...stage.argv,
-      `--http-port=${port}`,
-    ];
+    const { command, args } = toolCommand(info.tool, [...stage.argv, `--http-port=${port}`], this.#root);
     const proc = StageProcess.spawn({
       name: stage.name,
-      command: Deno.execPath(),
+      command,
       args,
       env: this.#env,
       cwd: this.#cwd,

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type ToolEntry, toolNamed } from "../cli/tools.ts";
 import { channelName, formatId, parseIdList } from "../cli/ids.ts";
 import { parseConsumerArgs } from "../consumer/options.ts";
 import { usesDistributor } from "../consumer/request.ts";
@@ -27,18 +28,14 @@ export interface StageChannels {
 
 /** How the runner starts a tool and reads its command line. */
 export interface StageKindInfo {
-  /** The tool's script, relative to the repository root. */
-  script: string;
-  /** `deno run` permission flags, as the tool's `deno task` has them. */
-  permissions: readonly string[];
+  /** The tool (runtime/cli/tools.ts): its script, permissions and binary name. */
+  tool: ToolEntry;
   /**
    * Reads a command line (long options only) with the tool's parser.
    * @throws {Error} naming the option at fault, as the tool would
    */
   describe(argv: string[], options: Readonly<Record<string, string | boolean>>): StageChannels;
 }
-
-const NETWORK = ["--allow-net", "--allow-env", "--allow-read", "--allow-sys"];
 
 function simulator(argv: string[]): StageChannels {
   const inv = parseSimulatorArgs(argv);
@@ -103,8 +100,8 @@ function collector(_argv: string[], options: Readonly<Record<string, string | bo
 
 /** Every stage kind. */
 export const STAGE_KIND_INFO: Readonly<Record<StageKind, StageKindInfo>> = {
-  simulator: { script: "scripts/ad-sim-server.ts", permissions: NETWORK, describe: simulator },
-  consumer: { script: "scripts/consumer.ts", permissions: ["--allow-all"], describe: consumer },
-  collector: { script: "scripts/collector.ts", permissions: ["--allow-all"], describe: collector },
-  mirror: { script: "scripts/mirror.ts", permissions: NETWORK, describe: mirror },
+  simulator: { tool: toolNamed("ad-sim-server"), describe: simulator },
+  consumer: { tool: toolNamed("consumer"), describe: consumer },
+  collector: { tool: toolNamed("collector"), describe: collector },
+  mirror: { tool: toolNamed("mirror"), describe: mirror },
 };

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { isCompiledBinary } from "../cli/compiled.ts";
+import { toolCommand } from "../cli/tools.ts";
 import { STAGE_KIND_INFO } from "./stage_kinds.ts";
 import { STAGE_KINDS, type StageKind, type StageSpec, type WorkflowSpec } from "./spec.ts";
 import { formatPath, readYaml, type YamlIssue, type YamlPath, type YamlSource } from "./yaml_source.ts";
@@ -155,13 +157,11 @@ class Checker {
       return this.fail([...at, "kind"], `expected one of ${STAGE_KINDS.join(", ")}, not ${describe(kind)}`);
     }
     const info = STAGE_KIND_INFO[kind as StageKind];
+    const needs = isCompiledBinary() ? toolCommand(info.tool, [], root).command : info.tool.entry;
     try {
-      Deno.statSync(new URL(info.script, root));
+      Deno.statSync(isCompiledBinary() ? needs : new URL(needs, root));
     } catch {
-      return this.fail(
-        [...at, "kind"],
-        `${kind} stages need ${info.script}, which this checkout does not have`,
-      );
+      return this.fail([...at, "kind"], `${kind} stages need ${needs}, which is not here`);
     }
     const after = stage.after ?? [];
     if (!Array.isArray(after) || after.some((a) => typeof a !== "string")) {

@@ -1,7 +1,7 @@
 /** docs/cli.md is what the tools print for --help today: regenerate with `deno task docs:cli`. */
 import assert from "node:assert/strict";
 import { cliReference } from "../../scripts/cli-reference.ts";
-import { TOOLS } from "../../scripts/lib/tools.ts";
+import { TOOLS } from "../../runtime/cli/tools.ts";
 
 Deno.test("docs/cli.md matches every tool's --help (run deno task docs:cli after changing an option)", async () => {
   const file = await Deno.readTextFile(new URL("../../docs/cli.md", import.meta.url));

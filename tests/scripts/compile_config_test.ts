@@ -5,7 +5,7 @@
  * With DENORT_BIN set to a real runtime it builds each binary and runs its --help.
  */
 import assert from "node:assert/strict";
-import { compileArgs, TOOLS } from "../../scripts/lib/tools.ts";
+import { compileArgs, TOOLS } from "../../runtime/cli/tools.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));

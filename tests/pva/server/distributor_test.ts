@@ -123,3 +123,30 @@ Deno.test("distributor: a member's update carries the fields changed by updates 
   assert.deepEqual(seen[0].at(-1), { id: 5, changed: ["uniqueId"] }, "nothing owed: just what changed");
   assert.deepEqual(seen[1].at(-1), { id: 6, changed: ["uniqueId"] });
 });
+
+Deno.test("distributor: a member's update carries the fields changed in others' turns", () => {
+  const pv = openPv();
+  const got: { changed: number[]; v: unknown }[][] = [[], []];
+  const opts = parseDistributorOptions("trigger:uniqueId");
+  got.forEach((log) =>
+    joinDistributor(pv, {
+      ...member([]),
+      onUpdate: (u) => {
+        const bits: number[] = [];
+        for (let i = u.changed.nextSetBit(0); i >= 0; i = u.changed.nextSetBit(i + 1)) bits.push(i);
+        log.push({ changed: bits, v: u.value.v });
+      },
+    }, opts)
+  );
+  // v changes once, in the first member's turn; later posts change uniqueId only (bit 1; v is bit 2).
+  pv.post({ uniqueId: 1, v: 2.5 });
+  pv.post({ uniqueId: 2 });
+  pv.post({ uniqueId: 3 });
+  pv.post({ uniqueId: 4 });
+  assert.deepEqual(got[0], [{ changed: [1, 2], v: 2.5 }, { changed: [1], v: 2.5 }]);
+  assert.deepEqual(
+    got[1],
+    [{ changed: [1, 2], v: 2.5 }, { changed: [1], v: 2.5 }],
+    "v reaches the second member",
+  );
+});

@@ -140,7 +140,7 @@ Deno.test("workflow file: a kind whose tool this checkout lacks is named with th
   const empty = new URL(`file://${Deno.makeTempDirSync()}/`);
   try {
     assert.deepEqual(problems(`stages:\n${SIM}`, empty), [
-      "3 stages[0].kind: simulator stages need scripts/ad-sim-server.ts, which this checkout does not have",
+      "3 stages[0].kind: simulator stages need scripts/ad-sim-server.ts, which is not here",
     ]);
   } finally {
     Deno.removeSync(empty, { recursive: true });

@@ -1,10 +1,13 @@
 /**
  * The command-line tools, in one list: the script each one runs, the permissions and unstable
  * features it needs, and how its help is printed. `deno task compile` builds binaries from it,
- * and docs/cli.md is generated from the help it names, so neither can drift from the tools.
+ * docs/cli.md is generated from the help it names, and the workflow runner starts stages by it,
+ * so none of them can drift from the tools.
  *
  * @module
  */
+import { dirname } from "node:path";
+import { isCompiledBinary } from "./compiled.ts";
 
 /** One tool. */
 export interface ToolEntry {
@@ -60,9 +63,23 @@ export const TOOLS: readonly ToolEntry[] = [
     helpArgs: [["--help"]],
   },
   {
+    name: "collector",
+    entry: "scripts/collector.ts",
+    permissions: ["--allow-all"],
+    include: SANDBOX_FILES,
+    helpArgs: [["--help"]],
+  },
+  {
     name: "mirror",
     entry: "scripts/mirror.ts",
     permissions: NETWORK,
+    include: [],
+    helpArgs: [["--help"]],
+  },
+  {
+    name: "workflow",
+    entry: "scripts/workflow.ts",
+    permissions: ["--allow-all"],
     include: [],
     helpArgs: [["--help"]],
   },
@@ -93,4 +110,45 @@ export function compileArgs(tool: ToolEntry, outDir: string): string[] {
     `${outDir}/${tool.name}`,
     tool.entry,
   ];
+}
+
+/**
+ * The tool named `name`.
+ * @throws {RangeError} for a name no tool has
+ */
+export function toolNamed(name: string): ToolEntry {
+  const tool = TOOLS.find((t) => t.name === name);
+  if (tool === undefined) throw new RangeError(`no tool named ${name}`);
+  return tool;
+}
+
+/**
+ * How to start `tool` with `args` from this program: under `deno run` with its permissions and the
+ * repository's deno.json when this is a script; the binary of the same name beside this one when
+ * this is a compiled binary (`deno task compile` builds them all into one directory).
+ * @param root the repository root (where deno.json and the scripts are)
+ * @example
+ * ```ts
+ * import { toolCommand, toolNamed } from "./tools.ts";
+ * const { command, args } = toolCommand(toolNamed("consumer"), ["-ic", "pv:image"], new URL("../../", import.meta.url));
+ * args.slice(-2); // ["-ic", "pv:image"]
+ * ```
+ */
+export function toolCommand(
+  tool: ToolEntry,
+  args: readonly string[],
+  root: URL,
+): { command: string; args: string[] } {
+  if (isCompiledBinary()) return { command: `${dirname(Deno.execPath())}/${tool.name}`, args: [...args] };
+  return {
+    command: Deno.execPath(),
+    args: [
+      "run",
+      ...tool.permissions,
+      "--config",
+      new URL("deno.json", root).pathname,
+      new URL(tool.entry, root).pathname,
+      ...args,
+    ],
+  };
 }

@@ -1,0 +1,160 @@
+/**
+ * The end of a frame's path, shared by the consumer and the collector: the update decompressed
+ * (unless the processor wants it compressed) and viewed as a frame, handed to the processor
+ * sandbox with a few frames in flight, its outputs published in order, and every step counted.
+ *
+ * @module
+ */
+import type { Logger } from "../../protocol/log.ts";
+import type { FieldDesc, StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
+import { decodeFrame } from "../../protocol/codecs/mod.ts";
+import type { FrameAccounting } from "../stats/mod.ts";
+import {
+  type Frame,
+  frameFromNTNDArray,
+  frameToNTNDArray,
+  isFrame,
+  type Output,
+  type ProcessorHost,
+} from "../processor/mod.ts";
+import type { InputItem } from "./input.ts";
+import type { OutputPublisher } from "./output.ts";
+
+/**
+ * Frames handed to the processor before the first of them has come back. The sandbox takes
+ * them one at a time in order; keeping a few in flight hides the round trip to it.
+ */
+const IN_FLIGHT = 4;
+
+/** Options of a {@link FrameProcessing}. */
+export interface FrameProcessingOptions {
+  /** The processor's sandbox. */
+  host: ProcessorHost;
+  /** Counts delivered, processed, failed and published frames. */
+  accounting: FrameAccounting;
+  /** Where outputs go; none: outputs are dropped. */
+  output?: OutputPublisher;
+  /** Give the processor compressed frames as they are. */
+  keepCompressed?: boolean;
+  /** Sees each frame just before its buffer moves to the processor; must be quick. */
+  onFrame?: (frame: Frame) => void;
+  /** Told why a frame failed (debug level). */
+  logger: Logger;
+  /** Names the owner in log lines, e.g. "consumer 1". */
+  label: string;
+}
+
+/** Hands frames to a processor in order and publishes what comes back. */
+export class FrameProcessing {
+  readonly #opts: FrameProcessingOptions;
+  /** Frames handed to the processor and not finished yet. */
+  #inFlight = 0;
+  /** Resolves when the next frame finishes (one promise for all waiters, made only when one waits). */
+  #frameFinished: PromiseWithResolvers<void> | undefined;
+  #bytes = 0;
+
+  /**
+   * Nothing in flight yet.
+   * @param options the sandbox, accounting, output and hooks
+   */
+  constructor(options: FrameProcessingOptions) {
+    this.#opts = options;
+  }
+
+  /** Bytes of frame data handed to the processor (for MB/s). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /**
+   * Starts processing an update; returns a promise only while the in-flight frames are at their
+   * limit. Nothing is allocated per frame beyond the call itself: the callbacks are bound once, and a
+   * promise is made only when the input has to wait.
+   */
+  submit(item: InputItem, id: number): Promise<void> | undefined {
+    this.#inFlight++;
+    this.#process(item, id).then(this.#finished, this.#failed);
+    return this.#inFlight >= IN_FLIGHT ? this.#nextFinish() : undefined;
+  }
+
+  /** Resolves once every frame submitted so far is done. */
+  async idle(): Promise<void> {
+    while (this.#inFlight > 0) await this.#nextFinish();
+  }
+
+  #nextFinish(): Promise<void> {
+    return (this.#frameFinished ??= Promise.withResolvers()).promise;
+  }
+
+  readonly #finished = (): void => {
+    this.#inFlight--;
+    const waiting = this.#frameFinished;
+    this.#frameFinished = undefined;
+    waiting?.resolve();
+  };
+
+  /** #process counts the processor's failures itself; this is for a failure of publishing. */
+  readonly #failed = (e: unknown): void => {
+    this.#opts.logger.error(`${this.#opts.label}: ${(e as Error).message}`);
+    this.#finished();
+  };
+
+  async #process(item: InputItem, id: number): Promise<void> {
+    const { accounting, host, output, onFrame, logger, label } = this.#opts;
+    accounting.delivered();
+    let outputs: readonly Output[];
+    try {
+      const frame = frameFromNTNDArray(this.#decompressed(item));
+      this.#bytes += frame.data.byteLength;
+      onFrame?.(frame);
+      outputs = await host.process(frame);
+    } catch (e) {
+      accounting.processFailed(id);
+      logger.debug(`${label}: frame ${id}: ${(e as Error).message}`);
+      return;
+    }
+    accounting.processed(id);
+    if (!output) {
+      outputs.forEach(releasePixels);
+      return;
+    }
+    for (const out of outputs) {
+      let typed;
+      try {
+        typed = isFrame(out) ? frameToNTNDArray(out) : out;
+      } catch (e) {
+        // A frame whose shape does not match its data cannot be published; the stream goes on.
+        accounting.publishFailed();
+        logger.warn(`${label}: output of frame ${id} not published: ${(e as Error).message}`);
+        continue;
+      }
+      const ok = await output.publish({
+        type: typed.type as StructureDesc,
+        value: typed.value as StructValue,
+      });
+      if (ok) accounting.published();
+      else accounting.publishFailed();
+    }
+  }
+
+  /**
+   * The update with its pixels decompressed (one new typed array) when it carries a codec,
+   * unless the processor asked for compressed frames; a corrupted frame throws CodecError.
+   */
+  #decompressed(item: InputItem): { type: FieldDesc; value: StructValue } {
+    const codec = (item.value.codec as { name?: string } | undefined)?.name;
+    if (!codec || this.#opts.keepCompressed) return item;
+    const plain = decodeFrame({ type: item.type as StructureDesc, value: item.value });
+    return { type: plain.type, value: plain.value as StructValue };
+  }
+}
+
+/**
+ * Frees a dropped output's pixels at once: every frame has a buffer of its own (so it can move to the
+ * sandbox without a copy), and V8 would collect these large buffers only lazily.
+ */
+function releasePixels(out: Output): void {
+  if (!isFrame(out)) return;
+  const buffer = out.data.buffer;
+  if (buffer instanceof ArrayBuffer && !buffer.detached) buffer.transfer(0);
+}

@@ -1,0 +1,378 @@
+/**
+ * The collector end to end, in process on one loopback server: two consumers sharing a source through
+ * the distributor and the collector putting their outputs back in order; and producers the test drives
+ * itself, one lagging behind the other, within the cache and beyond it.
+ */
+import assert from "node:assert/strict";
+import { silentLogger } from "../../../protocol/log.ts";
+import { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
+import { Collector } from "../../../runtime/collector/collector.ts";
+import { type CollectorOptions, parseCollectorArgs } from "../../../runtime/collector/options.ts";
+import type { Consumer } from "../../../runtime/consumer/consumer.ts";
+import {
+  frame,
+  FRAME_TYPE,
+  PASSTHROUGH,
+  publish,
+  source,
+  startConsumer,
+  stopAll,
+  subscribed,
+  sumProcessed,
+  until,
+} from "../consumer/harness.ts";
+import { withServerAndClient } from "../support.ts";
+import { configFromEnv } from "../../../protocol/pva/config.ts";
+import { PvaClient } from "../../../protocol/pva/client/client.ts";
+import { PvaServer } from "../../../protocol/pva/server/server.ts";
+import { Simulator } from "../../../runtime/simulator/mod.ts";
+import { runTotals } from "../../../runtime/stats/run_totals.ts";
+import { epicsEnv, freePorts } from "../../interop/peers.ts";
+
+/** Starts a collector on `server` with `argv`; `seen` receives each frame's id in processing order. */
+async function startCollector(
+  server: PvaServer,
+  client: PvaClient,
+  argv: string[],
+  seen: number[],
+): Promise<Collector> {
+  const opts = parseCollectorArgs(argv) as CollectorOptions;
+  return await Collector.start(opts, {
+    server,
+    client,
+    logger: silentLogger,
+    processor: { file: PASSTHROUGH, startLimitMs: 120_000 },
+    onFrame: (f) => seen.push(f.uniqueId),
+  });
+}
+
+const range = (first: number, last: number) => Array.from({ length: last - first + 1 }, (_, i) => first + i);
+
+Deno.test("collector: two distributed consumers' outputs collected in order, every frame once", async () => {
+  await withServerAndClient(async (server, client) => {
+    const FRAMES = 300;
+    const pv = source(server);
+    const consumers: Consumer[] = [];
+    const seen: number[] = [];
+    let collector: Collector | undefined;
+    try {
+      for (const id of [1, 2]) {
+        consumers.push(
+          await startConsumer(id, server, client, {
+            argv: ["-dt", "uniqueId", "-du", "1", "-nc", "2", "-oc", "_"],
+          }),
+        );
+      }
+      await subscribed(pv, 2);
+      // A consumer's output channel exists from its first output on (a client searching before that
+      // backs off up to 30 s): one frame each first, then the collector, then the rest once it monitors
+      // both outputs (the first frames reach it as the monitors' initial values).
+      await publish(pv, 1, 2);
+      await until("both outputs", () => consumers.every((c) => c.accounting().published === 1));
+      collector = await startCollector(server, client, [
+        "-ic",
+        "pvapy:consumer:*:output",
+        "-pid",
+        "1,2",
+        "-siu",
+        "0",
+        "-sc",
+        "_",
+        // Consumers publish without waiting for their subscribers; a deep monitor queue absorbs the bursts.
+        "-sqs",
+        "200",
+      ], seen);
+      const c = collector;
+      await until(
+        "the collector monitors both outputs",
+        async () => await received(c, 1) === 1 && await received(c, 2) === 1,
+        30_000,
+      );
+      await publish(pv, 3, FRAMES);
+      // The last run waits in the cache (not full) until the idle time or the stop.
+      await until("all frames collected or cached", () => {
+        const s = c.snapshot();
+        return s.collected + s.cached === FRAMES;
+      }, 30_000).catch((e) => {
+        const overruns = [1, 2].map((p) => c.status[`producerStats_${p}`].receiverStats.nOverruns);
+        throw new Error(`${e.message}: ${c.summary()}; overruns ${overruns}`);
+      });
+      await c.getStats();
+      const pvStatus = await client.get("pvapy:collector:1:status");
+      const value = pvStatus.value as { collectorStats: { nCollected: number }; missedIds?: unknown };
+      assert.equal(
+        value.collectorStats.nCollected,
+        c.status.collectorStats.nCollected,
+        "the status PV says the same",
+      );
+      assert.equal(value.missedIds, undefined, "the PV keeps PvaPy's structure");
+      await stopAll(consumers);
+      c.stop();
+      await c.done;
+      assert.deepEqual(seen, range(1, FRAMES), "processed once each, in order");
+      const s = c.snapshot();
+      assert.deepEqual(
+        {
+          collected: s.collected,
+          rejected: s.rejected,
+          missed: s.missed,
+          cached: s.cached,
+          ids: s.missedIds,
+        },
+        { collected: FRAMES, rejected: 0, missed: 0, cached: 0, ids: [] },
+      );
+      assert.equal(s.processing.processed, FRAMES);
+      const status = c.status;
+      assert.equal(status.collectorStats.nCollected, FRAMES);
+      assert.equal(status.processorStats.nProcessed, FRAMES);
+      const shares = [1, 2].map((p) => status[`producerStats_${p}`].receiverStats.nReceived);
+      assert.equal(shares[0] + shares[1], FRAMES, `each output frame received once: ${shares}`);
+      assert.ok(shares.every((n) => n > 0), "both consumers had a share");
+    } finally {
+      await stopAll(consumers);
+      collector?.stop();
+      await collector?.done;
+    }
+  });
+});
+
+/** Producer channels `prod:<id>` on `server`, opened with a frame of id 0... */
+function producers(server: PvaServer, ids: number[]): SharedPV[] {
+  return ids.map((id) => {
+    const pv = new SharedPV();
+    pv.open({ type: FRAME_TYPE, value: frame(0) });
+    server.addPV(`prod:${id}`, pv);
+    return pv;
+  });
+}
+
+async function post(pv: SharedPV, ids: number[]): Promise<void> {
+  for (const id of ids) {
+    await pv.waitForRoom();
+    pv.post(frame(id));
+  }
+}
+
+/** Producer `p`'s received count on the collector's status (refreshed). */
+async function received(c: Collector, p: number): Promise<number> {
+  await c.getStats();
+  return c.status[`producerStats_${p}`].receiverStats.nReceived;
+}
+
+Deno.test("collector: a producer lagging within the cache loses nothing; the idle time releases the rest", async () => {
+  await withServerAndClient(async (server, client) => {
+    const [p1, p2] = producers(server, [1, 2]);
+    const seen: number[] = [];
+    const collector = await startCollector(server, client, [
+      "-ic",
+      "prod:*",
+      "-siu",
+      "0",
+      "--collector-idle-time",
+      "0.3",
+    ], seen);
+    try {
+      await until("both monitors", () => p1.subscribers().length === 1 && p2.subscribers().length === 1);
+      // Each monitor's first update is its producer's current value, id 0: cached together, as tiles are.
+      await until(
+        "initial values",
+        async () => await received(collector, 1) === 1 && await received(collector, 2) === 1,
+      );
+      // Producer 2 runs 8 frames behind producer 1 (cache: 20).
+      const odd = range(1, 40).filter((id) => id % 2 === 1);
+      const even = range(1, 40).filter((id) => id % 2 === 0);
+      await post(p1, odd.slice(0, 4));
+      for (let i = 4; i < odd.length; i++) {
+        await post(p1, [odd[i]]);
+        await until("producer 1's frame", async () => await received(collector, 1) === i + 2);
+        await post(p2, [even[i - 4]]);
+      }
+      await post(p2, even.slice(-4));
+      await until(
+        "the last run released by the idle time",
+        () => collector.snapshot().collected === 42,
+        10_000,
+      );
+      await until("processed", () => seen.length === 42);
+      assert.deepEqual(seen, [0, 0, ...range(1, 40)]);
+      const s = collector.snapshot();
+      assert.deepEqual([s.missed, s.rejected, s.cached], [0, 0, 0]);
+    } finally {
+      collector.stop();
+      await collector.done;
+    }
+  });
+});
+
+Deno.test("collector: a producer lagging beyond the cache: its late ids named missed and counted rejected", async () => {
+  await withServerAndClient(async (server, client) => {
+    const [p1, p2] = producers(server, [1, 2]);
+    const seen: number[] = [];
+    const collector = await startCollector(server, client, ["-ic", "prod:*", "-siu", "0", "-ccs", "4"], seen);
+    try {
+      await until(
+        "initial values",
+        async () => await received(collector, 1) === 1 && await received(collector, 2) === 1,
+      );
+      const before = collector.snapshot();
+      // Producer 1 sends 1,3,...,11 before producer 2 sends 2,4,...,12; the cache holds 4.
+      await post(p1, [1, 3, 5, 7, 9, 11]);
+      await until("producer 1's frames", async () => await received(collector, 1) === 7);
+      await post(p2, [2, 4, 6, 8, 10, 12]);
+      await until("producer 2's frames", async () => await received(collector, 2) === 7);
+      collector.stop();
+      await collector.done;
+      const s = collector.snapshot();
+      // The initial values (id 0 from both) wait in the cache. Producer 1: 1, then 3 fills it: run 0, 0, 1
+      // out; 5, 7, 9 fill it: run 3 out (2 missed); 11: run 5 out (4 missed). Producer 2: 2 and 4 come
+      // late; 6 fills it: run 6, 7 out; 8, 10 fill it: run 8..11 out; 12 waits for the end.
+      assert.deepEqual(seen, [0, 0, 1, 3, 5, 6, 7, 8, 9, 10, 11, 12]);
+      assert.deepEqual(s.missedIds, [{ first: 2, last: 2 }, { first: 4, last: 4 }]);
+      assert.equal(s.missed, 2);
+      assert.equal(s.rejected - before.rejected, 2, "2 and 4 rejected when they came");
+      assert.match(collector.summary(), /2 missed \(ids 2, 4\)/);
+    } finally {
+      collector.stop();
+      await collector.done;
+    }
+  });
+});
+
+Deno.test("collector: our simulator → two distributed consumers → collector: every frame in order, exact totals", async () => {
+  // The simulator has its own ports; our server and client search both.
+  const simPorts = freePorts();
+  const ports = freePorts();
+  const config = configFromEnv({
+    ...epicsEnv(ports),
+    EPICS_PVA_ADDR_LIST: `127.0.0.1:${ports.udp} 127.0.0.1:${simPorts.udp}`,
+  });
+  // 6 s at 20 frames/s after an 8 s start delay, for the consumers' sandboxes to start.
+  const sim = new Simulator({
+    channelName: "sim:image",
+    frameRate: 20,
+    runtime: 6,
+    nx: 16,
+    ny: 16,
+    nFrames: 10,
+    startDelay: 8,
+    shutdownDelay: 2,
+    reportPeriod: 0,
+    config: configFromEnv(epicsEnv(simPorts)),
+  });
+  await sim.start();
+  const server = new PvaServer({ config, logger: silentLogger });
+  await server.start();
+  const client = new PvaClient({ config, logger: silentLogger });
+  const consumers: Consumer[] = [];
+  const seen: number[] = [];
+  let collector: Collector | undefined;
+  try {
+    const argv = ["-ic", "sim:image", "-dt", "uniqueId", "-du", "1", "-nc", "2", "-oc", "_"];
+    for (const id of [1, 2]) consumers.push(await startConsumer(id, server, client, { argv }));
+    // The consumers' output channels appear with their first outputs. A collector searching before
+    // that would find them at a later search (the delay grows), perhaps one before the other and
+    // frames apart; started now, its first search finds both at once.
+    await until("both outputs", () => consumers.every((k) => k.accounting().published > 0), 30_000);
+    collector = await startCollector(server, client, [
+      "-ic",
+      "pvapy:consumer:*:output",
+      "-siu",
+      "0",
+      "-sqs",
+      "200",
+    ], seen);
+    const stats = await sim.finished;
+    assert.equal(stats.notDelivered, 0, "both consumers were there from the first frame");
+    const published = stats.framesPublished;
+    await until(
+      "every frame processed by the consumers",
+      async () => await sumProcessed(consumers) === published,
+    );
+    const c = collector;
+    await until("every id from the collector's first accounted for", () => {
+      const s = c.snapshot();
+      return seen.length > 0 && s.collected + s.cached + s.missed === published - seen[0] + 1;
+    });
+    await stopAll(consumers);
+    c.stop();
+    await c.done;
+    assert.deepEqual(runTotals(published, consumers.map((k) => k.accounting())).unattributed, 0);
+    assert.ok(seen[0] < published / 2, `the collector joined early: first id ${seen[0]} of ${published}`);
+    assert.deepEqual(seen, range(seen[0], published), "from its first frame on, every frame once, in order");
+    const s = c.snapshot();
+    assert.deepEqual([s.missed, s.rejected, s.cached], [0, 0, 0]);
+  } finally {
+    await stopAll(consumers);
+    collector?.stop();
+    await collector?.done;
+    await client.close();
+    await server.close();
+    await sim.stop();
+  }
+});
+
+Deno.test("collector control PV: configure collectorCacheSize releases at once; reset_stats starts a new sequence", async () => {
+  await withServerAndClient(async (server, client) => {
+    const [p1] = producers(server, [1, 2]);
+    const seen: number[] = [];
+    const collector = await startCollector(server, client, ["-ic", "prod:*", "-siu", "0", "-cc", "_"], seen);
+    const control = async (command: string, args = "") => {
+      await client.put("pvapy:collector:1:control", { command, args });
+      return String((await client.get("pvapy:collector:1:control")).value.statusMessage);
+    };
+    try {
+      await until(
+        "initial values",
+        async () => await received(collector, 1) === 1 && await received(collector, 2) === 1,
+      );
+      await post(p1, [1, 2, 3]);
+      await until("cached", () => collector.snapshot().cached === 5);
+      assert.deepEqual(seen, [], "a cache of 20 is not full");
+      assert.equal(await control("configure", '{"collectorCacheSize": 2}'), "Configuration successful");
+      await until("released", () => seen.length === 5);
+      assert.deepEqual(seen, [0, 0, 1, 2, 3]);
+      assert.match(
+        await control("configure", '{"receiverQueueSize": 10}'),
+        /^Configuration failed: receiverQueueSize: the collector was started without receiver queues/,
+      );
+      assert.equal(await control("reset_stats"), "Stats reset successful");
+      assert.deepEqual(collector.snapshot().collected, 0);
+      // A new sequence: ids below the last released are taken again.
+      await post(p1, [1, 2]);
+      await until("the new sequence released", () => seen.length === 7);
+      assert.deepEqual(seen.slice(5), [1, 2]);
+      assert.deepEqual([collector.snapshot().rejected, collector.snapshot().missed], [0, 0]);
+      assert.equal(await control("stop"), "Stop flag set");
+      await collector.done;
+    } finally {
+      collector.stop();
+      await collector.done;
+    }
+  });
+});
+
+Deno.test("collector: updates without a whole object id are counted rejected by their producer, nothing else", async () => {
+  await withServerAndClient(async (server, client) => {
+    const [p1] = producers(server, [1, 2]);
+    const seen: number[] = [];
+    // `codec` is a structure, not an id.
+    const collector = await startCollector(server, client, ["-ic", "prod:*", "-of", "codec"], seen);
+    try {
+      await until(
+        "initial values",
+        async () => await received(collector, 1) === 1 && await received(collector, 2) === 1,
+      );
+      await post(p1, [1, 2]);
+      await until("received", async () => await received(collector, 1) === 3);
+      const status = collector.status;
+      assert.deepEqual(
+        [1, 2].map((p) => status[`producerStats_${p}`].receiverStats.nRejected),
+        [3, 1],
+      );
+      assert.deepEqual([collector.snapshot().collected, collector.snapshot().cached, seen.length], [0, 0, 0]);
+    } finally {
+      collector.stop();
+      await collector.done;
+    }
+  });
+});
