@@ -45,6 +45,22 @@ export interface SourceStats {
   queueStats: QueueStats;
 }
 
+/**
+ * A `metadataStats_<n>` block: PvaPy's per-source counts of one metadata channel, then what became of
+ * frames and values (see docs/metadata.md for each count).
+ */
+export interface MetadataStats extends SourceStats {
+  /** Association of this channel's values with frames. */
+  associationStats: {
+    /** Frames that got a value of this channel. */
+    nMatched: number;
+    /** Frames that got none (no value within the tolerance in time). */
+    nUnmatched: number;
+    /** Values dropped unused: older than any frame still to come (other consumers' frames). */
+    nDiscarded: number;
+  };
+}
+
 /** PvaPy's collectorStats. */
 export interface CollectorStats {
   /** Frames released in order. */
@@ -82,7 +98,7 @@ export interface ConsumerStatus extends StatusHeader, ConsumerStats {
   /** The declared user statistics (absent when none are declared). */
   userStats?: StructValue;
   /** `metadataStats_<n>` blocks. */
-  [metadataStats: `metadataStats_${number}`]: SourceStats;
+  [metadataStats: `metadataStats_${number}`]: MetadataStats;
 }
 
 /** A collector's status PV content. */
@@ -161,7 +177,7 @@ export interface StatusInput {
   /** The processor's user statistics; only declared names are kept, as PvaPy does. */
   userStats?: Readonly<Record<string, unknown>>;
   /** One block per metadata channel, in channel order. */
-  metadataStats?: readonly SourceStats[];
+  metadataStats?: readonly MetadataStats[];
   /** Seconds since the epoch of the update; now by default. */
   now?: number;
 }
