@@ -42,7 +42,10 @@ export class ChannelCounters {
   }
 
   /**
-   * The status block, rates averaged since the start or the last reset (as PvaPy's source channels do).
+   * The status block in PvaPy's names: receiverStats counts updates (rejected: no usable value or
+   * time stamp); queueStats counts values (received = stored, rejected = dropped unused because the
+   * buffer was full or no frame to come could take them, delivered = attached to a frame, queued =
+   * waiting), so that received = rejected + delivered + queued. Rates are averaged since the start or the last reset (as PvaPy's source channels do).
    * @param channelId the channel's number, 1-based (PvaPy's producerId of a metadata block)
    * @param channel the PV name
    * @param queued values waiting in the buffer now
@@ -63,7 +66,7 @@ export class ChannelCounters {
       },
       queueStats: {
         nReceived: this.received - this.invalid,
-        nRejected: this.evicted,
+        nRejected: this.evicted + this.discarded,
         nDelivered: this.delivered,
         nQueued: queued,
       },

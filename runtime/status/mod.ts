@@ -10,7 +10,6 @@ export {
   consumerStatusType,
   type ControlledKind,
   controlType,
-  METADATA_STATS_T,
   PROCESSOR_STATS_T,
   PUBLISHER_STATS_T,
   QUEUE_STATS_T,

@@ -47,7 +47,8 @@ export interface SourceStats {
 
 /**
  * A `metadataStats_<n>` block: PvaPy's per-source counts of one metadata channel, then what became of
- * frames and values (see docs/metadata.md for each count).
+ * frames and values (see docs/metadata.md for each count). The status PV carries PvaPy's members
+ * only; `associationStats` is in the HTTP status document.
  */
 export interface MetadataStats extends SourceStats {
   /** Association of this channel's values with frames. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { SharedPV, type StructureDesc, type StructValue } from "../../mod.ts";
+import { isPlainObject, SharedPV, type StructureDesc, type StructValue } from "../../mod.ts";
 import type { StatusDocument } from "./status_document.ts";
 import type { StatusProvider } from "./status_feed.ts";
 
@@ -27,8 +27,8 @@ export class StatusPV {
    * @param feed where the statuses come from; the PV starts with its current one
    */
   constructor(type: StructureDesc, feed: StatusProvider) {
-    this.pv.open({ type, value: toValue(feed.current()) });
-    this.#unsubscribe = feed.subscribe((status) => this.pv.post(toValue(status)));
+    this.pv.open({ type, value: toValue(type, feed.current()) });
+    this.#unsubscribe = feed.subscribe((status) => this.pv.post(toValue(type, status)));
   }
 
   /** Stops following the feed and closes the PV. */
@@ -38,11 +38,26 @@ export class StatusPV {
   }
 }
 
-/** The document as a pvData value: the stamp's seconds are int64 on the wire. */
-function toValue(status: StatusDocument): StructValue {
+/**
+ * The document as a pvData value: the stamp's seconds are int64 on the wire, and members beyond the
+ * PV's type (a metadata block's associationStats, pvastream's own) stay in the HTTP document, so that
+ * the PV keeps PvaPy's layout member for member.
+ */
+function toValue(type: StructureDesc, status: StatusDocument): StructValue {
   const t = status.objectTimestamp;
-  return {
+  return fitted(type, {
     ...status,
     objectTimestamp: { ...t, secondsPastEpoch: BigInt(t.secondsPastEpoch) },
-  } as unknown as StructValue;
+  } as unknown as StructValue);
+}
+
+/** The members of `value` that `type` declares, structures within it likewise. */
+function fitted(type: StructureDesc, value: StructValue): StructValue {
+  const out: Record<string, unknown> = {};
+  for (const { name, type: member } of type.fields) {
+    const v = value[name];
+    if (v === undefined) continue;
+    out[name] = member.kind === "structure" && isPlainObject(v) ? fitted(member, v) : v;
+  }
+  return out as StructValue;
 }

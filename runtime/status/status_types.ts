@@ -69,8 +69,8 @@ export const COLLECTOR_STATS_T: StructureDesc = struct("structure", {
 });
 
 /**
- * PvaPy's per-source block (`producerStats_<id>` of a collector, and the start of `metadataStats_<n>`);
- * its receiverStats has no error counts, unlike the consumer's.
+ * PvaPy's per-source block (`producerStats_<id>` of a collector, `metadataStats_<n>` of both); its
+ * receiverStats has no error counts, unlike the consumer's.
  */
 export const SOURCE_STATS_T: StructureDesc = struct("structure", {
   producerId: UINT,
@@ -84,19 +84,6 @@ export const SOURCE_STATS_T: StructureDesc = struct("structure", {
     overrunRate: DOUBLE,
   }),
   queueStats: QUEUE_STATS_T,
-});
-
-/**
- * A `metadataStats_<n>` block: PvaPy's per-source block (PvaPy declares it and leaves it empty; ours is
- * filled) and pvastream's `associationStats`, what became of the frames and values (docs/metadata.md).
- */
-export const METADATA_STATS_T: StructureDesc = struct("structure", {
-  ...Object.fromEntries(SOURCE_STATS_T.fields.map((f) => [f.name, f.type])),
-  associationStats: struct("structure", {
-    nMatched: UINT,
-    nUnmatched: UINT,
-    nDiscarded: UINT,
-  }),
 });
 
 /** The user statistics a processor declares (its `statsTypes`, PvaPy's getStatsPvaTypes). */
@@ -116,7 +103,7 @@ function userAndMetadata({ userStats = {}, metadataChannels = 0 }: StatusShape) 
   return {
     members,
     metadata: Object.fromEntries(
-      Array.from({ length: metadataChannels }, (_, i) => [`metadataStats_${i + 1}`, METADATA_STATS_T]),
+      Array.from({ length: metadataChannels }, (_, i) => [`metadataStats_${i + 1}`, SOURCE_STATS_T]),
     ),
   };
 }
