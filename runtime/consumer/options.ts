@@ -1,13 +1,14 @@
 /**
  * The consumer's command line: every option of PvaPy's `pvapy-hpc-consumer` with its
- * names, short forms and defaults (metadata channels come later), plus pvastream's own
- * (processor sandbox, HTTP API, log format), read into one typed {@link ConsumerOptions}.
+ * names, short forms and defaults, plus pvastream's own (processor sandbox, HTTP API, log
+ * format, metadata association), read into one typed {@link ConsumerOptions}.
  *
  * @module
  */
 import { OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
 import { parseIdList } from "../cli/ids.ts";
 import { LOG_LEVELS, type LogLevel, parseLogLevel } from "../../protocol/log.ts";
+import { METADATA_OPTIONS, type MetadataSettings, readMetadataSettings } from "../metadata/mod.ts";
 
 /** How frames arrive: monitoring a remote channel, puts into our channel, or RPC calls to it. */
 export type InputMode = "pva" | "pvas" | "rpc";
@@ -59,6 +60,8 @@ export interface ConsumerOptions {
   distributorUpdates?: number;
   distributorMode?: string;
   nDistributorSets: number;
+  /** Metadata channels and their association with frames (`--metadata-*`). */
+  metadata: MetadataSettings;
   /** Seconds; 0 runs until stopped. */
   runtime: number;
   /** Seconds between status reports; 0: none printed (the status PV still updates every 10 s). */
@@ -240,6 +243,7 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
   },
   { long: "distributor-mode", type: "string", value: "MODE", help: "one or all" },
   { long: "n-distributor-sets", short: "nds", type: "string", default: "1", help: "distributor sets" },
+  ...METADATA_OPTIONS,
   { long: "runtime", short: "rt", type: "string", default: "0", help: "seconds to run; 0 forever" },
   { long: "report-period", short: "rp", type: "string", default: "0", help: "seconds between reports" },
   {
@@ -341,6 +345,7 @@ export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "h
       ? undefined
       : r.choice("distributor-mode", ["one", "all"] as const, "one"),
     nDistributorSets: int("n-distributor-sets", 1, 1),
+    metadata: readMetadataSettings(tool, r),
     runtime: r.number("runtime", 0, { min: 0 }),
     reportPeriod: r.number("report-period", 0, { min: 0 }),
     reportStats: reportStats.includes("all") ? REPORT_STATS.slice(0, -1) : reportStats,

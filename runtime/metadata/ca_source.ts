@@ -1,12 +1,13 @@
 /**
  * A Channel Access metadata channel: a DBR_TIME monitor, each update handed to the associator.
  * Numbers become doubles (every CA number fits one exactly), strings strings, arrays keep their
- * element type. An update without a time stamp (which a DBR_TIME monitor never sends) is invalid.
+ * element type. An update without a time stamp, or with EPICS's zero (a record never processed), is
+ * invalid.
  *
  * @module
  */
 import type { CaClient } from "../../protocol/ca/client.ts";
-import type { CaValue } from "../../protocol/ca/dbr.ts";
+import { type CaValue, EPICS_EPOCH_OFFSET } from "../../protocol/ca/dbr.ts";
 import { typedArrayType } from "../../protocol/nt/mod.ts";
 import { scalar, scalarArray } from "../../protocol/pvdata/mod.ts";
 import { type MetadataUpdate, secondsOf } from "./associator.ts";
@@ -46,6 +47,7 @@ export function caMetadataSource(
 
 function caUpdate({ value, timeStamp }: CaValue): MetadataUpdate | undefined {
   if (!timeStamp) return undefined;
+  if (timeStamp.secondsPastEpoch === EPICS_EPOCH_OFFSET && timeStamp.nanoseconds === 0) return undefined;
   const time = secondsOf(timeStamp);
   if (typeof value === "number") return { time, value, type: scalar("float64") };
   if (typeof value === "string") return { time, value, type: scalar("string") };

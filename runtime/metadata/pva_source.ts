@@ -42,12 +42,16 @@ export function pvaMetadataSource(
   };
 }
 
-/** The value, its type and its time stamp; undefined when either is missing. */
+/**
+ * The value, its type and its time stamp; undefined when either is missing, or the stamp is zero
+ * (a PV never posted, such as a metadata PV before its first frame).
+ */
 function pvaUpdate(ev: MonitorData): MetadataUpdate | undefined {
   const { value, timeStamp } = ev.value;
   const type = (ev.type as StructureDesc).fields?.find((f) => f.name === "value")?.type;
   if (value === undefined || type === undefined || !isPlainObject(timeStamp)) return undefined;
   const { secondsPastEpoch, nanoseconds } = timeStamp;
   if (typeof secondsPastEpoch !== "bigint" || typeof nanoseconds !== "number") return undefined;
+  if (secondsPastEpoch === 0n && nanoseconds === 0) return undefined;
   return { time: secondsOf({ secondsPastEpoch, nanoseconds }), value, type };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Logger, PvaConfig, PvaServer } from "../../mod.ts";
+import { metadataPvNames } from "./metadata_pvs.ts";
 
 /** The pixel types the simulator generates and reads (PvaPy's list). */
 export const SIM_DATATYPES = [
@@ -78,6 +79,11 @@ export interface SimulatorSettings {
   notifyPvValue: string;
   /** Compression of the published frames as NDPluginCodec does it: none (""), lz4 or bslz4 (`--codec`). */
   codec: SimCodec;
+  /**
+   * Metadata PVs posted with every frame, stamped with the frame's time stamp: a comma list of
+   * `pva://NAME` (`--metadata-pv`; see metadata_pvs.ts).
+   */
+  metadataPv: string | null;
 }
 
 /** The codecs the simulator can compress frames with (blosc is decoded by consumers but not written). */
@@ -120,6 +126,7 @@ export const SIMULATOR_DEFAULTS: Readonly<SimulatorSettings> = {
   notifyPv: null,
   notifyPvValue: "1",
   codec: "",
+  metadataPv: null,
 };
 
 /** A setting that cannot be used; `option` is its PvaPy command-line name. */
@@ -165,6 +172,7 @@ const SETTING_OPTIONS: Readonly<Record<keyof SimulatorSettings, string>> = {
   notifyPv: "--notify-pv",
   notifyPvValue: "--notify-pv-value",
   codec: "--codec",
+  metadataPv: "--metadata-pv",
 };
 
 function check(ok: boolean, key: keyof SimulatorSettings, value: unknown, want: string): void {
@@ -210,5 +218,14 @@ export function resolveSettings(options: SimulatorOptions = {}): SimulatorSettin
   check(isInteger(s.reportPeriod), "reportPeriod", s.reportPeriod, "an integer");
   check(s.notifyPv !== "", "notifyPv", s.notifyPv, "a PV name");
   check(SIM_CODECS.includes(s.codec), "codec", s.codec, "lz4 or bslz4 (blosc is decoded but not written)");
+  if (s.metadataPv !== null) {
+    const names = metadataPvNames(s.metadataPv);
+    check(
+      "names" in names,
+      "metadataPv",
+      "refused" in names ? names.refused : s.metadataPv,
+      "distinct pva://NAME entries (ca:// and bare names need a Channel Access server, which the simulator does not have)",
+    );
+  }
   return s;
 }
