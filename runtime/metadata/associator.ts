@@ -2,8 +2,9 @@
  * Association of frames with metadata by time stamp: each metadata channel's values wait in a
  * bounded time-ordered buffer; a frame takes, from each channel, the value whose time stamp (plus
  * the offset) lies nearest its own within the tolerance, and gets it as an attribute named after
- * the channel. A frame whose value has not arrived yet waits, in order behind the frames before
- * it, until the value comes, a newer value shows that it never will, or the wait time ends.
+ * the channel. A frame waits, in order behind the frames before it, until each channel has a value
+ * at or after its time stamp (values come in time order: none nearer can come after that), or the
+ * wait time ends; then it takes the nearest value within the tolerance, if any.
  * Values older than the last frame (less the tolerance) can match no frame still to come and are
  * dropped: with distributed consumers, those are the values of the other consumers' frames.
  *
@@ -67,8 +68,9 @@ interface Channel {
   buffer: SampleBuffer;
   counters: ChannelCounters;
   /**
-   * A frame gave up waiting for this channel and no value has come since: the next frames do not
-   * wait for it, so that a silent channel delays one frame, not every frame.
+   * A frame went on before this channel had a value at or after it, and no value has come since:
+   * the next frames do not wait for it, so that a silent or lagging channel delays one frame, not
+   * every frame.
    */
   silent: boolean;
 }
@@ -207,14 +209,14 @@ export class MetadataAssociator {
     this.#drain();
   }
 
-  /** Whether a frame at `time` has nothing left to wait for. */
+  /**
+   * Whether a frame at `time` has nothing left to wait for: every channel has a value at or after
+   * it (values come in time order, so none nearer can still come), or is silent.
+   */
   #ready(time: number): boolean {
     if (this.#closed) return true;
-    const latest = time + this.#tolerance;
     for (const c of this.#channels) {
-      if (!c.silent && c.buffer.newestTime <= latest && !c.buffer.hasWithin(time, this.#tolerance)) {
-        return false;
-      }
+      if (!c.silent && c.buffer.newestTime < time) return false;
     }
     return true;
   }
@@ -243,17 +245,15 @@ export class MetadataAssociator {
   #complete(target: MetadataTarget, time: number): void {
     const tolerance = this.#tolerance;
     for (const c of this.#channels) {
+      // Completed before a value at or after the frame came: the channel lags (or is silent).
+      if (c.buffer.newestTime < time) c.silent = true;
       const sample = c.buffer.takeNearest(time, tolerance);
       if (sample) {
         target.attributes[c.name] = sample.value;
         (target.attributeTypes ??= {})[c.name] = sample.type;
         c.counters.delivered++;
         c.counters.matched++;
-        continue;
-      }
-      c.counters.unmatched++;
-      // Gave up while a matching value could still have come: the channel is behind or silent.
-      if (c.buffer.newestTime <= time + tolerance) c.silent = true;
+      } else c.counters.unmatched++;
     }
     this.#horizon = Math.max(this.#horizon, time - tolerance);
     for (const c of this.#channels) c.counters.discarded += c.buffer.dropBefore(this.#horizon);

@@ -56,12 +56,6 @@ export class SampleBuffer {
     return this.length > this.capacity ? this.#shift() : undefined;
   }
 
-  /** Whether some sample lies within `tolerance` of `time`. */
-  hasWithin(time: number, tolerance: number): boolean {
-    const i = this.#nearest(time);
-    return i >= 0 && Math.abs(this.#items[i].time - time) <= tolerance;
-  }
-
   /**
    * Takes out the sample nearest to `time` if it lies within `tolerance` of it (the earlier of two
    * equally near).

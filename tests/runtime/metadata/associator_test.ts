@@ -113,6 +113,18 @@ Deno.test("metadata: a frame waits for a value that comes after it; frames behin
   a.close();
 });
 
+Deno.test("metadata: frames closer than the tolerance wait for their own value, not a neighbour's", async () => {
+  const a = associator(["x"], { tolerance: 0.005 });
+  offer(a, 0, 100, "for 100");
+  const f = frameAt(100.5);
+  const p = a.attach(f);
+  assert.ok(p, "100 lies within the tolerance, but a nearer value can still come");
+  offer(a, 0, 100.5, "for 100.5");
+  await p;
+  assert.equal(f.attributes.x, "for 100.5");
+  a.close();
+});
+
 Deno.test("metadata: metadata that never arrives delays one frame by the wait time, not every frame", async () => {
   const a = associator(["dead", "live"], { maxWait: 0.1 });
   offer(a, 1, 10, 1);

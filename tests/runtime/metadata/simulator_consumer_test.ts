@@ -9,9 +9,9 @@ import type { MonitorEvent } from "../../../protocol/pva/client/monitor_event.ts
 import type { StructValue } from "../../../protocol/pvdata/types.ts";
 import type { ConsumerStatus } from "../../../runtime/status/mod.ts";
 import { metadataValue } from "../../../runtime/simulator/metadata_pvs.ts";
-import { Simulator } from "../../../runtime/simulator/mod.ts";
 import { processed, startConsumer, stopAll, until } from "../consumer/harness.ts";
 import { withServerAndClient } from "../support.ts";
+import { lastFrame, metadataSimulator, monitorsRunning } from "./helpers.ts";
 
 const CHANNELS = ["sim:meta:a", "sim:meta:b"];
 const LIST = CHANNELS.map((n) => `pva://${n}`).join(",");
@@ -21,35 +21,18 @@ Deno.test("metadata e2e: simulator --metadata-pv pva:// → consumer: each outpu
     const consumer = await startConsumer(1, server, client, {
       argv: ["-oc", "out:image", "-sc", "_", "-mc", LIST],
     });
-    // 50 frames/s for 2 s after a start delay long enough for every monitor to be running; the
-    // shutdown delay keeps the channels (and so the consumer) up while the test looks.
-    const sim = new Simulator({
-      server,
-      channelName: "det:image",
-      metadataPv: LIST,
-      nx: 8,
-      ny: 8,
-      frameRate: 50,
-      runtime: 2,
-      startDelay: 5,
-      shutdownDelay: 60,
-      reportPeriod: 0,
-    });
+    const sim = await metadataSimulator(server, CHANNELS, { frameRate: 50, runtime: 2 });
     const outputs: MonitorEvent[] = [];
     const abort = new AbortController();
     try {
-      await sim.start();
-      const running = (name: string) => server.getPV(name)?.subscribers().some((s) => s.running) ?? false;
-      await until("the frame and metadata monitors", () => ["det:image", ...CHANNELS].every(running), 20_000);
-      assert.equal(sim.stats().framesPublished, 0, "every monitor ran before the first frame");
+      await monitorsRunning(server, sim, CHANNELS, 1);
       await until("a first output", async () => await processed(consumer) > 0, 20_000);
       const watching = (async () => {
         for await (const ev of client.monitor("out:image", { queueSize: 256, signal: abort.signal })) {
           outputs.push(ev);
         }
       })().catch(() => {});
-      await until("publishing ended", () => sim.stats().state === "draining", 20_000);
-      const n = sim.stats().framesPublished;
+      const n = await lastFrame(sim);
       assert.ok(n >= 100, `${n} frames published`);
       await until(`${n} frames processed`, async () => await processed(consumer) === n, 20_000);
       await until("the last output seen", () => lastId(outputs) === n, 10_000);
