@@ -112,6 +112,7 @@ export class MetadataAssociator {
   #closed = false;
 
   /**
+   * An association of frames with the values of `channels`.
    * @param channels the channel names (each also names the attribute its values fill)
    * @param options tolerance, offset, wait and sizes
    * @throws {RangeError} for a negative tolerance or wait, or sizes below 1

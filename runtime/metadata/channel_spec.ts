@@ -18,7 +18,10 @@ export interface MetadataChannelSpec {
 
 /** A metadata channel list that cannot be used; the message names the entry at fault. */
 export class MetadataChannelError extends Error {
-  /** @param message what is wrong */
+  /**
+   * A channel list error.
+   * @param message what is wrong
+   */
   constructor(message: string) {
     super(message);
     this.name = "MetadataChannelError";

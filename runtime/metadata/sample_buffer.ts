@@ -27,7 +27,10 @@ export class SampleBuffer {
   #items: MetadataSample[] = [];
   #head = 0;
 
-  /** @param capacity most samples kept (at least 1) */
+  /**
+   * An empty buffer.
+   * @param capacity most samples kept (at least 1)
+   */
   constructor(capacity: number) {
     if (!(Number.isSafeInteger(capacity) && capacity >= 1)) {
       throw new RangeError(`metadata buffer capacity must be a positive integer, not ${capacity}`);
