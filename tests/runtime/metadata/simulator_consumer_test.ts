@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readNTNDArray } from "../../../protocol/nt/mod.ts";
 import type { MonitorEvent } from "../../../protocol/pva/client/monitor_event.ts";
 import type { StructValue } from "../../../protocol/pvdata/types.ts";
+import { serveHttp } from "../../../runtime/http/mod.ts";
 import type { ConsumerStatus } from "../../../runtime/status/mod.ts";
 import { metadataValue } from "../../../runtime/simulator/metadata_pvs.ts";
 import { processed, startConsumer, stopAll, until } from "../consumer/harness.ts";
@@ -67,6 +68,16 @@ Deno.test("metadata e2e: simulator --metadata-pv pva:// → consumer: each outpu
         assert.deepEqual(block.queueStats, { nReceived: n, nRejected: 0, nDelivered: n, nQueued: 0 });
         assert.deepEqual(block.associationStats, { nMatched: n, nUnmatched: 0, nDiscarded: 0 });
       });
+
+      // The HTTP API serves the same blocks, associationStats included.
+      await using http = await serveHttp({ port: 0, target: consumer, status: consumer.statusProvider });
+      const served = await (await fetch(new URL("api/status", http.url))).json() as ConsumerStatus;
+      assert.deepEqual(served.metadataStats_1.associationStats, {
+        nMatched: n,
+        nUnmatched: 0,
+        nDiscarded: 0,
+      });
+      assert.equal(served.metadataStats_2.queueStats.nDelivered, n);
 
       // The status PV carries PvaPy's members of the same blocks.
       const pv = (await client.get("pvapy:consumer:1:status")).value as unknown as ConsumerStatus;
