@@ -36,8 +36,7 @@ export interface MetadataClients {
  * ```
  */
 export class MetadataChannels {
-  /** The association (its counts are {@link MetadataChannels.stats}). */
-  readonly associator: MetadataAssociator;
+  readonly #associator: MetadataAssociator;
   readonly #sources: MetadataSource[];
   readonly #ownCa: CaClient | undefined;
 
@@ -46,7 +45,7 @@ export class MetadataChannels {
     sources: MetadataSource[],
     ownCa: CaClient | undefined,
   ) {
-    this.associator = associator;
+    this.#associator = associator;
     this.#sources = sources;
     this.#ownCa = ownCa;
   }
@@ -80,22 +79,22 @@ export class MetadataChannels {
 
   /** See {@link MetadataAssociator.attach}. */
   attach(target: MetadataTarget): Promise<void> | undefined {
-    return this.associator.attach(target);
+    return this.#associator.attach(target);
   }
 
   /** One `metadataStats_<n>` block per channel. */
   stats(): MetadataStats[] {
-    return this.associator.stats();
+    return this.#associator.stats();
   }
 
   /** Zeroes the counts. */
   resetStats(): void {
-    this.associator.resetStats();
+    this.#associator.resetStats();
   }
 
   /** Ends the subscriptions and completes the frames still waiting. */
   async close(): Promise<void> {
-    this.associator.close();
+    this.#associator.close();
     await Promise.all(this.#sources.map((s) => s.close()));
     this.#ownCa?.close();
   }
