@@ -8,7 +8,7 @@
 import { OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
 import { parseIdList } from "../cli/ids.ts";
 import { LOG_LEVELS, type LogLevel, parseLogLevel } from "../../protocol/log.ts";
-import { METADATA_OPTIONS, type MetadataSettings, readMetadataSettings } from "../metadata/mod.ts";
+import { METADATA_OPTIONS, type MetadataSettings, readMetadataSettings } from "../metadata/options.ts";
 
 /** How frames arrive: monitoring a remote channel, puts into our channel, or RPC calls to it. */
 export type InputMode = "pva" | "pvas" | "rpc";

@@ -20,7 +20,8 @@ export {
   parseMetadataChannels,
 } from "./channel_spec.ts";
 export { MetadataChannels, type MetadataClients } from "./metadata_channels.ts";
-export { METADATA_OPTIONS, type MetadataSettings, readMetadataSettings } from "./options.ts";
+// The command-line options (METADATA_OPTIONS, readMetadataSettings) are in ./options.ts, for the tools.
+export type { MetadataSettings } from "./options.ts";
 export type { MetadataSink, MetadataSource } from "./source.ts";
 export { caMetadataSource } from "./ca_source.ts";
 export { pvaMetadataSource } from "./pva_source.ts";

@@ -4,12 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { OptionReader, parseToolArgs, UsageError } from "../../../runtime/cli/args.ts";
-import {
-  METADATA_OPTIONS,
-  MetadataChannelError,
-  parseMetadataChannels,
-  readMetadataSettings,
-} from "../../../runtime/metadata/mod.ts";
+import { MetadataChannelError, parseMetadataChannels } from "../../../runtime/metadata/mod.ts";
+import { METADATA_OPTIONS, readMetadataSettings } from "../../../runtime/metadata/options.ts";
 
 function settings(...argv: string[]) {
   const { values } = parseToolArgs("consumer", METADATA_OPTIONS, argv);
