@@ -32,6 +32,17 @@ Deno.test("consumer options: PvaPy's defaults", () => {
   assert.equal(o.processorIsolation, "worker");
 });
 
+Deno.test("consumer options: metadata channels (PvaPy's -mc) and the association settings", () => {
+  assert.deepEqual(parse("-ic", "x").metadata.channels, []);
+  const o = parse("-ic", "x", "-mc", "pva://sim:a,motor:b", "--metadata-timestamp-tolerance", "0.01");
+  assert.deepEqual(o.metadata.channels, [{ provider: "pva", name: "sim:a" }, {
+    provider: "ca",
+    name: "motor:b",
+  }]);
+  assert.equal(o.metadata.tolerance, 0.01);
+  assert.throws(() => parse("-ic", "x", "-mc", "ca://"), /^UsageError: consumer: --metadata-channels: /);
+});
+
 Deno.test("consumer options: PvaPy's short forms and id lists", () => {
   const o = parse("-ic", "in:*", "-oc", "_", "-sc", "_", "-cc", "_", "-id", "3", "-nc", "2", "-rqs", "100");
   assert.deepEqual(o.consumerIds, [3, 4]);
@@ -74,6 +85,7 @@ Deno.test("consumer options: every PvaPy long option is known", () => {
     "distributor-trigger",
     "distributor-updates",
     "n-distributor-sets",
+    "metadata-channels",
     "runtime",
     "report-period",
     "report-stats",
