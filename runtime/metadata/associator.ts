@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { type Logger, silentLogger } from "../../protocol/log.ts";
 import type { TimeStamp } from "../../protocol/nt/common.ts";
 import type { FieldDesc, Value } from "../../protocol/pvdata/types.ts";
 import type { MetadataStats } from "../status/mod.ts";
@@ -38,6 +39,8 @@ export interface AssociationOptions {
   maxPending?: number;
   /** Most values kept per channel; one more drops the oldest (default 1000, PvaPy's metadata queue size). */
   capacity?: number;
+  /** Told when a channel falls behind the frames (frames stop waiting for it) and when it sends again. */
+  logger?: Logger;
 }
 
 /** A metadata value as a source hands it over. */
@@ -106,6 +109,7 @@ export class MetadataAssociator {
   readonly #maxWaitMs: number;
   readonly #maxPending: number;
   readonly #pending: PendingFrame[] = [];
+  readonly #logger: Logger;
   /** Values older than this can match no frame still to come. */
   #horizon = -Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -119,8 +123,14 @@ export class MetadataAssociator {
    */
   constructor(
     channels: readonly string[],
-    { tolerance = 0.001, offset = 0, maxWait = 0.5, maxPending = 64, capacity = 1000 }: AssociationOptions =
-      {},
+    {
+      tolerance = 0.001,
+      offset = 0,
+      maxWait = 0.5,
+      maxPending = 64,
+      capacity = 1000,
+      logger = silentLogger,
+    }: AssociationOptions = {},
   ) {
     if (!(tolerance >= 0)) throw new RangeError(`metadata tolerance must be >= 0 s, not ${tolerance}`);
     if (!Number.isFinite(offset)) throw new RangeError(`metadata offset must be a number of seconds`);
@@ -139,6 +149,7 @@ export class MetadataAssociator {
     this.#offset = offset;
     this.#maxWaitMs = maxWait * 1000;
     this.#maxPending = maxPending;
+    this.#logger = logger;
   }
 
   /** Frames waiting for metadata now. */
@@ -153,7 +164,10 @@ export class MetadataAssociator {
   offer(index: number, update: MetadataUpdate): void {
     const ch = this.#channels[index];
     ch.counters.received++;
-    ch.silent = false;
+    if (ch.silent) {
+      ch.silent = false;
+      this.#logger.info("metadata channel sends again: frames wait for it again", { channel: ch.name });
+    }
     const time = update.time + this.#offset;
     if (time < this.#horizon) {
       ch.counters.discarded++;
@@ -247,7 +261,15 @@ export class MetadataAssociator {
     const tolerance = this.#tolerance;
     for (const c of this.#channels) {
       // Completed before a value at or after the frame came: the channel lags (or is silent).
-      if (c.buffer.newestTime < time) c.silent = true;
+      if (c.buffer.newestTime < time && !c.silent) {
+        c.silent = true;
+        this.#logger.warn(
+          "metadata channel is behind the frames: frames stop waiting for it until it sends",
+          {
+            channel: c.name,
+          },
+        );
+      }
       const sample = c.buffer.takeNearest(time, tolerance);
       if (sample) {
         target.attributes[c.name] = sample.value;

@@ -21,7 +21,7 @@ export interface MetadataClients {
   pva: PvaClient;
   /** Reads the `ca://` channels; default a client of its own from the EPICS_CA_* environment. */
   ca?: CaClient;
-  /** Where the CA client it makes itself reports (default silent). */
+  /** Where the association (a channel behind the frames) and the CA client it makes report (default silent). */
   logger?: Logger;
 }
 
@@ -58,6 +58,7 @@ export class MetadataChannels {
       offset,
       maxWait,
       capacity: queueSize,
+      logger: clients.logger,
     });
     const needsCa = channels.some((c) => c.provider === "ca");
     const ownCa = needsCa && !clients.ca

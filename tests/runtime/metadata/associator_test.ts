@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { createLogger } from "../../../protocol/log.ts";
 import type { TimeStamp } from "../../../protocol/nt/common.ts";
 import { scalar, type Value } from "../../../protocol/pvdata/types.ts";
 import {
@@ -126,7 +127,9 @@ Deno.test("metadata: frames closer than the tolerance wait for their own value, 
 });
 
 Deno.test("metadata: metadata that never arrives delays one frame by the wait time, not every frame", async () => {
-  const a = associator(["dead", "live"], { maxWait: 0.1 });
+  const lines: string[] = [];
+  const logger = createLogger({ level: "info", write: (line) => lines.push(line) });
+  const a = associator(["dead", "live"], { maxWait: 0.1, logger });
   offer(a, 1, 10, 1);
   const t = performance.now();
   const f = frameAt(10);
@@ -150,6 +153,9 @@ Deno.test("metadata: metadata that never arrives delays one frame by the wait ti
   offer(a, 1, 30, 3);
   await p;
   assert.deepEqual(h.attributes, { dead: "x30", live: 3 });
+  assert.equal(lines.length, 2, "told once when it fell behind, once when it came back");
+  assert.match(lines[0], /behind the frames.*dead/);
+  assert.match(lines[1], /sends again.*dead/);
   a.close();
 });
 
