@@ -40,7 +40,10 @@ Deno.test({
       const pv = source(server);
       const argv = [
         ...["-oc", "out:image", "-sc", "_", "-mc", `ca://${AO},${LONGIN}`],
-        ...["--metadata-timestamp-offset", "1", "--metadata-timestamp-tolerance", "0.05"],
+        // The two puts of a frame are a command round trip to the IOC apart (longer on a loaded
+        // machine); frames are seconds after the IOC's first values, and each waits for the next.
+        ...["--metadata-timestamp-offset", "1", "--metadata-timestamp-tolerance", "0.5"],
+        ...["--metadata-wait-time", "10"],
       ];
       const consumer = await Consumer.start(1, options(...argv), {
         ...context(server, client, PASSTHROUGH),

@@ -20,9 +20,11 @@ const LIST = CHANNELS.map((n) => `pva://${n}`).join(",");
 Deno.test("metadata e2e: simulator --metadata-pv pva:// → consumer: each output frame carries its values", async () => {
   await withServerAndClient(async (server, client) => {
     const consumer = await startConsumer(1, server, client, {
-      argv: ["-oc", "out:image", "-sc", "_", "-mc", LIST],
+      // A deep monitor queue: the simulator does not wait for slow consumers, and a loaded machine
+      // must not make this one lose frames.
+      argv: ["-oc", "out:image", "-sc", "_", "-sqs", "100", "-mc", LIST],
     });
-    const sim = await metadataSimulator(server, CHANNELS, { frameRate: 50, runtime: 2 });
+    const sim = await metadataSimulator(server, CHANNELS, { frameRate: 20, runtime: 3 });
     const outputs: MonitorEvent[] = [];
     const abort = new AbortController();
     try {
@@ -34,7 +36,7 @@ Deno.test("metadata e2e: simulator --metadata-pv pva:// → consumer: each outpu
         }
       })().catch(() => {});
       const n = await lastFrame(sim);
-      assert.ok(n >= 100, `${n} frames published`);
+      assert.ok(n >= 60, `${n} frames published`);
       await until(`${n} frames processed`, async () => await processed(consumer) === n, 20_000);
       await until("the last output seen", () => lastId(outputs) === n, 10_000);
       abort.abort();
