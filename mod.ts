@@ -70,6 +70,8 @@ export * from "./runtime/control/mod.ts";
 export * from "./runtime/http/mod.ts";
 export {
   FrameInputError,
+  METADATA_PV_TYPE,
+  metadataValue,
   parseSimulatorArgs,
   resolveSettings,
   SIM_CODECS,
@@ -91,6 +93,20 @@ export {
   SimulatorUsageError,
 } from "./runtime/simulator/mod.ts";
 export * from "./runtime/processor/mod.ts";
+export {
+  type AssociationOptions,
+  MetadataAssociator,
+  MetadataChannelError,
+  type MetadataChannels,
+  type MetadataChannelSpec,
+  type MetadataClients,
+  type MetadataProvider,
+  type MetadataSettings,
+  type MetadataTarget,
+  type MetadataUpdate,
+  parseMetadataChannels,
+  secondsOf,
+} from "./runtime/metadata/mod.ts";
 export * from "./protocol/codecs/mod.ts";
 export * from "./runtime/preview/mod.ts";
 export {

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { MetadataChannels } from "../metadata/mod.ts";
 import { type ConfigureArgs, ControlPV, type ControlTarget } from "../control/mod.ts";
 import { channelName, formatId } from "../cli/ids.ts";
 import type { ConsumerContext } from "../consumer/consumer.ts";
@@ -87,6 +88,7 @@ export class Collector implements ControlTarget {
   #room = Promise.withResolvers<void>();
   #pumped: Promise<void> = Promise.resolve();
   #processing!: FrameProcessing;
+  #metadata: MetadataChannels | undefined;
   #output: OutputPublisher | undefined;
   #feed!: StatusFeed<CollectorStatus>;
   #statusPV: StatusPV | undefined;
@@ -149,6 +151,7 @@ export class Collector implements ControlTarget {
     await c.#host.start();
     await c.#refreshUserStats();
     try {
+      c.#startMetadata();
       c.#startStatus();
       c.#startOutput();
       c.#startCollecting();
@@ -221,6 +224,7 @@ export class Collector implements ControlTarget {
     this.#accounting.reset();
     this.#collection.reset();
     for (const p of this.#producers) p.resetStats();
+    this.#metadata?.resetStats();
     this.#rates.restart(Date.now() / 1000);
     this.#skip = this.#opts.skipInitialUpdates;
     this.#skipped = 0;
@@ -263,6 +267,7 @@ export class Collector implements ControlTarget {
       accounting: this.#accounting,
       output: this.#output,
       keepCompressed: this.#opts.keepCompressed,
+      metadata: this.#metadata,
       onFrame,
       logger,
       label: `collector ${this.id}`,
@@ -354,6 +359,7 @@ export class Collector implements ControlTarget {
     const builder = new CollectorStatusBuilder({
       collectorId: this.id,
       producerIds: this.#opts.producerIds,
+      metadataChannels: this.#opts.metadata.channels.length,
       userStats: this.#host.statsTypes,
       logger: this.#ctx.logger,
     });
@@ -367,7 +373,7 @@ export class Collector implements ControlTarget {
           processorStats: report.processorStats,
           producerStats: this.#producers.map((p) => p.stats(now)),
           missedIds: counts.missedIds,
-        }, { userStats: this.#userStats, now });
+        }, { userStats: this.#userStats, metadataStats: this.#metadata?.stats(), now });
       },
       reportPeriod: this.#opts.reportPeriod,
       logger: this.#ctx.logger,
@@ -432,6 +438,15 @@ export class Collector implements ControlTarget {
     const { server } = this.#ctx;
     for (const name of [this.channels.status, this.channels.control]) if (name) server.removePV(name);
     this.#output?.close();
+    await this.#metadata?.close();
+  }
+
+  /** Subscribes to the metadata channels, whose values are attached to collected frames by time stamp. */
+  #startMetadata(): void {
+    const { metadata } = this.#opts;
+    if (metadata.channels.length === 0) return;
+    const { client, caClient, logger } = this.#ctx;
+    this.#metadata = MetadataChannels.open(metadata, { pva: client, ca: caClient, logger });
   }
 }
 

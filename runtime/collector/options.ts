@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { METADATA_OPTIONS, type MetadataSettings, readMetadataSettings } from "../metadata/options.ts";
 import { OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
 import { parseIdList } from "../cli/ids.ts";
 import { readSystemOptions, type SystemOptions, systemOptionSpecs } from "../cli/system_options.ts";
@@ -23,6 +24,8 @@ export interface CollectorOptions extends SystemOptions {
   oidOffset: number;
   /** Seconds without a change after which one run is released from a cache that is not full. */
   collectorIdleTime: number;
+  /** Metadata channels and their association with collected frames (`--metadata-*`). */
+  metadata: MetadataSettings;
 }
 
 const SHARED = systemOptionSpecs("collector");
@@ -73,13 +76,7 @@ export const COLLECTOR_OPTIONS: readonly OptionSpec[] = [
   { long: "oid-offset", short: "oo", type: "string", default: "1", help: "id step between updates" },
   shared("field-request"),
   shared("skip-initial-updates"),
-  {
-    long: "metadata-channels",
-    short: "mc",
-    type: "string",
-    value: "LIST",
-    help: "accepted for PvaPy compatibility; not yet used by the collector",
-  },
+  ...METADATA_OPTIONS,
   shared("runtime"),
   shared("report-period"),
   shared("report-stats"),
@@ -132,5 +129,6 @@ export function parseCollectorArgs(argv: readonly string[]): CollectorOptions | 
     collectorCacheSize: r.number("collector-cache-size", -1, { integer: true }),
     oidOffset: r.number("oid-offset", 1, { integer: true, min: 0 }),
     collectorIdleTime: r.number("collector-idle-time", 5, { min: 0.001 }),
+    metadata: readMetadataSettings(tool, r),
   };
 }

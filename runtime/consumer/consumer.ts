@@ -2,8 +2,9 @@
  * One consumer: the path of a frame in one read.
  *
  *   input (monitor / hosted channel / RPC) → take the frame's buffers from the monitor →
- *   receiver queue (optional, bounded) → frame view of the NTNDArray → processor sandbox
- *   (buffers transferred, not copied) → outputs → publisher → accounting.
+ *   receiver queue (optional, bounded) → frame view of the NTNDArray → metadata attributes
+ *   (optional) → processor sandbox (buffers transferred, not copied) → outputs → publisher →
+ *   accounting.
  *
  * The consumer is also the target of its control PV and HTTP API, and the source of its
  * status PV. Statistics are counted per frame with plain increments; rates and documents
@@ -11,6 +12,7 @@
  *
  * @module
  */
+import type { CaClient } from "../../protocol/ca/client.ts";
 import type { Logger } from "../../protocol/log.ts";
 import type { PvaClient } from "../../protocol/pva/client/client.ts";
 import type { PvaServer } from "../../protocol/pva/server/server.ts";
@@ -32,6 +34,7 @@ import {
   type ProcessorHostOptions,
 } from "../processor/mod.ts";
 import { channelName, formatId } from "../cli/ids.ts";
+import { MetadataChannels } from "../metadata/mod.ts";
 import { hostedInput, type Input, type InputItem, monitorInput, rpcInput } from "./input.ts";
 import type { ConsumerOptions } from "./options.ts";
 import { FrameProcessing } from "./frame_processing.ts";
@@ -45,6 +48,8 @@ export interface ConsumerContext {
   server: PvaServer;
   /** Monitors the input and puts outputs (pva/rpc output). */
   client: PvaClient;
+  /** Reads `ca://` metadata channels; default a client of the EPICS_CA_* environment, made when needed. */
+  caClient?: CaClient;
   logger: Logger;
   /** How to run the processor; the consumer adds the system arguments. */
   processor: Omit<ProcessorHostOptions, "args" | "logger" | "onEvent">;
@@ -92,6 +97,7 @@ export class Consumer implements ControlTarget {
   #processing: FrameProcessing | undefined;
   #input: Input | undefined;
   #output: OutputPublisher | undefined;
+  #metadata: MetadataChannels | undefined;
   #feed!: StatusFeed<ConsumerStatus>;
   #statusPV: StatusPV | undefined;
   #controlPV: ControlPV | undefined;
@@ -134,6 +140,7 @@ export class Consumer implements ControlTarget {
     await c.#host.start();
     await c.#refreshUserStats();
     try {
+      c.#startMetadata();
       c.#startStatus();
       c.#startOutput();
       c.#startInput();
@@ -203,6 +210,7 @@ export class Consumer implements ControlTarget {
   /** Zeroes the statistics, ours and the processor's. */
   async resetStats(): Promise<void> {
     this.#accounting.reset();
+    this.#metadata?.resetStats();
     this.#skip = this.#opts.skipInitialUpdates;
     await this.#host.resetStats();
     this.#feed.refresh();
@@ -245,6 +253,7 @@ export class Consumer implements ControlTarget {
       accounting: this.#accounting,
       output: this.#output,
       keepCompressed: o.keepCompressed,
+      metadata: this.#metadata,
       onFrame: ctx.onFrame,
       logger: ctx.logger,
       label: `consumer ${this.id}`,
@@ -327,17 +336,26 @@ export class Consumer implements ControlTarget {
       : remoteOutput(client, name, { mode: this.#opts.outputMode, logger });
   }
 
+  #startMetadata(): void {
+    const { metadata } = this.#opts;
+    if (metadata.channels.length === 0) return;
+    const { client, caClient, logger } = this.#ctx;
+    this.#metadata = MetadataChannels.open(metadata, { pva: client, ca: caClient, logger });
+  }
+
   #startStatus(): void {
     const builder = new ConsumerStatusBuilder({
       consumerId: this.id,
       inputChannel: this.channels.input,
       userStats: this.#host.statsTypes,
+      metadataChannels: this.#opts.metadata.channels.length,
       logger: this.#ctx.logger,
     });
     this.#feed = new StatusFeed({
       build: () =>
         builder.build(this.#reporter.report(this.#accounting.snapshot(), { endTime: this.#endTime }), {
           userStats: this.#userStats,
+          metadataStats: this.#metadata?.stats(),
         }),
       reportPeriod: this.#opts.reportPeriod,
       logger: this.#ctx.logger,
@@ -383,6 +401,7 @@ export class Consumer implements ControlTarget {
     clearInterval(this.#userStatsTimer);
     this.#endTime = Date.now() / 1000;
     await this.#refreshUserStats().catch(() => {});
+    await this.#metadata?.close();
     await this.#host.stop().catch((e) => this.#ctx.logger.warn(`processor stop: ${(e as Error).message}`));
     this.#feed?.refresh();
     this.#feed?.stop();

@@ -36,6 +36,11 @@ export interface FrameProcessingOptions {
   output?: OutputPublisher;
   /** Give the processor compressed frames as they are. */
   keepCompressed?: boolean;
+  /**
+   * Adds each frame's metadata as attributes before the processor sees it (runtime/metadata's
+   * `MetadataChannels`); a frame may wait for values not yet arrived.
+   */
+  metadata?: { attach(frame: Frame): Promise<void> | undefined };
   /** Sees each frame just before its buffer moves to the processor; must be quick. */
   onFrame?: (frame: Frame) => void;
   /** Told why a frame failed (debug level). */
@@ -100,11 +105,13 @@ export class FrameProcessing {
   };
 
   async #process(item: InputItem, id: number): Promise<void> {
-    const { accounting, host, output, onFrame, logger, label } = this.#opts;
+    const { accounting, host, output, metadata, onFrame, logger, label } = this.#opts;
     accounting.delivered();
     let outputs: readonly Output[];
     try {
       const frame = frameFromNTNDArray(this.#decompressed(item));
+      const waiting = metadata?.attach(frame);
+      if (waiting) await waiting;
       this.#bytes += frame.data.byteLength;
       onFrame?.(frame);
       outputs = await host.process(frame);

@@ -1,13 +1,14 @@
 /**
  * The consumer's command line: every option of PvaPy's `pvapy-hpc-consumer` with its
- * names, short forms and defaults (metadata channels come later), plus pvastream's own
- * (processor sandbox, HTTP API, log format), read into one typed {@link ConsumerOptions}.
+ * names, short forms and defaults, plus pvastream's own (processor sandbox, HTTP API, log
+ * format, metadata association), read into one typed {@link ConsumerOptions}.
  *
  * @module
  */
 import { OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
 import { parseIdList } from "../cli/ids.ts";
 import { readSystemOptions, type SystemOptions, systemOptionSpecs } from "../cli/system_options.ts";
+import { METADATA_OPTIONS, type MetadataSettings, readMetadataSettings } from "../metadata/options.ts";
 
 /** How frames arrive: monitoring a remote channel, puts into our channel, or RPC calls to it. */
 export type InputMode = "pva" | "pvas" | "rpc";
@@ -35,6 +36,8 @@ export interface ConsumerOptions extends SystemOptions {
   distributorUpdates?: number;
   distributorMode?: string;
   nDistributorSets: number;
+  /** Metadata channels and their association with frames (`--metadata-*`). */
+  metadata: MetadataSettings;
 }
 
 const SHARED = systemOptionSpecs("consumer");
@@ -157,6 +160,7 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
   },
   { long: "distributor-mode", type: "string", value: "MODE", help: "one or all" },
   { long: "n-distributor-sets", short: "nds", type: "string", default: "1", help: "distributor sets" },
+  ...METADATA_OPTIONS,
   shared("runtime"),
   shared("report-period"),
   shared("report-stats"),
@@ -216,5 +220,6 @@ export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "h
       ? undefined
       : r.choice("distributor-mode", ["one", "all"] as const, "one"),
     nDistributorSets: int("n-distributor-sets", 1, 1),
+    metadata: readMetadataSettings(tool, r),
   };
 }

@@ -97,6 +97,12 @@ const OPTIONS: Record<string, OptionSpec> = {
     help: "PV put to (over pvAccess) once the channel is served, e.g. 13PVA1:cam1:Acquire",
   },
   "notify-pv-value": { short: "nvl", kind: "text", key: "notifyPvValue", help: "value put to --notify-pv" },
+  "metadata-pv": {
+    short: "mpv",
+    kind: "text",
+    key: "metadataPv",
+    help: "pva://NAME,... PVs {double value; time_t timeStamp} posted with every frame, stamped as the frame",
+  },
   "start-delay": { short: "std", kind: "number", key: "startDelay", help: "seconds before the first frame" },
   "wait-for-subscribers": {
     short: "wfs",

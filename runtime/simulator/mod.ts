@@ -37,3 +37,4 @@ export {
 } from "./args.ts";
 export { type Frame, FrameInputError, type FrameSource } from "./frame.ts";
 export { FRAME_DESCRIPTOR, type PublishOutcome } from "./publisher.ts";
+export { METADATA_PV_TYPE, metadataValue } from "./metadata_pvs.ts";

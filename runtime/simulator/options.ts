@@ -5,6 +5,7 @@
  * @module
  */
 import type { Logger, PvaConfig, PvaServer } from "../../mod.ts";
+import { metadataPvNames } from "./metadata_pvs.ts";
 
 /** The pixel types the simulator generates and reads (PvaPy's list). */
 export const SIM_DATATYPES = [
@@ -81,6 +82,11 @@ export interface SimulatorSettings {
   notifyPvValue: string;
   /** Compression of the published frames as NDPluginCodec does it: none (""), lz4, bslz4 or blosc (`--codec`). */
   codec: SimCodec;
+  /**
+   * Metadata PVs posted with every frame, stamped with the frame's time stamp: a comma list of
+   * `pva://NAME` (`--metadata-pv`; see metadata_pvs.ts).
+   */
+  metadataPv: string | null;
 }
 
 /** The codecs the simulator can compress frames with (blosc: LZ4 inside, byte shuffle). */
@@ -124,6 +130,7 @@ export const SIMULATOR_DEFAULTS: Readonly<SimulatorSettings> = {
   notifyPv: null,
   notifyPvValue: "1",
   codec: "",
+  metadataPv: null,
 };
 
 /** A setting that cannot be used; `option` is its PvaPy command-line name. */
@@ -170,6 +177,7 @@ const SETTING_OPTIONS: Readonly<Record<keyof SimulatorSettings, string>> = {
   notifyPv: "--notify-pv",
   notifyPvValue: "--notify-pv-value",
   codec: "--codec",
+  metadataPv: "--metadata-pv",
 };
 
 function check(ok: boolean, key: keyof SimulatorSettings, value: unknown, want: string): void {
@@ -221,5 +229,14 @@ export function resolveSettings(options: SimulatorOptions = {}): SimulatorSettin
   check(isInteger(s.reportPeriod), "reportPeriod", s.reportPeriod, "an integer");
   check(s.notifyPv !== "", "notifyPv", s.notifyPv, "a PV name");
   check(SIM_CODECS.includes(s.codec), "codec", s.codec, "lz4, bslz4 or blosc");
+  if (s.metadataPv !== null) {
+    const names = metadataPvNames(s.metadataPv);
+    check(
+      "names" in names,
+      "metadataPv",
+      "refused" in names ? names.refused : s.metadataPv,
+      "distinct pva://NAME entries (ca:// and bare names need a Channel Access server, which the simulator does not have)",
+    );
+  }
   return s;
 }

@@ -6,6 +6,7 @@
  */
 import { configFromEnv, type Logger, ntNDArrayType, PvaServer, SharedPV, silentLogger } from "../../mod.ts";
 import { FrameCache } from "./cache.ts";
+import { metadataPvNames, MetadataPvs } from "./metadata_pvs.ts";
 import { openFrameSource } from "./input.ts";
 import { notifyPv } from "./notify.ts";
 import { resolveSettings, type SimulatorOptions, type SimulatorSettings } from "./options.ts";
@@ -45,6 +46,7 @@ export class Simulator {
   readonly #draining = new AbortController();
   #state: SimulatorState = "idle";
   #finished: Promise<SimulatorStats> | null = null;
+  #metadata: MetadataPvs | undefined;
 
   /**
    * Checks the settings; nothing is served or read before {@link Simulator.start}.
@@ -109,6 +111,11 @@ export class Simulator {
     );
     this.pv.open({ type: ntNDArrayType });
     this.#server.addPV(s.channelName, this.pv);
+    const metadata = s.metadataPv === null ? { names: [] } : metadataPvNames(s.metadataPv);
+    if ("names" in metadata && metadata.names.length > 0) {
+      this.#metadata = new MetadataPvs(this.#server, metadata.names);
+      this.#report(`Metadata PVs: ${metadata.names.join(", ")}`);
+    }
     if (this.#ownsServer) await this.#server.start();
     this.#state = "waiting";
     this.#report(
@@ -166,6 +173,7 @@ export class Simulator {
       await sleep(s.shutdownDelay * 1000, this.#draining.signal);
     } finally {
       this.#server.removePV(s.channelName);
+      this.#metadata?.close();
       if (this.#ownsServer) this.#server.close();
       this.#state = "stopped";
       for (const line of summaryReport(this.stats())) this.#report(line);
@@ -190,6 +198,8 @@ export class Simulator {
         }
         const uniqueId = (n % MAX_UNIQUE_ID) + 1;
         const when = wallClockMs();
+        // Before the frame, as PvaPy does: a consumer has the values when the frame arrives.
+        this.#metadata?.publish(uniqueId, when);
         const outcome = publisher.publish(frame, uniqueId, when);
         this.#account.record(uniqueId, frame.data.byteLength, outcome, when);
         if (reportPeriod > 0 && (n + 1) % reportPeriod === 0) this.#report(periodReport(this.stats()));

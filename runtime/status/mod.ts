@@ -39,6 +39,7 @@ export {
   CollectorStatusBuilder,
   type ConsumerStatus,
   ConsumerStatusBuilder,
+  type MetadataStats,
   type MirrorChannelStats,
   type MirrorStatus,
   MirrorStatusBuilder,

@@ -46,6 +46,23 @@ export interface SourceStats {
   queueStats: QueueStats;
 }
 
+/**
+ * A `metadataStats_<n>` block: PvaPy's per-source counts of one metadata channel, then what became of
+ * frames and values (see docs/metadata.md for each count). The status PV carries PvaPy's members
+ * only; `associationStats` is in the HTTP status document.
+ */
+export interface MetadataStats extends SourceStats {
+  /** Association of this channel's values with frames. */
+  associationStats: {
+    /** Frames that got a value of this channel. */
+    nMatched: number;
+    /** Frames that got none (no value within the tolerance in time). */
+    nUnmatched: number;
+    /** Values dropped unused: older than any frame still to come (other consumers' frames). */
+    nDiscarded: number;
+  };
+}
+
 /** PvaPy's collectorStats. */
 export interface CollectorStats {
   /** Frames released in order. */
@@ -83,7 +100,7 @@ export interface ConsumerStatus extends StatusHeader, ConsumerStats {
   /** The declared user statistics (absent when none are declared). */
   userStats?: StructValue;
   /** `metadataStats_<n>` blocks. */
-  [metadataStats: `metadataStats_${number}`]: SourceStats;
+  [metadataStats: `metadataStats_${number}`]: MetadataStats;
 }
 
 /** A collector's status PV content. */
@@ -167,7 +184,7 @@ export interface StatusInput {
   /** The processor's user statistics; only declared names are kept, as PvaPy does. */
   userStats?: Readonly<Record<string, unknown>>;
   /** One block per metadata channel, in channel order. */
-  metadataStats?: readonly SourceStats[];
+  metadataStats?: readonly MetadataStats[];
   /** Seconds since the epoch of the update; now by default. */
   now?: number;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { SharedPV, type StructureDesc, type StructValue } from "../../mod.ts";
+import { isPlainObject, SharedPV, type StructureDesc, type StructValue } from "../../mod.ts";
 import type { StatusDocument } from "./status_document.ts";
 import type { StatusProvider } from "./status_feed.ts";
 
@@ -27,9 +27,8 @@ export class StatusPV {
    * @param feed where the statuses come from; the PV starts with its current one
    */
   constructor(type: StructureDesc, feed: StatusProvider) {
-    const fields = new Set(type.fields.map((f) => f.name));
-    this.pv.open({ type, value: toValue(feed.current(), fields) });
-    this.#unsubscribe = feed.subscribe((status) => this.pv.post(toValue(status, fields)));
+    this.pv.open({ type, value: toValue(type, feed.current()) });
+    this.#unsubscribe = feed.subscribe((status) => this.pv.post(toValue(type, status)));
   }
 
   /** Stops following the feed and closes the PV. */
@@ -40,13 +39,25 @@ export class StatusPV {
 }
 
 /**
- * The document as a pvData value: only the members the PV's type has (a document may carry more for
- * the HTTP API), and the stamp's seconds are int64 on the wire.
+ * The document as a pvData value: the stamp's seconds are int64 on the wire, and members beyond the
+ * PV's type (a metadata block's associationStats, pvastream's own) stay in the HTTP document, so that
+ * the PV keeps PvaPy's layout member for member.
  */
-function toValue(status: StatusDocument, fields: ReadonlySet<string>): StructValue {
+function toValue(type: StructureDesc, status: StatusDocument): StructValue {
   const t = status.objectTimestamp;
-  const value: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(status)) if (fields.has(k)) value[k] = v;
-  value.objectTimestamp = { ...t, secondsPastEpoch: BigInt(t.secondsPastEpoch) };
-  return value as StructValue;
+  return fitted(type, {
+    ...status,
+    objectTimestamp: { ...t, secondsPastEpoch: BigInt(t.secondsPastEpoch) },
+  } as unknown as StructValue);
+}
+
+/** The members of `value` that `type` declares, structures within it likewise. */
+function fitted(type: StructureDesc, value: StructValue): StructValue {
+  const out: Record<string, unknown> = {};
+  for (const { name, type: member } of type.fields) {
+    const v = value[name];
+    if (v === undefined) continue;
+    out[name] = member.kind === "structure" && isPlainObject(v) ? fitted(member, v) : v;
+  }
+  return out as StructValue;
 }

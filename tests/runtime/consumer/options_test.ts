@@ -39,6 +39,17 @@ Deno.test("consumer options: --processor-permissions keeps its grammar (a bare i
   assert.deepEqual([p.read, p.write, p.npm], [["/keys/a.pem", "/keys/b.pem"], ["/out"], true]);
 });
 
+Deno.test("consumer options: metadata channels (PvaPy's -mc) and the association settings", () => {
+  assert.deepEqual(parse("-ic", "x").metadata.channels, []);
+  const o = parse("-ic", "x", "-mc", "pva://sim:a,motor:b", "--metadata-timestamp-tolerance", "0.01");
+  assert.deepEqual(o.metadata.channels, [{ provider: "pva", name: "sim:a" }, {
+    provider: "ca",
+    name: "motor:b",
+  }]);
+  assert.equal(o.metadata.tolerance, 0.01);
+  assert.throws(() => parse("-ic", "x", "-mc", "ca://"), /^UsageError: consumer: --metadata-channels: /);
+});
+
 Deno.test("consumer options: PvaPy's short forms and id lists", () => {
   const o = parse("-ic", "in:*", "-oc", "_", "-sc", "_", "-cc", "_", "-id", "3", "-nc", "2", "-rqs", "100");
   assert.deepEqual(o.consumerIds, [3, 4]);
@@ -81,6 +92,7 @@ Deno.test("consumer options: every PvaPy long option is known", () => {
     "distributor-trigger",
     "distributor-updates",
     "n-distributor-sets",
+    "metadata-channels",
     "runtime",
     "report-period",
     "report-stats",

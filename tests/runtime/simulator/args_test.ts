@@ -42,6 +42,7 @@ const EVERY_OPTION: [
   ["--wait-for-subscribers", "-wfs", "3", "waitForSubscribers", 3],
   ["--shutdown-delay", "-shd", "2", "shutdownDelay", 2],
   ["--report-period", "-rp", "100", "reportPeriod", 100],
+  ["--metadata-pv", "-mpv", "pva://sim:x,pva://sim:y", "metadataPv", "pva://sim:x,pva://sim:y"],
 ];
 
 Deno.test("no options: PvaPy's defaults", () => {
@@ -73,7 +74,7 @@ Deno.test("all options at once, and --disable-curses accepted", () => {
 });
 
 Deno.test("unknown options are errors naming the option", () => {
-  for (const bad of ["--bogus", "-zz", "--metadata-pv", "-x"]) {
+  for (const bad of ["--bogus", "-zz", "--hdf-dataset", "-x"]) {
     assert.throws(
       () => parseSimulatorArgs([bad, "1"]),
       (e) => e instanceof SimulatorUsageError && e.message.includes(`'${bad}'`),
@@ -98,6 +99,10 @@ Deno.test("bad values are errors naming the option and the value", () => {
     [["--report-period", "1.5"], "--report-period", "1.5"],
     [["--minimum", "10", "--maximum", "5"], "--maximum", "5"],
     [["--n-frames", ""], "--n-frames", ""],
+    // No CA server in the simulator: ca:// and bare names (CA in PvaPy) are refused, so is a repeat.
+    [["--metadata-pv", "pva://a,ca://motor:x"], "--metadata-pv", "ca://motor:x"],
+    [["-mpv", "temp"], "--metadata-pv", "temp"],
+    [["-mpv", "pva://a,pva://a"], "--metadata-pv", "pva://a"],
   ];
   for (const [argv, option, value] of cases) {
     assert.throws(

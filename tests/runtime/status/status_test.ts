@@ -4,6 +4,7 @@ import { FrameAccounting, StatsReporter } from "../../../runtime/stats/mod.ts";
 import {
   CollectorStatusBuilder,
   ConsumerStatusBuilder,
+  type MetadataStats,
   type SourceStats,
   StatusFeed,
 } from "../../../runtime/status/mod.ts";
@@ -22,6 +23,11 @@ const SOURCE: SourceStats = {
   queueStats: { nReceived: 3, nRejected: 0, nDelivered: 3, nQueued: 0 },
 };
 
+const METADATA: MetadataStats = {
+  ...SOURCE,
+  associationStats: { nMatched: 3, nUnmatched: 1, nDiscarded: 2 },
+};
+
 Deno.test("consumer status: stamped, numbered, user statistics checked against their declaration, each problem told once", () => {
   const lines: string[] = [];
   const logger = createLogger({ write: (line) => lines.push(line) });
@@ -35,7 +41,7 @@ Deno.test("consumer status: stamped, numbered, user statistics checked against t
   const stats = new StatsReporter().report(new FrameAccounting().snapshot(), { now: 10 });
   const first = builder.build(stats, {
     userStats: { nFrames: 4, label: "a" },
-    metadataStats: [SOURCE],
+    metadataStats: [METADATA],
     now: 1.25,
   });
   assert.deepEqual(Object.keys(first), [
