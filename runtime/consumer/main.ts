@@ -94,6 +94,7 @@ async function runOne(
     isolation: opts.processorIsolation,
     memoryMb: opts.processorIsolation === "process" ? opts.processorMemoryMb : undefined,
     timeLimitMs: opts.processorTimeLimit * 1000,
+    gpuAdapter: opts.gpuAdapter,
   };
   const id = opts.consumerIds[0];
   const sampler = new FrameSampler();

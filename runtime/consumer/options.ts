@@ -8,6 +8,7 @@
 import { OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
 import { parseIdList } from "../cli/ids.ts";
 import { LOG_LEVELS, type LogLevel, parseLogLevel } from "../../protocol/log.ts";
+import { GPU_ADAPTER_PREFERENCES, type GpuAdapterPreference } from "../processor/gpu/adapter.ts";
 
 /** How frames arrive: monitoring a remote channel, puts into our channel, or RPC calls to it. */
 export type InputMode = "pva" | "pvas" | "rpc";
@@ -47,6 +48,8 @@ export interface ConsumerOptions {
   keepCompressed: boolean;
   /** Seconds a processor may take on one call before it is terminated and restarted. */
   processorTimeLimit: number;
+  /** The WebGPU adapter a processor granted `gpu` gets; undefined: the platform's default. */
+  gpuAdapter?: GpuAdapterPreference;
   oidField: string;
   /** 0: derived from the distributor settings. */
   oidOffset: number;
@@ -201,6 +204,12 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
   { long: "processor-memory-mb", type: "string", default: "1024", help: "memory limit (process isolation)" },
   { long: "processor-time-limit", type: "string", default: "10", help: "seconds per call before a restart" },
   {
+    long: "gpu-adapter",
+    type: "string",
+    value: "KIND",
+    help: "WebGPU adapter for a processor granted gpu: high-performance, low-power or fallback",
+  },
+  {
     long: "keep-compressed",
     type: "boolean",
     help: "give the processor compressed frames as they come (default: decompressed first)",
@@ -324,6 +333,9 @@ export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "h
     processorMemoryMb: int("processor-memory-mb", 1024, 16),
     processorTimeLimit: r.number("processor-time-limit", 10, { min: 0.001 }),
     keepCompressed: r.flag("keep-compressed"),
+    gpuAdapter: r.string("gpu-adapter") === undefined
+      ? undefined
+      : r.choice("gpu-adapter", GPU_ADAPTER_PREFERENCES, "high-performance"),
     oidField: r.string("oid-field", "uniqueId"),
     oidOffset: int("oid-offset", 0, 0),
     fieldRequest: r.string("field-request"),
