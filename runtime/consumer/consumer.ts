@@ -248,9 +248,12 @@ export class Consumer implements ControlTarget {
   #drained: Promise<void> = Promise.resolve();
   readonly #inFlight = new Set<Promise<void>>();
 
-  /** Starts processing a frame; waits only while {@link IN_FLIGHT} frames are already out. */
-  #submit(item: InputItem, id: number): Promise<void> | undefined {
-    const done = this.#process(item, id).finally(() => this.#inFlight.delete(done));
+  /**
+   * Starts processing a frame, or a batch when the processor takes batches; waits only while
+   * {@link IN_FLIGHT} calls are already out.
+   */
+  #submit(batch: Received[]): Promise<void> | undefined {
+    const done = this.#process(batch).finally(() => this.#inFlight.delete(done));
     this.#inFlight.add(done);
     return this.#inFlight.size >= IN_FLIGHT ? Promise.race(this.#inFlight) : undefined;
   }
@@ -269,7 +272,7 @@ export class Consumer implements ControlTarget {
     const sink = (item: InputItem) => {
       const id = this.#objectId(item);
       if (id === undefined) return;
-      if (!queued) return this.#submit(item, id);
+      if (!queued) return this.#submit([{ item, id }]);
       if (!this.#queue!.offer({ item, id })) this.#accounting.rejected();
     };
     const { server, client } = this.#ctx;
@@ -316,24 +319,37 @@ export class Consumer implements ControlTarget {
     for (;;) {
       const batch = await queue.take();
       if (batch === null) return;
-      for (const { item, id } of batch) await this.#submit(item, id);
+      if (this.#host.batching) await this.#submit(batch);
+      else for (const one of batch) await this.#submit([one]);
     }
   }
 
-  async #process(item: InputItem, id: number): Promise<void> {
-    this.#accounting.delivered();
+  /** One frame to `process`, or several to `processBatch`; each frame is accounted for once. */
+  async #process(batch: Received[]): Promise<void> {
+    const frames: Frame[] = [];
+    const taken: Received[] = [];
+    for (const r of batch) {
+      this.#accounting.delivered();
+      try {
+        const frame = frameFromNTNDArray(this.#decompressed(r.item));
+        this.#bytes += frame.data.byteLength;
+        this.#ctx.onFrame?.(frame);
+        frames.push(frame);
+        taken.push(r);
+      } catch (e) {
+        this.#failed([r], e);
+      }
+    }
+    if (frames.length === 0) return;
     let outputs: readonly Output[];
     try {
-      const frame = frameFromNTNDArray(this.#decompressed(item));
-      this.#bytes += frame.data.byteLength;
-      this.#ctx.onFrame?.(frame);
-      outputs = await this.#host.process(frame);
+      outputs = frames.length === 1
+        ? await this.#host.process(frames[0])
+        : await this.#host.processBatch(frames);
     } catch (e) {
-      this.#accounting.processFailed(id);
-      this.#ctx.logger.debug(`consumer ${this.id}: frame ${id}: ${(e as Error).message}`);
-      return;
+      return this.#failed(taken, e);
     }
-    this.#accounting.processed(id);
+    for (const { id } of taken) this.#accounting.processed(id);
     for (const out of outputs) {
       if (!this.#output) continue;
       const typed = isFrame(out) ? frameToNTNDArray(out) : out;
@@ -343,6 +359,13 @@ export class Consumer implements ControlTarget {
       });
       if (ok) this.#accounting.published();
       else this.#accounting.publishFailed();
+    }
+  }
+
+  #failed(batch: Received[], e: unknown): void {
+    for (const { id } of batch) {
+      this.#accounting.processFailed(id);
+      this.#ctx.logger.debug(`consumer ${this.id}: frame ${id}: ${(e as Error).message}`);
     }
   }
 
@@ -377,12 +400,14 @@ export class Consumer implements ControlTarget {
       consumerId: this.id,
       inputChannel: this.channels.input,
       userStats: this.#host.statsTypes,
+      gpu: this.#ctx.processor.permissions?.gpu,
       logger: this.#ctx.logger,
     });
     this.#feed = new StatusFeed({
       build: () =>
         builder.build(this.#reporter.report(this.#accounting.snapshot(), { endTime: this.#endTime }), {
           userStats: this.#userStats,
+          gpuAdapter: this.#host.gpuAdapter,
         }),
       reportPeriod: this.#opts.reportPeriod,
       logger: this.#ctx.logger,

@@ -42,7 +42,7 @@ export function startRunner(
     send({ op: "failed", error: errorInfo(e) });
     return undefined;
   }
-  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  const gpu = (navigator as { gpu?: GPU }).gpu;
   if (gpu) applyAdapterPreference(gpu, gpuAdapter, (adapter) => send({ op: "gpu", adapter }));
   send({
     op: "ready",

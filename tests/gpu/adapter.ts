@@ -6,7 +6,7 @@
  */
 
 async function probe(): Promise<string | undefined> {
-  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  const gpu = (navigator as { gpu?: GPU }).gpu;
   if (!gpu) return "navigator.gpu is missing";
   try {
     return (await gpu.requestAdapter())

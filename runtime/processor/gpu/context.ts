@@ -95,7 +95,7 @@ export class GpuContext {
    * @throws {GpuError} when WebGPU is not granted or no adapter exists
    */
   static async open({ label = "pvastream processor" }: GpuContextOptions = {}): Promise<GpuContext> {
-    const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+    const gpu = (navigator as { gpu?: GPU }).gpu;
     if (!gpu) throw new GpuError("WebGPU is not available: grant it with --processor-permissions gpu");
     const adapter = await gpu.requestAdapter();
     if (!adapter) {
