@@ -68,11 +68,21 @@ export function openProcessLink(spec: LinkSpec, events: LinkEvents): SandboxLink
       end(`unreadable output: ${e instanceof Error ? e.message : e}`);
     }
   })();
-  logLines(
-    child.stderr,
-    (line) => spec.logger.info("processor output", { line, processor: spec.processorUrl }),
+  // Deno prints an uncaught error on standard error as "error: Uncaught ..."; the last such line
+  // says why the child died, which its exit code alone does not.
+  let uncaught = "";
+  const stderrDone = logLines(child.stderr, (line) => {
+    const plain = line.replace(/\x1b\[[0-9;]*m/g, "");
+    if (plain.startsWith("error: ")) uncaught = plain.slice("error: ".length);
+    spec.logger.info("processor output", { line, processor: spec.processorUrl });
+  });
+  Promise.all([child.status, stderrDone.catch(() => {})]).then(([s]) =>
+    end(
+      `${s.signal ? `killed by ${s.signal}` : `exited with code ${s.code}`}${
+        uncaught ? `: ${uncaught}` : ""
+      }`,
+    )
   );
-  child.status.then((s) => end(s.signal ? `killed by ${s.signal}` : `exited with code ${s.code}`));
   return {
     send: (req) => {
       const chunks = encodeMessage(req);
