@@ -72,8 +72,9 @@ export function openProcessLink(spec: LinkSpec, events: LinkEvents): SandboxLink
   // says why the child died, which its exit code alone does not.
   let uncaught = "";
   const stderrDone = logLines(child.stderr, (line) => {
-    const plain = line.replace(/\x1b\[[0-9;]*m/g, "");
-    if (plain.startsWith("error: ")) uncaught = plain.slice("error: ".length);
+    // (after a colour code, when there is one)
+    const at = line.indexOf("error: ");
+    if (at >= 0 && at < 12) uncaught = line.slice(at + "error: ".length);
     spec.logger.info("processor output", { line, processor: spec.processorUrl });
   });
   Promise.all([child.status, stderrDone.catch(() => {})]).then(([s]) =>
