@@ -96,6 +96,21 @@ function domainOf(scalar: WgslScalar): Domain {
 }
 
 /**
+ * The bits of the smallest pixel value >= x (of the WGSL type), or undefined when every value is
+ * below x: `v >= x` in doubles is then `v >= that value` in the shader's own type.
+ * @example
+ * ```ts
+ * import { ceilPixel } from "./histogram_edges.ts";
+ * ceilPixel("i32", 2.5); // 3
+ * ```
+ */
+export function ceilPixel(scalar: WgslScalar, x: number): number | undefined {
+  const d = domainOf(scalar);
+  const p = d.ceil(x);
+  return p > d.last ? undefined : d.bits(p);
+}
+
+/**
  * The thresholds of a histogram over [lo, hi] with `bins` bins, for pixels of a WGSL type.
  * @example
  * ```ts

@@ -230,6 +230,7 @@ export class GpuContext {
    */
   async read(buffer: GPUBuffer, byteLength: number): Promise<ArrayBuffer> {
     this.#check();
+    if (byteLength === 0) return new ArrayBuffer(0);
     const size = Math.ceil(byteLength / 4) * 4;
     if (!this.#staging || this.#staging.size < size) {
       this.#staging?.destroy();
