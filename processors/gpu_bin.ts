@@ -59,7 +59,9 @@ export class GpuBin implements Processor {
   async configure(args: ProcessorArgs): Promise<void> {
     const factor = (x: unknown, name: string, previous: number) => {
       if (x === undefined) return previous;
-      if (!Number.isInteger(x) || (x as number) < 1) throw new RangeError(`${name}: expected an integer >= 1`);
+      if (!Number.isInteger(x) || (x as number) < 1) {
+        throw new RangeError(`${name}: expected an integer >= 1`);
+      }
       return x as number;
     };
     this.#bx = factor(args.bx, "bx", this.#bx);
@@ -79,7 +81,9 @@ export class GpuBin implements Processor {
   async processBatch(frames: Frame[]): Promise<Frame[]> {
     const out: Frame[] = new Array(frames.length);
     for (const indices of Map.groupBy(frames.keys(), (i) => frames[i].dtype).values()) {
-      const binned = await this.#bin(indices.map((i) => frames[i]));
+      const group = indices.map((i) => frames[i]);
+      const binned: Frame[] = [];
+      for (const part of this.#gpu!.fitting(group)) binned.push(...await this.#bin(part));
       indices.forEach((i, k) => out[i] = binned[k]);
     }
     return out;
@@ -94,7 +98,9 @@ export class GpuBin implements Processor {
     const gpu = this.#gpu!;
     for (const f of frames) {
       if (f.shape.length !== 2 || f.colorMode !== 0) {
-        throw new RangeError(`gpu_bin takes mono frames [nx, ny], not shape [${f.shape}] colour mode ${f.colorMode}`);
+        throw new RangeError(
+          `gpu_bin takes mono frames [nx, ny], not shape [${f.shape}] colour mode ${f.colorMode}`,
+        );
       }
     }
     const input = gpu.upload("pixels", frames);

@@ -95,9 +95,10 @@ export class GpuImageStats implements Processor {
     const byDtype = Map.groupBy(frames.keys(), (i) => frames[i].dtype);
     for (const indices of byDtype.values()) {
       const group = indices.map((i) => frames[i]);
-      const results = gpuLayout(group[0].dtype).converted
-        ? group.map((f) => this.#onCpu(f))
-        : await this.#onGpu(group);
+      // The parts run one after the other: they share the context's named buffers.
+      const results: [ImageStatistics, ChannelStatistics][] = [];
+      if (gpuLayout(group[0].dtype).converted) results.push(...group.map((f) => this.#onCpu(f)));
+      else for (const part of this.#gpu!.fitting(group)) results.push(...await this.#onGpu(part));
       indices.forEach((i, k) => out[i] = this.#tally.record(frames[i], ...results[k]));
     }
     return out;
@@ -138,8 +139,9 @@ export class GpuImageStats implements Processor {
     const reduceFrames = gpu.buffer("reduce frames", table.byteLength);
     gpu.write(reduceFrames, table);
     const partialBuffer = gpu.buffer("partials", 16 * Math.max(1, partials));
+    const colour = strides.some((s) => s !== undefined);
     gpu.dispatch(
-      await gpu.pipeline(reduceShader(input.layout)),
+      await gpu.pipeline(reduceShader(input.layout, { colour })),
       [input.buffer, reduceFrames, partialBuffer],
       [
         maxGroups,

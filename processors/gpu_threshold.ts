@@ -46,7 +46,9 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
     let i = id.x * ${lanes}u + lane;
     // f.all: every value is below the threshold.
     if (i < f.n && f.all == 0u && pixel(f.base, i) >= ${limit}) {
-      mask |= ${layout.bytes === 4 ? "0xffffffffu" : `${2 ** (8 * layout.bytes) - 1}u << (lane * ${8 * layout.bytes}u)`};
+      mask |= ${
+    layout.bytes === 4 ? "0xffffffffu" : `${2 ** (8 * layout.bytes) - 1}u << (lane * ${8 * layout.bytes}u)`
+  };
       n++;
     }
   }
@@ -83,7 +85,10 @@ export class GpuThreshold implements Processor {
   async processBatch(frames: Frame[]): Promise<Frame[]> {
     const out: Frame[] = new Array(frames.length);
     for (const indices of Map.groupBy(frames.keys(), (i) => frames[i].dtype).values()) {
-      const done = await this.#apply(indices.map((i) => frames[i]));
+      const done: Frame[] = [];
+      for (const part of this.#gpu!.fitting(indices.map((i) => frames[i]))) {
+        done.push(...await this.#apply(part));
+      }
       indices.forEach((i, k) => out[i] = done[k]);
     }
     return out;

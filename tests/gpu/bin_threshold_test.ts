@@ -5,7 +5,18 @@ import { GpuThreshold } from "../../processors/gpu_threshold.ts";
 import { noGpu } from "./adapter.ts";
 import { randomFrame } from "./frames.ts";
 
-const DTYPES: DType[] = ["int8", "uint8", "int16", "uint16", "int32", "uint32", "float32", "int64", "uint64", "float64"];
+const DTYPES: DType[] = [
+  "int8",
+  "uint8",
+  "int16",
+  "uint16",
+  "int32",
+  "uint32",
+  "float32",
+  "int64",
+  "uint64",
+  "float64",
+];
 const SIZES: [number, number][] = [[1, 1], [7, 5], [33, 17], [130, 64]];
 
 /** Binning by the definition: f32 sums of the block, row by row, then the mean's scale. */
@@ -19,7 +30,9 @@ function binReference(f: Frame, bx: number, by: number, mean: boolean): Float32A
   for (let j = 0; j < oy; j++) {
     for (let i = 0; i < ox; i++) {
       let s = 0;
-      for (let y = 0; y < by; y++) for (let x = 0; x < bx; x++) s = Math.fround(s + px[(j * by + y) * nx + i * bx + x]);
+      for (let y = 0; y < by; y++) {
+        for (let x = 0; x < bx; x++) s = Math.fround(s + px[(j * by + y) * nx + i * bx + x]);
+      }
       out[j * ox + i] = Math.fround(s * scale);
     }
   }
@@ -72,7 +85,11 @@ Deno.test({
             const values = wide ? src.map(Math.fround) : src;
             assert.equal(g.dtype, wide ? "float32" : dtype, what);
             assert.deepEqual(g.shape, frames[k].shape, what);
-            assert.deepEqual(Array.from(g.data as ArrayLike<number>), values.map((v) => v < threshold ? 0 : v), what);
+            assert.deepEqual(
+              Array.from(g.data as ArrayLike<number>),
+              values.map((v) => v < threshold ? 0 : v),
+              what,
+            );
           });
           const last = frames.at(-1)!;
           const kept = Array.from(last.data as ArrayLike<number | bigint>, Number)

@@ -6,7 +6,8 @@ import { noGpu } from "./adapter.ts";
 const PROBE = new URL("./fixtures/probe.ts", import.meta.url).pathname;
 const ISOLATIONS: Isolation[] = ["worker", "process"];
 
-const answer = async (outputs: Promise<readonly unknown[]>) => ((await outputs)[0] as { value: string }).value;
+const answer = async (outputs: Promise<readonly unknown[]>) =>
+  ((await outputs)[0] as { value: string }).value;
 
 for (const isolation of ISOLATIONS) {
   Deno.test(`${isolation}: without the gpu grant a processor sees no navigator.gpu`, async () => {
@@ -17,7 +18,8 @@ for (const isolation of ISOLATIONS) {
   });
 
   Deno.test({
-    name: `${isolation}: with the gpu grant it gets an adapter (--gpu-adapter fallback), reported to the host`,
+    name:
+      `${isolation}: with the gpu grant it gets an adapter (--gpu-adapter fallback), reported to the host`,
     ignore: noGpu,
     fn: async () => {
       const permissions = parsePermissions(["gpu"]);
@@ -33,7 +35,8 @@ for (const isolation of ISOLATIONS) {
   });
 
   Deno.test({
-    name: `${isolation}: a lost device fails the frame in flight and restarts the processor with a new device`,
+    name:
+      `${isolation}: a lost device fails the frame in flight and restarts the processor with a new device`,
     ignore: noGpu,
     fn: async () => {
       const permissions = parsePermissions(["gpu"]);
@@ -42,7 +45,8 @@ for (const isolation of ISOLATIONS) {
         file: PROBE,
         isolation,
         permissions,
-        onEvent: (e) => events.push(e.kind === "restart" ? `restart: ${e.message}` : `error: ${e.error.message}`),
+        onEvent: (e) =>
+          events.push(e.kind === "restart" ? `restart: ${e.message}` : `error: ${e.error.message}`),
       }, async (host) => {
         assert.match(await answer(host.process(testFrame({}, undefined, 1))), /id=1$/);
         await assert.rejects(
@@ -53,7 +57,10 @@ for (const isolation of ISOLATIONS) {
         assert.equal(host.counters.restarts, 1);
         assert.equal(host.counters.crashes, 1);
       });
-      assert.ok(events.some((e) => /restart: the sandbox died: .*GPU device was lost/.test(e)), events.join("\n"));
+      assert.ok(
+        events.some((e) => /restart: the sandbox died: .*GPU device was lost/.test(e)),
+        events.join("\n"),
+      );
     },
   });
 }

@@ -160,6 +160,34 @@ export class GpuContext {
   }
 
   /**
+   * Frames split into consecutive groups whose {@link upload} fits one storage binding (the
+   * device's `maxStorageBufferBindingSize`), each group at most `maxFrames` long.
+   * @param frames frames of one dtype
+   * @param maxFrames the most frames per group (default: no limit)
+   * @throws {GpuError} for a single frame larger than a binding
+   */
+  fitting<F extends { data: FrameData; dtype: DType }>(frames: readonly F[], maxFrames = Infinity): F[][] {
+    const limit = this.device.limits.maxStorageBufferBindingSize;
+    const groups: F[][] = [];
+    let bytes = Infinity;
+    for (const f of frames) {
+      const need = 4 * wordsOf(gpuLayout(f.dtype), f.data.length);
+      if (need > limit) {
+        throw new GpuError(`a frame of ${need} bytes exceeds the device's ${limit}-byte storage binding`);
+      }
+      const last = groups.at(-1);
+      if (!last || bytes + need > limit || last.length >= maxFrames) {
+        groups.push([f]);
+        bytes = need;
+      } else {
+        last.push(f);
+        bytes += need;
+      }
+    }
+    return groups;
+  }
+
+  /**
    * The compute pipeline of a WGSL module, compiled once and reused.
    * @param code the module
    * @param entryPoint its compute entry point (default `main`)
