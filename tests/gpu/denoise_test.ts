@@ -17,7 +17,10 @@ import { noGpu } from "./adapter.ts";
 import { randomFrame, rng } from "./frames.ts";
 
 const model = checkModel(weights);
-/** GPU (f32) against CPU (f64): per pixel, in units of `scale`. */
+/**
+ * GPU (f32) against CPU (f64): per pixel, in units of `scale` times the largest normalized input
+ * magnitude (at least 1): f32 keeps about 7 digits of the values the sums run over.
+ */
 const TOLERANCE = 1e-4;
 
 function reference(f: Frame, offset: number, scale: number): Float64Array {
@@ -26,15 +29,22 @@ function reference(f: Frame, offset: number, scale: number): Float64Array {
   return denoise(model, x, nx, ny).map((v) => v * scale + offset);
 }
 
-function assertClose(got: Frame, want: Float64Array, scale: number, what: string): void {
+function assertClose(got: Frame, input: Frame, scale: number, what: string): void {
+  const want = reference(input, 0, scale);
+  let magnitude = 1;
+  for (const v of Array.from(input.data as ArrayLike<number | bigint>, Number)) {
+    magnitude = Math.max(magnitude, Math.abs(v / scale));
+  }
   assert.equal(got.dtype, "float32", what);
   let worst = 0;
   (got.data as Float32Array).forEach((v, i) => worst = Math.max(worst, Math.abs(v - want[i])));
-  assert.ok(worst <= TOLERANCE * Math.abs(scale), `${what}: largest difference ${worst}`);
+  const bound = TOLERANCE * Math.abs(scale) * magnitude;
+  assert.ok(worst <= bound, `${what}: largest difference ${worst} > ${bound}`);
 }
 
 Deno.test({
-  name: "gpu denoise: matches the CPU reference within 1e-4 x scale on batches of random frames",
+  name:
+    "gpu denoise: matches the CPU reference within 1e-4 x scale x input magnitude on batches of random frames",
   ignore: noGpu,
   fn: async () => {
     const p = new GpuDenoise();
@@ -47,11 +57,10 @@ Deno.test({
         randomFrame(dtype, 13, 7, 2),
         randomFrame(dtype, 40, 33, 3),
       ];
-      const want = frames.map((f) => reference(f, 0, scale));
       const got = await p.processBatch(frames);
       got.forEach((g, k) => {
         assert.deepEqual(g.shape, frames[k].shape);
-        assertClose(g, want[k], scale, `${dtype} frame ${k}`);
+        assertClose(g, frames[k], scale, `${dtype} frame ${k}`);
       });
     }
     p.stop();
@@ -133,7 +142,8 @@ Deno.test({
       const sub = client.monitor("denoise:out", { queueSize: 64 });
       const reading = (async () => {
         for await (const ev of sub) {
-          if (ev.kind !== "data") continue;
+          // The output channel's first value, before any frame, holds no pixels.
+          if (ev.kind !== "data" || !(ev.value.value as { value?: unknown }).value) continue;
           const f = frameFromNTNDArray(ev.value);
           outputs.set(f.uniqueId, { ...f, data: f.data.slice() } as Frame);
         }
@@ -145,7 +155,7 @@ Deno.test({
         for (const [id, out] of [...outputs].slice(0, 12)) {
           const input = seen.get(id);
           assert.ok(input, `frame ${id} went in`);
-          assertClose(out, reference(input, 0, 255), 255, `frame ${id}`);
+          assertClose(out, input, 255, `frame ${id}`);
         }
         await c.getStats();
         const s = c.status;
