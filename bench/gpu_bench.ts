@@ -5,7 +5,10 @@
  * so the figures are the processors' own: frames/s, and the latency of one call (a batch).
  * Prints the adapter first and says when it is a software one (llvmpipe: the GPU code then runs
  * on the CPU's cores, and is no faster than the CPU processor). Each case runs for about
- * `BENCH_SECONDS` (default 1) and at least twice; `BENCH_CASES=512` keeps only the small frames.
+ * `BENCH_SECONDS` (default 1) and at least twice; `BENCH_CASES=512` keeps only the small frames;
+ * a case whose call would take more than `BENCH_CALL_BUDGET` seconds (default 5, judged from its
+ * batch of 1) is listed but left out, so a run on a software adapter stays within a couple of
+ * minutes.
  *
  * @module
  */
@@ -26,7 +29,10 @@ function frame(dtype: DType, size: number): Frame {
   return frameFromNTNDArray(ntNDArray({ data, dims: [size, size] }));
 }
 
-/** Runs `call` (one batch) for about SECONDS; frames/s and the median latency of a call in ms. */
+/** Longest a single call may be expected to take before a case is left out (seconds). */
+const CALL_BUDGET = Number(Deno.env.get("BENCH_CALL_BUDGET") ?? 5);
+
+/** Runs `call` (one batch) for about SECONDS after a warm-up call; frames/s and the median call in ms. */
 async function measure(batch: number, call: () => unknown): Promise<{ fps: number; ms: number }> {
   await call(); // warm-up: shader compilation, buffers
   const times: number[] = [];
@@ -66,15 +72,24 @@ console.log("| ----- | ----- | ----- | ------------ | ----------- | ------------
 for (const size of SIZES) {
   for (const dtype of DTYPES) {
     const one = frame(dtype, size);
+    const perFrame = { cpu: 0, gpu: 0 };
     for (const batch of BATCHES) {
       // The same pixels batch times: the processors are called directly and keep no copy.
       const frames = Array.from({ length: batch }, () => one);
+      const row = `| ${size}² | ${dtype} | ${batch} |`;
+      // A case whose calls would take longer than the budget (judged from batch 1) is left out.
+      const expected = Math.max(perFrame.cpu, perFrame.gpu) * batch / 1000;
+      if (expected > CALL_BUDGET) {
+        console.log(`${row} left out: about ${expected.toFixed(0)} s per call here | | | | |`);
+        continue;
+      }
       const c = await measure(batch, () => frames.forEach((f) => cpu.process(f)));
       const g = await measure(batch, () => gpu.processBatch(frames));
+      if (batch === 1) Object.assign(perFrame, { cpu: c.ms, gpu: g.ms });
       console.log(
-        `| ${size}² | ${dtype} | ${batch} | ${c.fps.toFixed(1)} | ${c.ms.toFixed(1)} | ${
-          g.fps.toFixed(1)
-        } | ${g.ms.toFixed(1)} | ${(g.fps / c.fps).toFixed(2)} |`,
+        `${row} ${c.fps.toFixed(1)} | ${c.ms.toFixed(1)} | ${g.fps.toFixed(1)} | ${g.ms.toFixed(1)} | ${
+          (g.fps / c.fps).toFixed(2)
+        } |`,
       );
     }
   }

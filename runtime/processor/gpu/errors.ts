@@ -9,7 +9,10 @@
  * compile, or a frame does not fit the device's limits.
  */
 export class GpuError extends Error {
-  /** @param message what went wrong */
+  /**
+   * Names what went wrong.
+   * @param message what went wrong
+   */
   constructor(message: string) {
     super(message);
     this.name = "GpuError";
@@ -26,6 +29,7 @@ export class GpuDeviceLostError extends GpuError {
   readonly reason: string;
 
   /**
+   * Says why the device was lost.
    * @param reason WebGPU's reason
    * @param message WebGPU's message
    */
