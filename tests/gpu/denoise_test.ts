@@ -151,17 +151,25 @@ Deno.test({
       try {
         await sim.start();
         await until("12 frames out", () => outputs.size >= 12, 60_000);
+        await c.getStats();
+        const s = c.status;
+        assert.equal(s.processorStats.nErrors, 0);
+        assert.ok(s.gpuAdapter?.description, "the status names the adapter");
+        assert.equal(s.gpuAdapter?.isFallbackAdapter, true);
+        // The status PV carries the same member (asked before the simulator stops: the consumer stops with it).
+        const pv = (await client.get(c.channels.status!)).value as {
+          gpuAdapter: { description: string; isFallbackAdapter: boolean };
+        };
+        assert.deepEqual(
+          [pv.gpuAdapter.description, pv.gpuAdapter.isFallbackAdapter],
+          [s.gpuAdapter?.description, true],
+        );
         await sim.stop();
         for (const [id, out] of [...outputs].slice(0, 12)) {
           const input = seen.get(id);
           assert.ok(input, `frame ${id} went in`);
           assertClose(out, input, 255, `frame ${id}`);
         }
-        await c.getStats();
-        const s = c.status;
-        assert.equal(s.processorStats.nErrors, 0);
-        assert.ok(s.gpuAdapter?.description, "the status names the adapter");
-        assert.equal(s.gpuAdapter?.isFallbackAdapter, true);
       } finally {
         sub.close();
         c.stop();
