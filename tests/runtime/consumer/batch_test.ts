@@ -4,6 +4,7 @@
  * every frame of a batch is accounted for once.
  */
 import assert from "node:assert/strict";
+import { type Frame, frameFromNTNDArray, ntNDArray, ProcessorHost } from "../../../mod.ts";
 import type { Consumer } from "../../../runtime/consumer/consumer.ts";
 import { processed, publish, source, startConsumer, stopAll, subscribed, until } from "./harness.ts";
 import { withServerAndClient } from "../support.ts";
@@ -68,3 +69,22 @@ Deno.test("batches: a failing batch counts each of its frames as an error; a bat
     }
   });
 });
+
+for (const isolation of ["worker", "process"] as const) {
+  Deno.test(`batches: ProcessorHost.processBatch moves a batch to the sandbox and back (${isolation})`, async () => {
+    const host = new ProcessorHost({ file: BATCHER, className: "Batcher", isolation, startLimitMs: 120_000 });
+    await host.start();
+    try {
+      assert.equal(host.batching, true);
+      const pixels = [1, 2, 3].map((id) => Uint16Array.from({ length: 12 }, (_, i) => id * 100 + i));
+      const frames = pixels.map((p, k) =>
+        frameFromNTNDArray(ntNDArray({ data: p.slice(), dims: [4, 3], uniqueId: k + 1 }))
+      );
+      const out = await host.processBatch(frames) as Frame[];
+      assert.deepEqual(out.map((f) => [f.uniqueId, f.data]), pixels.map((p, k) => [k + 1, p]));
+      assert.deepEqual((await host.stats()).batches, Uint32Array.from([3]));
+    } finally {
+      await host.stop();
+    }
+  });
+}
