@@ -12,6 +12,8 @@
  *
  * @module
  */
+// Not ../mod.ts: that pulls in the HTTP API's npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
 import {
   type Frame,
   GpuContext,
@@ -20,7 +22,7 @@ import {
   type ProcessorArgs,
   processorMain,
   wgslPixelLoader,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
 import { checkModel, type ConvLayer, type DenoiserModel } from "./gpu/denoiser_model.ts";
 import { derivedFrame } from "./gpu/output_frame.ts";
 import weights from "./models/denoiser.json" with { type: "json" };

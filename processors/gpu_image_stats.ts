@@ -17,6 +17,8 @@
  *
  * @module
  */
+// Not ../mod.ts: that pulls in the HTTP API's npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
 import {
   type Frame,
   GpuContext,
@@ -26,7 +28,7 @@ import {
   type ProcessorArgs,
   processorMain,
   type PvOutput,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
 import {
   type ChannelStatistics,
   channelStatistics,

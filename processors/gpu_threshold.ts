@@ -10,6 +10,8 @@
  *
  * @module
  */
+// Not ../mod.ts: that pulls in the HTTP API's npm packages, which a child-process sandbox
+// (--processor-isolation process, run with --no-npm) cannot load.
 import {
   type Frame,
   GpuContext,
@@ -19,7 +21,7 @@ import {
   type ProcessorArgs,
   processorMain,
   wgslPixelLoader,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
 import { ceilPixel } from "./gpu/histogram_edges.ts";
 import { derivedFrame } from "./gpu/output_frame.ts";
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { WgslScalar } from "../../mod.ts";
+import type { WgslScalar } from "../../runtime/processor/mod.ts";
 
 /** Thresholds of one frame, as the bits of the shader's pixel type. */
 export interface HistogramEdges {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { dtypeOf, type Frame, type FrameData } from "../../mod.ts";
+import { dtypeOf, type Frame, type FrameData } from "../../runtime/processor/mod.ts";
 
 /**
  * A frame like `source` with other pixels.

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { type GpuLayout, wgslPixelLoader } from "../../mod.ts";
+import { type GpuLayout, wgslPixelLoader } from "../../runtime/processor/mod.ts";
 
 /** Threads per workgroup. */
 export const WORKGROUP = 64;

@@ -337,7 +337,7 @@ export class Consumer implements ControlTarget {
         frames.push(frame);
         taken.push(r);
       } catch (e) {
-        this.#failed([r], e);
+        this.#batchFailed([r], e);
       }
     }
     if (frames.length === 0) return;
@@ -347,7 +347,7 @@ export class Consumer implements ControlTarget {
         ? await this.#host.process(frames[0])
         : await this.#host.processBatch(frames);
     } catch (e) {
-      return this.#failed(taken, e);
+      return this.#batchFailed(taken, e);
     }
     for (const { id } of taken) this.#accounting.processed(id);
     for (const out of outputs) {
@@ -362,7 +362,7 @@ export class Consumer implements ControlTarget {
     }
   }
 
-  #failed(batch: Received[], e: unknown): void {
+  #batchFailed(batch: Received[], e: unknown): void {
     for (const { id } of batch) {
       this.#accounting.processFailed(id);
       this.#ctx.logger.debug(`consumer ${this.id}: frame ${id}: ${(e as Error).message}`);

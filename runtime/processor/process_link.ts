@@ -12,6 +12,9 @@ import { permissionFlags } from "./permissions.ts";
 import { isSandboxReply } from "./messages.ts";
 import { encodeMessage, MessageReader } from "./wire.ts";
 
+/** Terminal colour codes, which Deno may put around "error" (built here: lint refuses the escape in a literal). */
+const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
 /** Largest reply accepted from a child. */
 const MAX_REPLY = 2 ** 32 - 1;
 /** Reply bytes that may always be allocated before they arrive. */
@@ -72,9 +75,8 @@ export function openProcessLink(spec: LinkSpec, events: LinkEvents): SandboxLink
   // says why the child died, which its exit code alone does not.
   let uncaught = "";
   const stderrDone = logLines(child.stderr, (line) => {
-    // (after a colour code, when there is one)
-    const at = line.indexOf("error: ");
-    if (at >= 0 && at < 12) uncaught = line.slice(at + "error: ".length);
+    const plain = line.replace(COLOUR, "");
+    if (plain.startsWith("error: ")) uncaught = plain.slice("error: ".length);
     spec.logger.info("processor output", { line, processor: spec.processorUrl });
   });
   Promise.all([child.status, stderrDone.catch(() => {})]).then(([s]) =>
