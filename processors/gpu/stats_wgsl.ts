@@ -14,7 +14,7 @@
  */
 import { type GpuLayout, wgslPixelLoader } from "../../runtime/processor/mod.ts";
 
-/** Threads per workgroup. */
+/** Threads per workgroup (64 with 64 pixels each ran 3x faster on llvmpipe than 256 with 16). */
 export const WORKGROUP = 64;
 /** Pixels per thread. */
 export const PER_THREAD = 64;
@@ -43,9 +43,8 @@ const FRAME_LOOP = `
 /**
  * Pass 1. Bindings: pixels (`array<u32>`), frames (`{base, n, stride, partials}` each: the first
  * word, pixel count, colour stride (0 for mono) and the first partial), partials (`array<vec4u>`).
- * The mono variant (`colour` false) indexes its accumulators with a constant, which lets the
- * compiler keep them in registers (llvmpipe runs it about ten times faster), and writes empty
- * partials for colours 1 and 2.
+ * The mono variant (`colour` false) skips the per-pixel colour division, indexes its accumulators
+ * with a constant, and writes empty partials for colours 1 and 2.
  */
 export function reduceShader(layout: GpuLayout, { colour }: { colour: boolean }): string {
   const t = layout.scalar;
