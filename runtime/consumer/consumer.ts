@@ -248,12 +248,9 @@ export class Consumer implements ControlTarget {
   #drained: Promise<void> = Promise.resolve();
   readonly #inFlight = new Set<Promise<void>>();
 
-  /**
-   * Starts processing a frame, or a batch when the processor takes batches; waits only while
-   * {@link IN_FLIGHT} calls are already out.
-   */
-  #submit(batch: Received[]): Promise<void> | undefined {
-    const done = this.#process(batch).finally(() => this.#inFlight.delete(done));
+  /** Starts processing a frame; waits only while {@link IN_FLIGHT} frames are already out. */
+  #submit(item: InputItem, id: number): Promise<void> | undefined {
+    const done = this.#process(item, id).finally(() => this.#inFlight.delete(done));
     this.#inFlight.add(done);
     return this.#inFlight.size >= IN_FLIGHT ? Promise.race(this.#inFlight) : undefined;
   }
@@ -272,7 +269,7 @@ export class Consumer implements ControlTarget {
     const sink = (item: InputItem) => {
       const id = this.#objectId(item);
       if (id === undefined) return;
-      if (!queued) return this.#submit([{ item, id }]);
+      if (!queued) return this.#submit(item, id);
       if (!this.#queue!.offer({ item, id })) this.#accounting.rejected();
     };
     const { server, client } = this.#ctx;
@@ -319,26 +316,35 @@ export class Consumer implements ControlTarget {
     for (;;) {
       const batch = await queue.take();
       if (batch === null) return;
-      if (this.#host.batching) await this.#submit(batch);
-      else for (const one of batch) await this.#submit([one]);
+      // A processor that takes batches gets each in one call, one batch at a time: the batch
+      // itself amortizes the round trip that the in-flight window hides for single frames.
+      if (this.#host.batching && batch.length > 1) await this.#processBatch(batch);
+      else for (const { item, id } of batch) await this.#submit(item, id);
     }
   }
 
-  /** One frame to `process`, or several to `processBatch`; each frame is accounted for once. */
-  async #process(batch: Received[]): Promise<void> {
+  async #process(item: InputItem, id: number): Promise<void> {
+    const frame = this.#frameOf(item, id);
+    if (!frame) return;
+    let outputs: readonly Output[];
+    try {
+      outputs = await this.#host.process(frame);
+    } catch (e) {
+      return this.#processFailed(id, e);
+    }
+    this.#accounting.processed(id);
+    await this.#publish(outputs);
+  }
+
+  /** Several frames to the processor's `processBatch`; each frame is accounted for once. */
+  async #processBatch(batch: Received[]): Promise<void> {
     const frames: Frame[] = [];
-    const taken: Received[] = [];
-    for (const r of batch) {
-      this.#accounting.delivered();
-      try {
-        const frame = frameFromNTNDArray(this.#decompressed(r.item));
-        this.#bytes += frame.data.byteLength;
-        this.#ctx.onFrame?.(frame);
-        frames.push(frame);
-        taken.push(r);
-      } catch (e) {
-        this.#batchFailed([r], e);
-      }
+    const ids: number[] = [];
+    for (const { item, id } of batch) {
+      const frame = this.#frameOf(item, id);
+      if (!frame) continue;
+      frames.push(frame);
+      ids.push(id);
     }
     if (frames.length === 0) return;
     let outputs: readonly Output[];
@@ -347,9 +353,28 @@ export class Consumer implements ControlTarget {
         ? await this.#host.process(frames[0])
         : await this.#host.processBatch(frames);
     } catch (e) {
-      return this.#batchFailed(taken, e);
+      for (const id of ids) this.#processFailed(id, e);
+      return;
     }
-    for (const { id } of taken) this.#accounting.processed(id);
+    for (const id of ids) this.#accounting.processed(id);
+    await this.#publish(outputs);
+  }
+
+  /** The frame of an update, counted as delivered; undefined (counted as failed) when it does not decode. */
+  #frameOf(item: InputItem, id: number): Frame | undefined {
+    this.#accounting.delivered();
+    try {
+      const frame = frameFromNTNDArray(this.#decompressed(item));
+      this.#bytes += frame.data.byteLength;
+      this.#ctx.onFrame?.(frame);
+      return frame;
+    } catch (e) {
+      this.#processFailed(id, e);
+      return undefined;
+    }
+  }
+
+  async #publish(outputs: readonly Output[]): Promise<void> {
     for (const out of outputs) {
       if (!this.#output) continue;
       const typed = isFrame(out) ? frameToNTNDArray(out) : out;
@@ -362,11 +387,9 @@ export class Consumer implements ControlTarget {
     }
   }
 
-  #batchFailed(batch: Received[], e: unknown): void {
-    for (const { id } of batch) {
-      this.#accounting.processFailed(id);
-      this.#ctx.logger.debug(`consumer ${this.id}: frame ${id}: ${(e as Error).message}`);
-    }
+  #processFailed(id: number, e: unknown): void {
+    this.#accounting.processFailed(id);
+    this.#ctx.logger.debug(`consumer ${this.id}: frame ${id}: ${(e as Error).message}`);
   }
 
   /**
