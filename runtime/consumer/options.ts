@@ -5,10 +5,10 @@
  *
  * @module
  */
+import { GPU_ADAPTER_PREFERENCES, type GpuAdapterPreference } from "../processor/gpu/adapter.ts";
 import { OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
 import { parseIdList } from "../cli/ids.ts";
 import { LOG_LEVELS, type LogLevel, parseLogLevel } from "../../protocol/log.ts";
-import { GPU_ADAPTER_PREFERENCES, type GpuAdapterPreference } from "../processor/gpu/adapter.ts";
 
 /** How frames arrive: monitoring a remote channel, puts into our channel, or RPC calls to it. */
 export type InputMode = "pva" | "pvas" | "rpc";
