@@ -129,7 +129,7 @@ function asNumbers(data: Frame["data"]): ArrayLike<number> {
  * starting at c × stride, then every 3 × stride after (RGB1 [3, nx, ny] interleaves samples,
  * RGB2 [nx, 3, ny] rows, RGB3 [nx, ny, 3] planes). Undefined for mono.
  */
-function colourStride(colorMode: number, shape: readonly number[]): number | undefined {
+export function colourStride(colorMode: number, shape: readonly number[]): number | undefined {
   if (shape.length !== 3) return undefined;
   if (colorMode === 2 && shape[0] === 3) return 1;
   if (colorMode === 3 && shape[1] === 3) return shape[0];
@@ -189,53 +189,58 @@ export function channelStatistics(
   return out;
 }
 
-/** Computes {@link ImageStatistics} of every frame. */
-export class ImageStats implements Processor {
-  /** The latest frame's statistics and the count of frames. */
-  readonly statsTypes = {
-    nFrames: "ulong",
-    min: "double",
-    max: "double",
-    mean: "double",
-    sum: "double",
-    histogram: "uint[]",
-  } as const;
-  /** One statistics structure per frame. */
-  readonly outputType = IMAGE_STATS_TYPE;
-  #histogram: HistogramOptions = { bins: 16 };
+/** The user statistics of both image-statistics processors (CPU and GPU). */
+export const IMAGE_STATS_DECLARATION = {
+  nFrames: "ulong",
+  min: "double",
+  max: "double",
+  mean: "double",
+  sum: "double",
+  histogram: "uint[]",
+} as const;
+
+/**
+ * The histogram options after `configure` arguments `bins`, `histogramMin`, `histogramMax`; keys
+ * left out keep their previous value.
+ * @throws {RangeError} for bins that are not an integer >= 1
+ * @throws {TypeError} for an edge that is not a number
+ */
+export function histogramOptions(args: ProcessorArgs, previous: HistogramOptions): HistogramOptions {
+  const bins = args.bins ?? previous.bins;
+  if (!Number.isInteger(bins) || (bins as number) < 1) {
+    throw new RangeError(`bins: expected an integer >= 1`);
+  }
+  const edge = (x: unknown, name: string) => {
+    if (x !== undefined && typeof x !== "number") throw new TypeError(`${name}: expected a number`);
+    return x;
+  };
+  return {
+    bins: bins as number,
+    min: edge(args.histogramMin ?? previous.min, "histogramMin"),
+    max: edge(args.histogramMax ?? previous.max, "histogramMax"),
+  };
+}
+
+/**
+ * What both image-statistics processors keep between frames: the count and the latest frame's
+ * statistics, and the output structure they publish per frame.
+ */
+export class ImageStatsTally {
   #nFrames = 0;
   #last: ImageStatistics | undefined;
 
-  /** Reads `bins`, `histogramMin`, `histogramMax`. */
-  configure(args: ProcessorArgs): void {
-    const bins = args.bins ?? this.#histogram.bins;
-    if (!Number.isInteger(bins) || (bins as number) < 1) {
-      throw new RangeError(`bins: expected an integer >= 1`);
-    }
-    const edge = (x: unknown, name: string) => {
-      if (x !== undefined && typeof x !== "number") throw new TypeError(`${name}: expected a number`);
-      return x;
-    };
-    this.#histogram = {
-      bins: bins as number,
-      min: edge(args.histogramMin ?? this.#histogram.min, "histogramMin"),
-      max: edge(args.histogramMax ?? this.#histogram.max, "histogramMax"),
-    };
-  }
-
-  /** @returns the frame's statistics, stamped with its uniqueId and timeStamp */
-  process(frame: Frame): PvOutput {
-    const s = imageStatistics(frame.data, this.#histogram);
+  /**
+   * Counts a frame and makes its output.
+   * @param frame the frame (its uniqueId and timeStamp stamp the output)
+   * @param s its statistics
+   * @param channels its statistics per colour
+   */
+  record(frame: Frame, s: ImageStatistics, channels: ChannelStatistics): PvOutput {
     this.#nFrames++;
     this.#last = s;
     return {
       type: IMAGE_STATS_TYPE,
-      value: {
-        uniqueId: frame.uniqueId,
-        timeStamp: frame.timeStamp,
-        ...s,
-        ...channelStatistics(frame.data, frame.colorMode, frame.shape),
-      },
+      value: { uniqueId: frame.uniqueId, timeStamp: frame.timeStamp, ...s, ...channels },
     };
   }
 
@@ -253,9 +258,40 @@ export class ImageStats implements Processor {
   }
 
   /** Forgets the frames seen. */
-  resetStats(): void {
+  reset(): void {
     this.#nFrames = 0;
     this.#last = undefined;
+  }
+}
+
+/** Computes {@link ImageStatistics} of every frame. */
+export class ImageStats implements Processor {
+  /** The latest frame's statistics and the count of frames. */
+  readonly statsTypes = IMAGE_STATS_DECLARATION;
+  /** One statistics structure per frame. */
+  readonly outputType = IMAGE_STATS_TYPE;
+  #histogram: HistogramOptions = { bins: 16 };
+  readonly #tally = new ImageStatsTally();
+
+  /** Reads `bins`, `histogramMin`, `histogramMax`. */
+  configure(args: ProcessorArgs): void {
+    this.#histogram = histogramOptions(args, this.#histogram);
+  }
+
+  /** @returns the frame's statistics, stamped with its uniqueId and timeStamp */
+  process(frame: Frame): PvOutput {
+    const s = imageStatistics(frame.data, this.#histogram);
+    return this.#tally.record(frame, s, channelStatistics(frame.data, frame.colorMode, frame.shape));
+  }
+
+  /** The latest frame's statistics (zeros before the first frame). */
+  stats(): Record<string, number | Uint32Array> {
+    return this.#tally.stats();
+  }
+
+  /** Forgets the frames seen. */
+  resetStats(): void {
+    this.#tally.reset();
   }
 }
 

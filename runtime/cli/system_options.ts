@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { GPU_ADAPTER_PREFERENCES, type GpuAdapterPreference } from "../processor/mod.ts";
 import { type OptionReader, type OptionSpec, UsageError } from "./args.ts";
 import { LOG_OPTION_SPECS, type LogSettings, readLogSettings } from "./log_options.ts";
 
@@ -63,6 +64,8 @@ export interface SystemOptions extends LogSettings {
   httpPort: number;
   /** Bearer token file for the POST routes. */
   httpTokenFile?: string;
+  /** The WebGPU adapter a processor granted `gpu` gets; undefined: the platform's default. */
+  gpuAdapter?: GpuAdapterPreference;
   /** Access rules file for the control and input channels (docs/access-rules.md). */
   accessRules?: string;
 }
@@ -133,6 +136,12 @@ const COMMON_SPECS: readonly OptionSpec[] = [
   { long: "processor-isolation", type: "string", default: "worker", help: "worker or process" },
   { long: "processor-memory-mb", type: "string", default: "1024", help: "memory limit (process isolation)" },
   { long: "processor-time-limit", type: "string", default: "10", help: "seconds per call before a restart" },
+  {
+    long: "gpu-adapter",
+    type: "string",
+    value: "KIND",
+    help: "WebGPU adapter for a processor granted gpu: high-performance, low-power or fallback",
+  },
   {
     long: "keep-compressed",
     type: "boolean",
@@ -214,6 +223,9 @@ export function readSystemOptions(tool: string, r: OptionReader): SystemOptions 
     processorMemoryMb: int("processor-memory-mb", 1024, 16),
     processorTimeLimit: r.number("processor-time-limit", 10, { min: 0.001 }),
     keepCompressed: r.flag("keep-compressed"),
+    ...(r.string("gpu-adapter") === undefined
+      ? {}
+      : { gpuAdapter: r.choice("gpu-adapter", GPU_ADAPTER_PREFERENCES, "high-performance") }),
     oidField: r.string("oid-field", "uniqueId"),
     fieldRequest: r.string("field-request"),
     skipInitialUpdates: int("skip-initial-updates", 1, 0),

@@ -24,6 +24,7 @@ export function processorSettings(
     | "processorIsolation"
     | "processorMemoryMb"
     | "processorTimeLimit"
+    | "gpuAdapter"
   >,
   cwd: string = Deno.cwd(),
 ): Omit<ProcessorHostOptions, "args" | "logger" | "onEvent"> {
@@ -34,5 +35,6 @@ export function processorSettings(
     isolation: opts.processorIsolation,
     memoryMb: opts.processorIsolation === "process" ? opts.processorMemoryMb : undefined,
     timeLimitMs: opts.processorTimeLimit * 1000,
+    gpuAdapter: opts.gpuAdapter,
   };
 }

@@ -93,6 +93,7 @@ export const COLLECTOR_OPTIONS: readonly OptionSpec[] = [
   shared("processor-isolation"),
   shared("processor-memory-mb"),
   shared("processor-time-limit"),
+  shared("gpu-adapter"),
   shared("keep-compressed"),
   shared("log-format"),
   shared("http-host"),

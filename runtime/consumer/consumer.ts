@@ -317,7 +317,10 @@ export class Consumer implements ControlTarget {
     for (;;) {
       const batch = await queue.take();
       if (batch === null) return;
-      for (const { item, id } of batch) await this.#processing!.submit(item, id);
+      // A processor that takes batches gets each in one call, one batch at a time: the batch
+      // itself amortizes the round trip that the in-flight window hides for single frames.
+      if (this.#host.batching && batch.length > 1) await this.#processing!.processBatch(batch);
+      else for (const { item, id } of batch) await this.#processing!.submit(item, id);
     }
   }
 
@@ -349,6 +352,7 @@ export class Consumer implements ControlTarget {
       inputChannel: this.channels.input,
       userStats: this.#host.statsTypes,
       metadataChannels: this.#opts.metadata.channels.length,
+      gpu: this.#ctx.processor.permissions?.gpu,
       logger: this.#ctx.logger,
     });
     this.#feed = new StatusFeed({
@@ -356,6 +360,7 @@ export class Consumer implements ControlTarget {
         builder.build(this.#reporter.report(this.#accounting.snapshot(), { endTime: this.#endTime }), {
           userStats: this.#userStats,
           metadataStats: this.#metadata?.stats(),
+          gpuAdapter: this.#host.gpuAdapter,
         }),
       reportPeriod: this.#opts.reportPeriod,
       logger: this.#ctx.logger,

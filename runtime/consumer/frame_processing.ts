@@ -104,23 +104,74 @@ export class FrameProcessing {
     this.#finished();
   };
 
-  async #process(item: InputItem, id: number): Promise<void> {
-    const { accounting, host, output, metadata, onFrame, logger, label } = this.#opts;
-    accounting.delivered();
+  /**
+   * Hands a batch to the processor's `processBatch` in one call (a batch of one goes to `process`),
+   * after the frames in flight; each frame is accounted for once. Resolves when the batch is done.
+   */
+  async processBatch(batch: readonly { item: InputItem; id: number }[]): Promise<void> {
+    await this.idle();
+    const frames: Frame[] = [];
+    const ids: number[] = [];
+    for (const { item, id } of batch) {
+      const frame = await this.#frameOf(item, id);
+      if (!frame) continue;
+      frames.push(frame);
+      ids.push(id);
+    }
+    if (frames.length === 0) return;
+    const { host, accounting } = this.#opts;
     let outputs: readonly Output[];
+    try {
+      outputs = frames.length === 1 ? await host.process(frames[0]) : await host.processBatch(frames);
+    } catch (e) {
+      for (const id of ids) this.#processFailed(id, e);
+      return;
+    }
+    for (const id of ids) accounting.processed(id);
+    await this.#publish(outputs, ids[0]);
+  }
+
+  async #process(item: InputItem, id: number): Promise<void> {
+    const frame = await this.#frameOf(item, id);
+    if (!frame) return;
+    let outputs: readonly Output[];
+    try {
+      outputs = await this.#opts.host.process(frame);
+    } catch (e) {
+      return this.#processFailed(id, e);
+    }
+    this.#opts.accounting.processed(id);
+    await this.#publish(outputs, id);
+  }
+
+  /**
+   * The frame of an update with its metadata attached, counted as delivered; undefined (counted as
+   * failed) when it does not decode.
+   */
+  async #frameOf(item: InputItem, id: number): Promise<Frame | undefined> {
+    const { accounting, metadata, onFrame } = this.#opts;
+    accounting.delivered();
     try {
       const frame = frameFromNTNDArray(this.#decompressed(item));
       const waiting = metadata?.attach(frame);
       if (waiting) await waiting;
       this.#bytes += frame.data.byteLength;
       onFrame?.(frame);
-      outputs = await host.process(frame);
+      return frame;
     } catch (e) {
-      accounting.processFailed(id);
-      logger.debug(`${label}: frame ${id}: ${(e as Error).message}`);
-      return;
+      this.#processFailed(id, e);
+      return undefined;
     }
-    accounting.processed(id);
+  }
+
+  #processFailed(id: number, e: unknown): void {
+    this.#opts.accounting.processFailed(id);
+    this.#opts.logger.debug(`${this.#opts.label}: frame ${id}: ${(e as Error).message}`);
+  }
+
+  /** Publishes outputs in order (of frame `id` or the batch it starts), or frees them when nobody publishes. */
+  async #publish(outputs: readonly Output[], id: number): Promise<void> {
+    const { accounting, output, logger, label } = this.#opts;
     if (!output) {
       outputs.forEach(releasePixels);
       return;

@@ -124,6 +124,7 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
   shared("processor-isolation"),
   shared("processor-memory-mb"),
   shared("processor-time-limit"),
+  shared("gpu-adapter"),
   shared("keep-compressed"),
   shared("oid-field"),
   {

@@ -19,7 +19,7 @@ export const statusSchema = z.looseObject({
   }),
 }).openapi("Status", {
   description:
-    "The status PV's content: consumerId/collectorId, statistics groups with PvaPy's names, userStats",
+    "The status PV's content: consumerId/collectorId, statistics groups with PvaPy's names, userStats, gpuAdapter (processors granted gpu)",
 });
 
 /** Health answer. */

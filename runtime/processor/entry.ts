@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { GpuAdapterPreference } from "./gpu/adapter.ts";
+
 /** Which side serves the processor: a Worker or a child process. */
 export type SandboxSide = "worker" | "process";
 
@@ -18,6 +20,8 @@ export interface EntrySpec {
   className?: string;
   /** Keep `navigator.gpu`. */
   gpu: boolean;
+  /** The adapter `navigator.gpu.requestAdapter` prefers (granted WebGPU only). */
+  gpuAdapter?: GpuAdapterPreference;
 }
 
 const SERVE = {
@@ -51,7 +55,9 @@ export function entryUrl(spec: EntrySpec, side: SandboxSide): string {
     `import ${JSON.stringify(CONSOLE[side])};`,
     `import * as processorModule from ${JSON.stringify(spec.processorUrl)};`,
     `import { ${serve.name} } from ${JSON.stringify(serve.url)};`,
-    `${serve.name}(processorModule, ${JSON.stringify(spec.className)});`,
+    `${serve.name}(processorModule, ${
+      JSON.stringify({ className: spec.className, gpuAdapter: spec.gpuAdapter })
+    });`,
   ];
   return `data:text/javascript;base64,${btoa(lines.join("\n"))}`;
 }

@@ -9,6 +9,7 @@
 import { type Logger, silentLogger } from "../../protocol/log.ts";
 import type { FieldDesc, StructureDesc, StructValue } from "../../protocol/pvdata/mod.ts";
 import { ProcessorError, type ProcessorErrorKind } from "./errors.ts";
+import type { GpuAdapterPreference, GpuAdapterSummary } from "./gpu/adapter.ts";
 import type { OpenLink, SandboxLink } from "./link.ts";
 import type { HostRequest, SandboxReply } from "./messages.ts";
 import { outputList, OutputTypeGuard } from "./outputs.ts";
@@ -36,6 +37,8 @@ export interface ProcessorHostOptions {
   isolation?: Isolation;
   /** Heap limit of the child process in MiB (process isolation). */
   memoryMb?: number;
+  /** The WebGPU adapter the processor gets (`--gpu-adapter`; needs the `gpu` grant). */
+  gpuAdapter?: GpuAdapterPreference;
   /** Longest a call may take before the sandbox is ended and restarted, in ms (default 10000). */
   timeLimitMs?: number;
   /** Longest loading and the first `configure` may take, in ms (default 30000). */
@@ -100,6 +103,8 @@ export class ProcessorHost {
   #args: ProcessorArgs;
   #statsTypes: StatsDeclaration = {};
   #outputs = new OutputTypeGuard();
+  #batch = false;
+  #gpuAdapter: GpuAdapterSummary | undefined;
   #stopped = false;
   /** The one timer of the time limit, armed no later than the running call's deadline (see #startClock). */
   #watchdog: ReturnType<typeof setTimeout> | undefined;
@@ -127,6 +132,16 @@ export class ProcessorHost {
   /** The output channel's type: declared, or the first output's; undefined until known. */
   get outputType(): FieldDesc | undefined {
     return this.#outputs.type;
+  }
+
+  /** True when the processor has `processBatch` (known after {@link start}). */
+  get batching(): boolean {
+    return this.#batch;
+  }
+
+  /** The WebGPU adapter the processor obtained last; undefined until it asks for one. */
+  get gpuAdapter(): GpuAdapterSummary | undefined {
+    return this.#gpuAdapter;
   }
 
   /** Errors, restarts, time-outs and crashes so far. */
@@ -160,8 +175,25 @@ export class ProcessorHost {
    * @throws {ProcessorError} when the processor threw, returned a bad or mistyped output, took
    * too long (the sandbox is then restarted) or died
    */
-  async process(frame: Frame): Promise<readonly Output[]> {
-    const r = await this.#call({ op: "process", frame });
+  process(frame: Frame): Promise<readonly Output[]> {
+    return this.#outputsOf(this.#call({ op: "process", frame }));
+  }
+
+  /**
+   * Runs the processor's `processBatch` on several frames in one call (their buffers move to the
+   * sandbox); resolves with the outputs of the whole batch, in order.
+   * @throws {ProcessorError} as {@link process}, and kind "load" when the processor has no
+   * `processBatch` (see {@link batching})
+   */
+  processBatch(frames: Frame[]): Promise<readonly Output[]> {
+    if (!this.#batch) {
+      return Promise.reject(new ProcessorError("load", "the processor has no processBatch method"));
+    }
+    return this.#outputsOf(this.#call({ op: "processBatch", frames }));
+  }
+
+  async #outputsOf(call: Promise<unknown>): Promise<readonly Output[]> {
+    const r = await call;
     try {
       const outputs = outputList(r as Output[]);
       this.#outputs.check(outputs);
@@ -210,7 +242,7 @@ export class ProcessorHost {
   }
 
   async #launch(): Promise<void> {
-    const { file, className, isolation = "worker", memoryMb, startLimitMs = 30_000 } = this.#opts;
+    const { file, className, isolation = "worker", memoryMb, gpuAdapter, startLimitMs = 30_000 } = this.#opts;
     const permissions = this.#opts.permissions ?? noPermissions();
     const processorUrl = toUrl(file);
     const loaded = Promise.withResolvers<SandboxReply & { op: "ready" }>();
@@ -224,6 +256,7 @@ export class ProcessorHost {
       processorUrl,
       className,
       gpu: permissions.gpu,
+      gpuAdapter,
       permissions,
       memoryMb,
       logger: this.#log,
@@ -233,7 +266,8 @@ export class ProcessorHost {
         else if (r.op === "failed") loaded.reject(new ProcessorError("load", r.error.message));
         else if (r.op === "log") {
           this.#log[r.level]("processor output", { line: r.line, processor: processorUrl });
-        } else this.#settle(r);
+        } else if (r.op === "gpu") this.#gpuAdapter = r.adapter;
+        else this.#settle(r);
       },
       exit: (reason) => {
         // Dying while loading fails the start; restarting would only die again.
@@ -247,6 +281,7 @@ export class ProcessorHost {
       this.#statsTypes = ready.statsTypes;
       userStatsType(ready.statsTypes); // unknown stat types fail here, at start
       this.#outputs = new OutputTypeGuard(ready.outputType);
+      this.#batch = ready.batch === true;
     } catch (e) {
       link.close();
       throw e;

@@ -7,12 +7,14 @@
  */
 import { LOG_LEVELS, type LogLevel } from "../../protocol/log.ts";
 import { isFrame } from "./frame.ts";
+import { type GpuAdapterSummary, isAdapterSummary } from "./gpu/adapter.ts";
 import type { Frame, Output, OutputType, ProcessorArgs, StatsDeclaration } from "./types.ts";
 
 /** A call from the host; `id` pairs it with its reply. */
 export type HostRequest =
   | { id: number; op: "configure"; args: ProcessorArgs }
   | { id: number; op: "process"; frame: Frame }
+  | { id: number; op: "processBatch"; frames: Frame[] }
   | { id: number; op: "stats" | "resetStats" | "stop" };
 
 /** An error as it crosses the boundary. */
@@ -23,13 +25,17 @@ export interface ErrorInfo {
   message: string;
 }
 
-/** What the sandbox sends: the processor's declarations once loaded, a call's result, or a line the processor logged. */
+/**
+ * What the sandbox sends: the processor's declarations once loaded (`batch`: it has
+ * `processBatch`), a call's result, a line the processor logged, or the WebGPU adapter it obtained.
+ */
 export type SandboxReply =
-  | { op: "ready"; statsTypes: StatsDeclaration; outputType?: OutputType }
+  | { op: "ready"; statsTypes: StatsDeclaration; outputType?: OutputType; batch?: boolean }
   | { op: "failed"; error: ErrorInfo }
   | { op: "result"; id: number; value: unknown }
   | { op: "error"; id: number; error: ErrorInfo }
-  | { op: "log"; level: LogLevel; line: string };
+  | { op: "log"; level: LogLevel; line: string }
+  | { op: "gpu"; adapter: GpuAdapterSummary };
 
 /**
  * True for a well-formed reply. Replies come from the processor's side, where its code can post
@@ -52,13 +58,16 @@ export function isSandboxReply(x: unknown): x is SandboxReply {
       return typeof r.id === "number" && isError(r.error);
     case "log":
       return LOG_LEVELS.includes(r.level as LogLevel) && typeof r.line === "string";
+    case "gpu":
+      return isAdapterSummary(r.adapter);
   }
   return false;
 }
 
-/** The frames a message carries: the request's frame, or the frames among a result's outputs. */
+/** The frames a message carries: the request's frame or frames, or the frames among a result's outputs. */
 export function carriedFrames(m: HostRequest | SandboxReply): Frame[] {
   if ("frame" in m) return [m.frame];
+  if ("frames" in m) return m.frames;
   if (m.op === "result" && Array.isArray(m.value)) return (m.value as Output[]).filter(isFrame);
   return [];
 }

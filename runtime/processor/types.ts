@@ -154,6 +154,12 @@ export interface ProcessorArgs {
  * frame, one at a time; `stats` at each status report; `resetStats` on request; `stop` last.
  * Each method may be async.
  *
+ * Batching: a processor that also has `processBatch` receives the batches of the consumer's
+ * receiver queue (`--accumulate-objects N` with `--receiver-queue-size` >= 0) in one call, N frames
+ * or fewer (a partial batch after `--accumulation-timeout`, and the last one at stop), in
+ * arrival order; single frames still go to `process`. Its outputs are published in order; if it
+ * throws, every frame of the batch counts as a processing error.
+ *
  * @example A processor that counts bright pixels
  * ```ts ignore
  * import type { Frame, Processor } from "../mod.ts";
@@ -187,6 +193,12 @@ export interface Processor {
   configure?(args: ProcessorArgs): void | Promise<void>;
   /** Handles one frame and returns what to publish. */
   process(frame: Frame): ProcessResult | Promise<ProcessResult>;
+  /**
+   * Handles a batch of frames (at least two, in arrival order) in one call, e.g. one GPU dispatch
+   * for all of them, and returns what to publish for the whole batch. Optional: without it every
+   * frame goes to `process`.
+   */
+  processBatch?(frames: Frame[]): ProcessResult | Promise<ProcessResult>;
   /** Current values of the declared statistics. */
   stats?(): StatsValues | Promise<StatsValues>;
   /** Zeroes the statistics. */

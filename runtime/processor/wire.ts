@@ -26,7 +26,7 @@ interface PixelsRef {
   type: NumericType;
   /** Elements. */
   length: number;
-  /** Index of the frame in a result's outputs; -1 for a request's frame. */
+  /** Index of the frame in a result's outputs, or among a request's frames. */
   at: number;
 }
 
@@ -40,8 +40,12 @@ export function encodeMessage(m: WireMessage): Uint8Array[] {
   const chunks: Uint8Array[] = [];
   let dataBytes = 0;
   const outputs = m.op === "result" && Array.isArray(m.value) ? m.value : [];
-  for (const f of frames) {
-    pixels.push({ type: dtypeOf(f.data), length: f.data.length, at: outputs.indexOf(f) });
+  for (const [i, f] of frames.entries()) {
+    pixels.push({
+      type: dtypeOf(f.data),
+      length: f.data.length,
+      at: m.op === "result" ? outputs.indexOf(f) : i,
+    });
     chunks.push(new Uint8Array(f.data.buffer, f.data.byteOffset, f.data.byteLength));
     const padding = pad8(f.data.byteLength) - f.data.byteLength;
     if (padding > 0) chunks.push(new Uint8Array(padding));
@@ -163,7 +167,9 @@ export class MessageReader {
     if (!Array.isArray(d.pixels)) throw new WireError("no pixel list");
     let o = descriptionBytes;
     for (const { type, length, at } of d.pixels) {
-      const f = at < 0 ? (d.m as { frame?: unknown }).frame : (d.m as { value?: unknown[] }).value?.[at];
+      const f = d.m.op === "result"
+        ? (d.m as { value?: unknown[] }).value?.[at]
+        : ((d.m as { frames?: unknown[] }).frames ?? [(d.m as { frame?: unknown }).frame])[at];
       if (typeof f !== "object" || f === null) throw new WireError("pixels of a missing frame");
       const C = ARRAY_CONSTRUCTORS[type];
       if (C === undefined || !Number.isInteger(length) || length < 0) throw new WireError("bad pixel list");

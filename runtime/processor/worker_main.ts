@@ -5,11 +5,11 @@
  * @module
  */
 import { type HostRequest, transferList } from "./messages.ts";
-import { startRunner } from "./runner.ts";
+import { type RunnerOptions, startRunner } from "./runner.ts";
 
 /** Serves the processor of `module` to the host that started this Worker. */
-export function serveWorker(module: Record<string, unknown>, className?: string): void {
+export function serveWorker(module: Record<string, unknown>, opts: RunnerOptions = {}): void {
   const scope = self as unknown as Worker;
-  const handle = startRunner(module, className, (reply) => scope.postMessage(reply, transferList(reply)));
+  const handle = startRunner(module, opts, (reply) => scope.postMessage(reply, transferList(reply)));
   if (handle) scope.onmessage = (e: MessageEvent<HostRequest>) => handle(e.data);
 }

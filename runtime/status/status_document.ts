@@ -6,7 +6,7 @@
  * @module
  */
 import { type Logger, silentLogger, type StructureDesc, type StructValue } from "../../mod.ts";
-import { checkStats, zeroStats } from "../processor/mod.ts";
+import { checkStats, type GpuAdapterSummary, zeroStats } from "../processor/mod.ts";
 import type { IdRange } from "../stats/id_ranges.ts";
 import type { ConsumerStats, ProcessorStats, QueueStats } from "../stats/stats_report.ts";
 import {
@@ -101,6 +101,8 @@ export interface ConsumerStatus extends StatusHeader, ConsumerStats {
   userStats?: StructValue;
   /** `metadataStats_<n>` blocks. */
   [metadataStats: `metadataStats_${number}`]: MetadataStats;
+  /** The processor's WebGPU adapter (only when it is granted `gpu`). */
+  gpuAdapter?: GpuAdapterSummary;
 }
 
 /** A collector's status PV content. */
@@ -187,7 +189,16 @@ export interface StatusInput {
   metadataStats?: readonly MetadataStats[];
   /** Seconds since the epoch of the update; now by default. */
   now?: number;
+  /** The processor's WebGPU adapter, once it has one (shown when the shape has `gpu`). */
+  gpuAdapter?: GpuAdapterSummary;
 }
+
+const NO_ADAPTER: GpuAdapterSummary = {
+  description: "",
+  vendor: "",
+  architecture: "",
+  isFallbackAdapter: false,
+};
 
 /** Options shared by the status builders. */
 export interface StatusBuilderOptions extends StatusShape {
@@ -279,9 +290,10 @@ export class ConsumerStatusBuilder {
   readonly #consumerId: number;
   readonly #inputChannel: string;
   readonly #stamp: StatusStamp;
+  readonly #gpu: boolean;
 
   /**
-   * Fixes the status type from the declared user statistics and metadata channels.
+   * Fixes the status type from the declared user statistics, metadata channels and WebGPU grant.
    * @param options the consumer's id and input channel, declared user statistics, metadata channels
    */
   constructor(options: StatusBuilderOptions & { consumerId: number; inputChannel: string }) {
@@ -289,12 +301,13 @@ export class ConsumerStatusBuilder {
     this.#consumerId = options.consumerId;
     this.#inputChannel = options.inputChannel;
     this.#stamp = new StatusStamp(options);
+    this.#gpu = options.gpu === true;
   }
 
   /** The next status document. */
   build(
     stats: ConsumerStats,
-    { userStats, metadataStats, now = Date.now() / 1000 }: StatusInput = {},
+    { userStats, metadataStats, gpuAdapter, now = Date.now() / 1000 }: StatusInput = {},
   ): ConsumerStatus {
     return {
       consumerId: this.#consumerId,
@@ -306,6 +319,7 @@ export class ConsumerStatusBuilder {
       processorStats: stats.processorStats,
       ...this.#stamp.userStats(userStats),
       ...numbered("metadataStats", metadataStats),
+      ...(this.#gpu ? { gpuAdapter: { ...(gpuAdapter ?? NO_ADAPTER) } } : {}),
     };
   }
 }

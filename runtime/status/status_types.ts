@@ -86,6 +86,17 @@ export const SOURCE_STATS_T: StructureDesc = struct("structure", {
   queueStats: QUEUE_STATS_T,
 });
 
+/**
+ * The WebGPU adapter of a processor granted `gpu` (not in PvaPy: a member only such consumers have);
+ * empty strings until the processor asks for an adapter.
+ */
+export const GPU_ADAPTER_T: StructureDesc = struct("structure", {
+  description: scalar("string"),
+  vendor: scalar("string"),
+  architecture: scalar("string"),
+  isFallbackAdapter: scalar("bool"),
+});
+
 /** The user statistics a processor declares (its `statsTypes`, PvaPy's getStatsPvaTypes). */
 export type UserStatsTypes = StatsDeclaration;
 
@@ -95,6 +106,8 @@ export interface StatusShape {
   userStats?: UserStatsTypes;
   /** Number of metadata channels: `metadataStats_1` .. `metadataStats_<n>`. */
   metadataChannels?: number;
+  /** The processor may use WebGPU: a `gpuAdapter` member ({@link GPU_ADAPTER_T}) follows the statistics. */
+  gpu?: boolean;
 }
 
 function userAndMetadata({ userStats = {}, metadataChannels = 0 }: StatusShape) {
@@ -130,6 +143,7 @@ export function consumerStatusType(shape: StatusShape = {}): StructureDesc {
     processorStats: PROCESSOR_STATS_T,
     ...members,
     ...metadata,
+    ...(shape.gpu ? { gpuAdapter: GPU_ADAPTER_T } : {}),
   });
 }
 

@@ -147,3 +147,13 @@ Deno.test("oid offset: PvaPy's derivation from the distributor settings", () => 
   assert.equal(derivedOidOffset(parse("-ic", "x", "-nds", "4", "-ds", "a", "-du", "1")), 4);
   assert.equal(derivedOidOffset(parse("-ic", "x", "-oo", "7", "-du", "2")), 7);
 });
+
+Deno.test("consumer options: --gpu-adapter takes high-performance, low-power or fallback", () => {
+  assert.equal(parse("-ic", "x").gpuAdapter, undefined);
+  assert.equal(parse("-ic", "x", "--gpu-adapter", "fallback").gpuAdapter, "fallback");
+  assert.equal(parse("-ic", "x", "--gpu-adapter", "low-power").gpuAdapter, "low-power");
+  assert.throws(
+    () => parse("-ic", "x", "--gpu-adapter", "fast"),
+    /--gpu-adapter.*high-performance, low-power, fallback/,
+  );
+});

@@ -88,3 +88,13 @@ Deno.test("wire: oversized, cut-short and unreadable messages are WireErrors", a
   garbage.fill(0xff, 8);
   await assert.rejects(new MessageReader(source(garbage, [24]), 1024).next(), /unreadable message/);
 });
+
+Deno.test("wire: a batch request carries each frame's pixels, in order, whatever their types", async () => {
+  const a = new Uint8Array(13).map((_, i) => i);
+  const b = new Float32Array([1.5, -2, 3]);
+  const bytes = concat(encodeMessage({ id: 4, op: "processBatch", frames: [frame(a, 1), frame(b, 2)] }));
+  const got = await new MessageReader(source(bytes, [7]), 1 << 20).next() as HostRequest & {
+    op: "processBatch";
+  };
+  assert.deepEqual(got.frames.map((f) => [f.uniqueId, f.data]), [[1, a], [2, b]]);
+});
