@@ -18,20 +18,15 @@
  * @module
  */
 import {
-  ARRAY_CONSTRUCTORS,
-  type Codec,
   type DType,
   type Frame,
   frameFromNTNDArray,
-  type NTAttribute,
-  ntNDArray,
   type Processor,
   type ProcessorArgs,
   processorMain,
-  Reader,
-  readType,
-  readValue,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
+import { ARRAY_CONSTRUCTORS, Reader, readType, readValue } from "../protocol/pvdata/mod.ts";
+import { type Codec, type NTAttribute, ntNDArray } from "../protocol/nt/mod.ts";
 import {
   additionalData,
   DecryptError,

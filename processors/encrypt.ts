@@ -18,13 +18,14 @@
  * @module
  */
 import {
-  CODEC_T,
-  type FieldDesc,
   type Frame,
   frameToNTNDArray,
   type Processor,
   type ProcessorArgs,
   processorMain,
+} from "../runtime/processor/mod.ts";
+import {
+  type FieldDesc,
   scalar,
   scalarArray,
   type StructureDesc,
@@ -32,7 +33,8 @@ import {
   Writer,
   writeType,
   writeValue,
-} from "../mod.ts";
+} from "../protocol/pvdata/mod.ts";
+import { CODEC_T } from "../protocol/nt/mod.ts";
 import {
   additionalData,
   ENVELOPE_ATTRIBUTES as A,

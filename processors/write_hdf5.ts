@@ -28,7 +28,13 @@
  * @module
  */
 import h5wasm, { type Dataset, type File as H5File } from "h5wasm";
-import { type DType, type Frame, type Processor, type ProcessorArgs, processorMain } from "../mod.ts";
+import {
+  type DType,
+  type Frame,
+  type Processor,
+  type ProcessorArgs,
+  processorMain,
+} from "../runtime/processor/mod.ts";
 import {
   BYTE_ORDER,
   cOrderShape,

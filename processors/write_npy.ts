@@ -16,7 +16,13 @@
  *
  * @module
  */
-import { type DType, type Frame, type Processor, type ProcessorArgs, processorMain } from "../mod.ts";
+import {
+  type DType,
+  type Frame,
+  type Processor,
+  type ProcessorArgs,
+  processorMain,
+} from "../runtime/processor/mod.ts";
 import { BYTE_ORDER, cOrderShape, FilePerFrame, pixelBytes, WRITER_STATS_TYPES } from "./support/mod.ts";
 
 /** numpy's type code of each dtype (without the byte order). */

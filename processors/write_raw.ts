@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { type Frame, type Processor, type ProcessorArgs, processorMain } from "../mod.ts";
+import { type Frame, type Processor, type ProcessorArgs, processorMain } from "../runtime/processor/mod.ts";
 import {
   cOrderShape,
   countArg,

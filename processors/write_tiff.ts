@@ -22,11 +22,11 @@ import {
   type DType,
   type Frame,
   type FrameData,
-  HOST_LITTLE_ENDIAN,
   type Processor,
   type ProcessorArgs,
   processorMain,
-} from "../mod.ts";
+} from "../runtime/processor/mod.ts";
+import { HOST_LITTLE_ENDIAN } from "../protocol/pvdata/mod.ts";
 import { FilePerFrame, jsonSafe, pixelBytes, WRITER_STATS_TYPES } from "./support/mod.ts";
 
 const SHORT = 3;

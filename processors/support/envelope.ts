@@ -16,19 +16,16 @@
  *
  * @module
  */
+import { type DType, type Frame } from "../../runtime/processor/mod.ts";
 import {
-  type Codec,
-  CODEC_T,
-  type DType,
-  type Frame,
   scalar,
   scalarArray,
   struct,
   type StructureDesc,
-  TIME_T,
   Writer,
   writeValue,
-} from "../../mod.ts";
+} from "../../protocol/pvdata/mod.ts";
+import { type Codec, CODEC_T, TIME_T } from "../../protocol/nt/mod.ts";
 
 /** The value of the `encryption` attribute: names the scheme and its version. */
 export const ENVELOPE_SCHEME = "pvastream:AES-256-GCM+RSA-OAEP-SHA-256:1";

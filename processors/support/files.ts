@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type Frame, HOST_LITTLE_ENDIAN, type ProcessorArgs } from "../../mod.ts";
+import { type Frame, type ProcessorArgs } from "../../runtime/processor/mod.ts";
+import { HOST_LITTLE_ENDIAN } from "../../protocol/pvdata/mod.ts";
 
 /** The values a file-name pattern can name. */
 export interface PatternValues {
