@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { configFromEnv, createLogger } from "../mod.ts";
+import { configFromEnv, type Logger } from "../mod.ts";
+import { toolLogger } from "../runtime/cli/log_options.ts";
 import {
   FrameInputError,
   parseSimulatorArgs,
@@ -32,7 +33,7 @@ function onSignals(first: () => void, second: () => void): () => void {
 async function main(argv: string[]): Promise<number> {
   let sim: Simulator;
   let tool: SimulatorToolOptions;
-  const logger = createLogger({ name: "ad-sim-server" });
+  let logger: Logger;
   try {
     const inv = parseSimulatorArgs(argv);
     if ("help" in inv) {
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     tool = inv.tool;
+    logger = await toolLogger("ad-sim-server", inv.log);
     sim = new Simulator({
       ...inv.settings,
       config: configFromEnv(),

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { OptionReader } from "../cli/args.ts";
+import { type LogSettings, readLogSettings } from "../cli/log_options.ts";
 import { parseArgs } from "node:util";
 import {
   resolveSettings,
@@ -17,8 +19,8 @@ import {
 type ValueKind = "text" | "number" | "integer" | "flag";
 
 interface OptionSpec {
-  /** PvaPy's short form (argparse allows several letters after one dash). */
-  short: string;
+  /** PvaPy's short form (argparse allows several letters after one dash); ours may have none. */
+  short?: string;
   kind: ValueKind;
   help: string;
   /** The setting it fills; none for options that are accepted without effect. */
@@ -148,10 +150,19 @@ const OPTIONS: Record<string, OptionSpec> = {
     tool: "httpTokenFile",
     help: "bearer token for the POST routes",
   },
+  "log-level": {
+    short: "ll",
+    kind: "text",
+    help: "debug, info, warn, error (PvaPy's warning and critical too) (default: warn)",
+  },
+  "log-file": { short: "lf", kind: "text", help: "append log lines to FILE" },
+  "log-format": { kind: "text", help: "text or json (one object per line) (default: text)" },
   help: { short: "h", kind: "flag", help: "this text" },
 };
 
-const BY_SHORT = new Map(Object.entries(OPTIONS).map(([long, spec]) => [`-${spec.short}`, long]));
+const BY_SHORT = new Map(
+  Object.entries(OPTIONS).filter(([, spec]) => spec.short).map(([long, spec]) => [`-${spec.short}`, long]),
+);
 
 /** A command line the simulator cannot run; the tool prints the message and exits with status 2. */
 export class SimulatorUsageError extends Error {
@@ -168,7 +179,7 @@ export class SimulatorUsageError extends Error {
 /** The simulator's help text: every option, its short form, its default, and examples. */
 export function simulatorHelp(): string {
   const rows = Object.entries(OPTIONS).map(([long, spec]) => {
-    const name = `-${spec.short}, --${long}${spec.kind === "flag" ? "" : " VALUE"}`;
+    const name = `${spec.short ? `-${spec.short}, ` : ""}--${long}${spec.kind === "flag" ? "" : " VALUE"}`;
     const fallback = spec.key === undefined ? undefined : SIMULATOR_DEFAULTS[spec.key];
     const shown = fallback === undefined || fallback === null ? "" : ` (default: ${fallback})`;
     return `  ${name.padEnd(34)} ${spec.help}${shown}`;
@@ -220,9 +231,9 @@ function convert(long: string, kind: ValueKind, text: string): string | number {
 }
 
 /** A parsed command line: settings to run with, or help to print. */
-export type SimulatorInvocation = { settings: SimulatorSettings; tool: SimulatorToolOptions } | {
-  help: string;
-};
+export type SimulatorInvocation =
+  | { settings: SimulatorSettings; tool: SimulatorToolOptions; log: LogSettings }
+  | { help: string };
 
 /**
  * Parses `ad-sim-server` arguments (without the program name).
@@ -257,5 +268,11 @@ export function parseSimulatorArgs(argv: string[]): SimulatorInvocation {
     if (spec.key !== undefined) given[spec.key] = convert(long, spec.kind, text);
     if (spec.tool !== undefined) tool[spec.tool] = String(convert(long, spec.kind, text));
   }
-  return { settings: resolveSettings(given as SimulatorOptions), tool };
+  let log: LogSettings;
+  try {
+    log = readLogSettings("ad-sim-server", new OptionReader("ad-sim-server", values));
+  } catch (e) {
+    throw new SimulatorUsageError((e as Error).message.replace(/^ad-sim-server: /, ""));
+  }
+  return { settings: resolveSettings(given as SimulatorOptions), tool, log };
 }

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { LOG_OPTION_SPECS, readLogSettings } from "../cli/log_options.ts";
 import { helpText, OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
 import { workflowMain } from "../workflow/main.ts";
 import type { StageSpec, WorkflowSpec } from "../workflow/spec.ts";
@@ -19,6 +20,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { long: "n-x-pixels", short: "nx", type: "string", default: "512", help: "frame width" },
   { long: "n-y-pixels", short: "ny", type: "string", default: "512", help: "frame height" },
   { long: "http-port", type: "string", default: "8400", help: "the workflow page's port" },
+  ...LOG_OPTION_SPECS,
 ];
 
 const DEFAULT_WORKFLOW = new URL("../../workflows/default.yaml", import.meta.url).pathname;
@@ -26,6 +28,7 @@ const DEFAULT_WORKFLOW = new URL("../../workflows/default.yaml", import.meta.url
 /** Runs the main job on `argv`; resolves to the exit status. */
 export async function runMainJob(argv: readonly string[]): Promise<number> {
   let change: (spec: WorkflowSpec) => void;
+  let log: string[];
   try {
     const { values, positionals } = parseToolArgs("start", OPTIONS, argv);
     if (positionals.length > 0) throw new UsageError(`start: unexpected argument "${positionals[0]}"`);
@@ -40,6 +43,11 @@ export async function runMainJob(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const r = new OptionReader("start", values);
+    // Checked here, passed on to the workflow runner as given.
+    readLogSettings("start", r);
+    log = LOG_OPTION_SPECS.filter((o) => values[o.long] !== undefined).map((o) =>
+      `--${o.long}=${values[o.long]}`
+    );
     const runtime = r.number("runtime", 0, { min: 0 });
     const simulator = {
       "frame-rate": r.number("frame-rate", 100, { min: 0 }),
@@ -62,7 +70,7 @@ export async function runMainJob(argv: readonly string[]): Promise<number> {
     console.error(e.message);
     return 2;
   }
-  return await workflowMain(["run", DEFAULT_WORKFLOW], change);
+  return await workflowMain(["run", ...log, DEFAULT_WORKFLOW], change);
 }
 
 /** Gives `stage` the option `--name=value` in place of the file's. */

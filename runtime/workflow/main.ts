@@ -5,8 +5,8 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { createLogger } from "../../protocol/log.ts";
-import { helpText, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
+import { helpText, OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
+import { LOG_OPTION_SPECS, type LogSettings, readLogSettings, toolLogger } from "../cli/log_options.ts";
 import { onStopSignals } from "../cli/signals.ts";
 import { runWorkflow, WorkflowStartError } from "./runner.ts";
 import { summaryLines, type WorkflowSummary } from "./summary.ts";
@@ -17,6 +17,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { long: "help", short: "h", type: "boolean", help: "show this help and exit" },
   { long: "summary-file", type: "string", value: "FILE", help: "also write the summary as JSON to FILE" },
   { long: "check", type: "boolean", help: "check the file and print the start order; start nothing" },
+  ...LOG_OPTION_SPECS,
 ];
 
 const ABOUT = "Runs a workflow: the simulators, consumers, collectors and mirrors a YAML file describes " +
@@ -33,6 +34,7 @@ export type WorkflowOverrides = (spec: WorkflowSpec) => void;
 export async function workflowMain(argv: readonly string[], override?: WorkflowOverrides): Promise<number> {
   let file: string;
   let values: Record<string, string | boolean | undefined>;
+  let log: LogSettings;
   try {
     const parsed = parseToolArgs("workflow", OPTIONS, argv);
     values = parsed.values;
@@ -45,6 +47,7 @@ export async function workflowMain(argv: readonly string[], override?: WorkflowO
       throw new UsageError("workflow: usage: workflow run FILE.yaml (see --help)");
     }
     file = path;
+    log = readLogSettings("workflow", new OptionReader("workflow", values));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(e.message);
@@ -72,7 +75,7 @@ export async function workflowMain(argv: readonly string[], override?: WorkflowO
   try {
     summary = await runWorkflow(spec, {
       signal: stop.signal,
-      logger: createLogger({ name: "workflow" }),
+      logger: await toolLogger("workflow", log),
       // Paths in the file (processor files, input files) are relative to the file.
       cwd: dirname(resolve(file)),
     });

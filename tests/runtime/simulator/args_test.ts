@@ -143,3 +143,19 @@ Deno.test("--help and -h list every option with its short form, its default, and
   assert.match(help, /-dc, --disable-curses/);
   assert.match(help, /examples:\n {2}ad-sim-server /);
 });
+
+Deno.test("log options: -ll with PvaPy's names, -lf, --log-format; a bad value names the option", () => {
+  const inv = parseSimulatorArgs(["-ll", "warning", "-lf", "sim.log", "--log-format", "json"]);
+  assert.ok("log" in inv);
+  assert.deepEqual(inv.log, { logLevel: "warn", logFile: "sim.log", logFormat: "json" });
+  const plain = parseSimulatorArgs([]);
+  assert.ok("log" in plain);
+  assert.deepEqual(plain.log, { logLevel: "warn", logFormat: "text" });
+  assert.throws(
+    () => parseSimulatorArgs(["--log-format", "xml"]),
+    (e) =>
+      e instanceof SimulatorUsageError && e.message === '--log-format must be one of text, json, not "xml"',
+  );
+  assert.throws(() => parseSimulatorArgs(["-ll", "loud"]), SimulatorUsageError);
+  assert.match(simulatorHelp(), /^ {2}--log-format VALUE/m);
+});

@@ -21,6 +21,9 @@ Deno.test("deno task start: --help lists the options; bad options exit 2 naming 
   const bad = await start("--frame-rate", "fast");
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /start: --frame-rate needs a number, not "fast"/);
+  const format = await start("--log-format", "xml");
+  assert.equal(format.code, 2);
+  assert.match(format.stderr, /start: --log-format must be one of text, json, not "xml"/);
   const stray = await start("extra");
   assert.equal(stray.code, 2);
   assert.match(stray.stderr, /unexpected argument "extra"/);
