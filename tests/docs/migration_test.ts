@@ -15,12 +15,13 @@ function section(text: string, heading: string): string {
 
 const options = (text: string) => new Set([...text.matchAll(/--[a-z][a-z-]*[a-z]/g)].map((m) => m[0]));
 
-for (
-  const [guide, tool] of [["Consumer options", "consumer"], ["Simulator options", "ad-sim-server"], [
-    "Mirror options",
-    "mirror",
-  ]]
-) {
+const SECTIONS = [
+  ["Consumer options", "consumer"],
+  ["Collector options", "collector"],
+  ["Simulator options", "ad-sim-server"],
+  ["Mirror options", "mirror"],
+];
+for (const [guide, tool] of SECTIONS) {
   Deno.test(`docs/migration.md "${guide}": every option named is one ${tool} accepts`, () => {
     const named = options(section(migration, guide));
     const accepted = options(section(cli, tool));
