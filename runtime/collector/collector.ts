@@ -296,6 +296,12 @@ export class Collector implements ControlTarget {
       }
       return;
     }
+    // A producer that declares its output type serves an empty frame (id 0, no pixels) until its first
+    // output: that is the channel's placeholder, not an object to collect.
+    if (id === 0 && isPlaceholderFrame(item.value)) {
+      this.#ctx.logger.debug(`collector ${this.id}: producer ${producerId}'s placeholder value ignored`);
+      return;
+    }
     const outcome = this.#collection.add({ id, producerId, item });
     if (outcome !== "cached") {
       this.#ctx.logger.debug(
@@ -460,4 +466,12 @@ function rangesText(ranges: readonly IdRange[]): string {
   );
   if (ranges.length > SHOWN_RANGES) text.push(`... (${ranges.length - SHOWN_RANGES} more ranges)`);
   return text.join(", ");
+}
+
+/** An NTNDArray value without pixels (its `value` union empty or holding an empty array). */
+function isPlaceholderFrame(value: StructValue): boolean {
+  const union = value.value as { value?: unknown } | null | undefined;
+  if (union === undefined) return false;
+  const pixels = union?.value as ArrayLike<unknown> | null | undefined;
+  return pixels === null || pixels === undefined || pixels.length === 0;
 }
