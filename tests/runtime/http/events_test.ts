@@ -79,7 +79,7 @@ Deno.test("the OpenAPI document lists every route, its schemas and the bearer sc
   const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
     .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
   assert.deepEqual([...documented].sort(), [...routes].sort());
-  assert.equal(routes.length, 10, "8 API routes, the dashboard page and its files");
+  assert.equal(routes.length, 11, "8 API routes, the dashboard page and its files, the API reference page");
   const configure = doc.paths["/api/configure"].post;
   assert.deepEqual(configure.security, [{ bearerAuth: [] }]);
   assert.ok(doc.components.schemas.ConfigureArgs.properties.receiverQueueSize);
