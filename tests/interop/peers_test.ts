@@ -72,8 +72,9 @@ Deno.test({ name: "p4p server and client through the harness", ignore: !havePeer
       "--request",
       "record[queueSize=20]",
     );
-    // The monitor's first update is the current value; the burst must come after it subscribed.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The monitor's first update is the current value; the burst must come after it subscribed. Python
+    // and p4p take a second or more to start on a busy machine (1.5 s was seen to be too little).
+    await new Promise((resolve) => setTimeout(resolve, 5000));
     assert.deepEqual(await server.send("burst 5"), { ok: "burst", reply: 5 });
     const { code, documents } = await monitor;
     assert.equal(code, 0);
