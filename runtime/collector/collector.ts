@@ -267,6 +267,8 @@ export class Collector implements ControlTarget {
       accounting: this.#accounting,
       output: this.#output,
       keepCompressed: this.#opts.keepCompressed,
+      // Without a processor the collector gathers any structure with an id (statistics, say), as PvaPy's does.
+      passOnNonFrames: this.#opts.processorFile === undefined,
       metadata: this.#metadata,
       onFrame,
       logger,
@@ -296,9 +298,9 @@ export class Collector implements ControlTarget {
       }
       return;
     }
-    // A producer that declares its output type serves an empty frame (id 0, no pixels) until its first
-    // output: that is the channel's placeholder, not an object to collect.
-    if (id === 0 && isPlaceholderFrame(item.value)) {
+    // A producer that declares its output type serves a placeholder (id 0, never stamped: an empty
+    // frame, zeroed statistics) until its first output: not an object to collect.
+    if (id === 0 && neverStamped(item.value)) {
       this.#ctx.logger.debug(`collector ${this.id}: producer ${producerId}'s placeholder value ignored`);
       return;
     }
@@ -468,10 +470,8 @@ function rangesText(ranges: readonly IdRange[]): string {
   return text.join(", ");
 }
 
-/** An NTNDArray value without pixels (its `value` union empty or holding an empty array). */
-function isPlaceholderFrame(value: StructValue): boolean {
-  const union = value.value as { value?: unknown } | null | undefined;
-  if (union === undefined) return false;
-  const pixels = union?.value as ArrayLike<unknown> | null | undefined;
-  return pixels === null || pixels === undefined || pixels.length === 0;
+/** A value whose `timeStamp` is absent or zero: nobody ever stamped it. */
+function neverStamped(value: StructValue): boolean {
+  const t = value.timeStamp as { secondsPastEpoch?: number | bigint; nanoseconds?: number } | undefined;
+  return t === undefined || (Number(t.secondsPastEpoch ?? 0) === 0 && (t.nanoseconds ?? 0) === 0);
 }

@@ -37,6 +37,11 @@ export interface FrameProcessingOptions {
   /** Give the processor compressed frames as they are. */
   keepCompressed?: boolean;
   /**
+   * The processor is the built-in pass-through: an update that is not an NTNDArray (a collector
+   * gathering statistics rather than frames) is published as it came, without a trip to the sandbox.
+   */
+  passOnNonFrames?: boolean;
+  /**
    * Adds each frame's metadata as attributes before the processor sees it (runtime/metadata's
    * `MetadataChannels`); a frame may wait for values not yet arrived.
    */
@@ -132,6 +137,7 @@ export class FrameProcessing {
   }
 
   async #process(item: InputItem, id: number): Promise<void> {
+    if (this.#opts.passOnNonFrames && !isNTNDArrayType(item.type)) return this.#passOn(item, id);
     const frame = await this.#frameOf(item, id);
     if (!frame) return;
     let outputs: readonly Output[];
@@ -162,6 +168,16 @@ export class FrameProcessing {
       this.#processFailed(id, e);
       return undefined;
     }
+  }
+
+  async #passOn(item: InputItem, id: number): Promise<void> {
+    const { accounting, output } = this.#opts;
+    accounting.delivered();
+    accounting.processed(id);
+    if (!output) return;
+    const ok = await output.publish({ type: item.type as StructureDesc, value: item.value });
+    if (ok) accounting.published();
+    else accounting.publishFailed();
   }
 
   #processFailed(id: number, e: unknown): void {
@@ -215,4 +231,8 @@ function releasePixels(out: Output): void {
   if (!isFrame(out)) return;
   const buffer = out.data.buffer;
   if (buffer instanceof ArrayBuffer && !buffer.detached) buffer.transfer(0);
+}
+
+function isNTNDArrayType(type: FieldDesc): boolean {
+  return type.kind === "structure" && type.id.startsWith("epics:nt/NTNDArray:");
 }

@@ -347,7 +347,12 @@ class WorkflowRun {
           stage.labels.map((l) => countsOf(stage.kind, this.#last.get(l) ?? null))
         ),
       );
-      if (now === before || performance.now() > deadline) return;
+      // A collector's last frames wait in its cache for its idle time: not settled until they left.
+      const cached = this.#running.some(({ stage }) =>
+        stage.kind === "collector" &&
+        stage.labels.some((l) => Number(collectorCached(this.#last.get(l) ?? null)) > 0)
+      );
+      if ((now === before && !cached) || performance.now() > deadline) return;
       before = now;
       await delay(300);
     }
@@ -390,4 +395,10 @@ class WorkflowRun {
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Updates a collector holds in its cache, from its status (0 when unknown). */
+function collectorCached(status: unknown): number {
+  const stats = (status as { collectorStats?: { nCached?: number } } | null)?.collectorStats;
+  return stats?.nCached ?? 0;
 }

@@ -90,7 +90,8 @@ const block = (status: Record<string, unknown>, name: string) =>
  * The counts of one status document:
  * - simulator: `published`, `notDeliveredNoSubscriber`, `notDeliveredQueuesFull`;
  * - consumer: `received`, `processed`, `errors`, `missed`, `rejected`, `overruns`, `outputs`;
- * - collector: `received` (over producers), `collected`, `missed`, `rejected`, `processed`, `errors`, `outputs`;
+ * - collector: `received` (over producers, placeholders included), `collected`, `missed`, `rejected`, `processed`,
+ *   `errors` (its status, as PvaPy's, has no publisher block);
  * - mirror: `received`, `overruns`, `sent` (over channels).
  * @example
  * ```ts
@@ -131,7 +132,6 @@ export function countsOf(kind: StageKind, status: Record<string, unknown> | null
         rejected: num(collector.nRejected),
         processed: num(processor.nProcessed),
         errors: num(processor.nErrors),
-        outputs: num(publisher.nPublished),
       };
     }
     case "mirror": {
