@@ -22,19 +22,7 @@ import {
 import { runPython } from "../interop/peers.ts";
 import { withHost } from "../runtime/processor/helpers.ts";
 
-/** Every dtype a frame can have. */
-export const DTYPES: readonly DType[] = [
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "int64",
-  "uint64",
-  "float32",
-  "float64",
-];
+export { DTYPES } from "./images.ts";
 
 /** The built-in processor `name`'s module path. */
 export function processorFile(name: string): string {
