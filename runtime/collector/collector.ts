@@ -82,7 +82,6 @@ export class Collector implements ControlTarget {
   readonly #rates = new PeriodRates<"collected" | "rejected" | "missed">(Date.now() / 1000);
   readonly #service: ProcessorService;
   readonly #host: ProcessorHost;
-  readonly #stopped = Promise.withResolvers<void>();
   /** Released updates waiting for the processor, in order (bounded by holding the producers back). */
   readonly #backlog = new ReceiverQueue<Released>({ size: 0 });
   #room = Promise.withResolvers<void>();
@@ -95,7 +94,6 @@ export class Collector implements ControlTarget {
   #skip: number;
   #skipped = 0;
   #warnedUnreadable = false;
-  #stopping = false;
   #lastSummary = { time: performance.now(), collected: 0, bytes: 0 };
 
   private constructor(opts: CollectorOptions, ctx: CollectorContext) {
@@ -151,7 +149,7 @@ export class Collector implements ControlTarget {
 
   /** Resolves once the collector has stopped and processed everything it collected. */
   get done(): Promise<void> {
-    return this.#stopped.promise;
+    return this.#service.done;
   }
 
   /** The status as the status PV shows it (refreshed every report period). */
@@ -220,9 +218,8 @@ export class Collector implements ControlTarget {
   }
 
   /** Refreshes the status now. */
-  async getStats(): Promise<void> {
-    await this.#service.refreshUserStats();
-    this.#feed.refresh();
+  getStats(): Promise<void> {
+    return this.#service.refreshStatus();
   }
 
   /**
@@ -230,9 +227,7 @@ export class Collector implements ControlTarget {
    * channels close and {@link done} resolves. Returns at once (a `stop` put is answered first).
    */
   stop(): void {
-    if (this.#stopping) return;
-    this.#stopping = true;
-    setTimeout(() => this.#finish().then(this.#stopped.resolve, this.#stopped.reject), 0);
+    this.#service.stopWith(() => this.#finish());
   }
 
   async #finish(): Promise<void> {

@@ -92,7 +92,6 @@ export class Consumer implements ControlTarget {
   readonly #reporter = new StatsReporter();
   readonly #service: ProcessorService;
   readonly #host: ProcessorHost;
-  readonly #stopped = Promise.withResolvers<void>();
   #queue: ReceiverQueue<Received> | undefined;
   #processing: FrameProcessing | undefined;
   #input: Input | undefined;
@@ -100,7 +99,6 @@ export class Consumer implements ControlTarget {
   #metadata: MetadataChannels | undefined;
   #feed!: StatusFeed<ConsumerStatus>;
   #skip: number;
-  #stopping = false;
   #lastSummary = { time: performance.now(), processed: 0, bytes: 0 };
 
   private constructor(id: number, opts: ConsumerOptions, ctx: ConsumerContext) {
@@ -142,7 +140,7 @@ export class Consumer implements ControlTarget {
 
   /** Resolves once the consumer has stopped (stop command, or the input ended). */
   get done(): Promise<void> {
-    return this.#stopped.promise;
+    return this.#service.done;
   }
 
   /** The status as the status PV shows it (refreshed every report period). */
@@ -206,9 +204,8 @@ export class Consumer implements ControlTarget {
   }
 
   /** Refreshes the status now. */
-  async getStats(): Promise<void> {
-    await this.#service.refreshUserStats();
-    this.#feed.refresh();
+  getStats(): Promise<void> {
+    return this.#service.refreshStatus();
   }
 
   /**
@@ -217,9 +214,7 @@ export class Consumer implements ControlTarget {
    * control PV is answered before that PV goes away.
    */
   stop(): void {
-    if (this.#stopping) return;
-    this.#stopping = true;
-    setTimeout(() => this.#finish().then(this.#stopped.resolve, this.#stopped.reject), 0);
+    this.#service.stopWith(() => this.#finish());
   }
 
   async #finish(): Promise<void> {

@@ -46,6 +46,8 @@ export class ProcessorService {
   #userStatsTimer: ReturnType<typeof setInterval> | undefined;
   #pvNames: string[] = [];
   #endTime = 0;
+  readonly #stopped = Promise.withResolvers<void>();
+  #stopping = false;
 
   /** Makes the processor host; {@link start} starts it. */
   constructor({ kind, id, ctx, args }: ProcessorServiceOptions) {
@@ -130,6 +132,28 @@ export class ProcessorService {
       server.addPV(channels.control, control.pv);
       this.#pvNames.push(channels.control);
     }
+  }
+
+  /** Resolves once the run that {@link stopWith} finishes has finished. */
+  get done(): Promise<void> {
+    return this.#stopped.promise;
+  }
+
+  /**
+   * Runs `finish` once, after the current task, so that a `stop` put to the control PV is
+   * answered before that PV goes away; {@link done} settles as `finish` does. Later calls do nothing.
+   * @param finish drains the frames and shuts down
+   */
+  stopWith(finish: () => Promise<void>): void {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    setTimeout(() => finish().then(this.#stopped.resolve, this.#stopped.reject), 0);
+  }
+
+  /** Refreshes the processor's statistics, then the status (`get_stats`). */
+  async refreshStatus(): Promise<void> {
+    await this.refreshUserStats();
+    this.#feed?.refresh();
   }
 
   /** Asks the processor for its statistics; a failure is logged and the previous ones kept. */
