@@ -118,6 +118,26 @@ export function testImage({ dtype, colorMode = 0, nx = 5, ny = 3, uniqueId = 1 }
 }
 
 /**
+ * The metadata a writer stores with a {@link testImage} frame, as the Python side reads it back
+ * from JSON: time stamps with plain seconds, the int64 counter (beyond 2^53) as a decimal string.
+ */
+export function writtenMetadata(f: Frame) {
+  return {
+    uniqueId: f.uniqueId,
+    timeStamp: { ...f.timeStamp, secondsPastEpoch: Number(f.timeStamp.secondsPastEpoch) },
+    dataTimeStamp: { ...f.dataTimeStamp, secondsPastEpoch: Number(f.dataTimeStamp.secondsPastEpoch) },
+    colorMode: f.colorMode,
+    attributes: {
+      ColorMode: f.colorMode,
+      detector: f.attributes.detector,
+      exposure: f.attributes.exposure,
+      counter: String(f.attributes.counter),
+      roi: [...f.attributes.roi as Uint16Array],
+    },
+  };
+}
+
+/**
  * A copy of a frame's pixels as plain values (the frame's own move to the sandbox), 64-bit ones
  * as the Python side's JSON reads (numbers up to 2^53, bigints beyond).
  */
