@@ -32,10 +32,9 @@ import {
   DecryptError,
   ENVELOPE_ATTRIBUTES as A,
   ENVELOPE_SCHEME,
-  importKeyFile,
-  type SignatureAlgorithm,
-  signatureAlgorithmArg,
-  signatureKeyParams,
+  importSignatureKey,
+  importWrapKey,
+  type SignatureKey,
   signedBytes,
   signParams,
   WRAP_PARAMS,
@@ -59,31 +58,17 @@ export class Decrypt implements Processor {
   /** Frames decrypted and refused. */
   readonly statsTypes = { nDecrypted: "ulong", nRejected: "ulong" } as const;
   #recipient: CryptoKey | undefined;
-  #verifier: { key: CryptoKey; algorithm: SignatureAlgorithm } | undefined;
+  #verifier: SignatureKey | undefined;
   #nDecrypted = 0;
   #nRejected = 0;
 
   /** Reads and imports the key files. */
   async configure(args: ProcessorArgs): Promise<void> {
     if (args.privateKeyFile !== undefined || this.#recipient === undefined) {
-      this.#recipient = await importKeyFile(args.privateKeyFile, "privateKeyFile", "PRIVATE KEY", [
-        WRAP_PARAMS,
-      ], [
-        "unwrapKey",
-      ]);
+      this.#recipient = await importWrapKey(args.privateKeyFile, "privateKeyFile");
     }
     if (args.verifyKeyFile !== undefined) {
-      const algorithm = signatureAlgorithmArg(args.signatureAlgorithm, "RSA-PSS");
-      const key = await importKeyFile(
-        args.verifyKeyFile,
-        "verifyKeyFile",
-        "PUBLIC KEY",
-        signatureKeyParams(algorithm),
-        [
-          "verify",
-        ],
-      );
-      this.#verifier = { key, algorithm };
+      this.#verifier = await importSignatureKey(args.verifyKeyFile, "verifyKeyFile", args.signatureAlgorithm);
     }
   }
 

@@ -39,10 +39,9 @@ import {
   additionalData,
   ENVELOPE_ATTRIBUTES as A,
   ENVELOPE_SCHEME,
-  importKeyFile,
-  type SignatureAlgorithm,
-  signatureAlgorithmArg,
-  signatureKeyParams,
+  importSignatureKey,
+  importWrapKey,
+  type SignatureKey,
   signedBytes,
   signParams,
   WRAP_PARAMS,
@@ -65,35 +64,17 @@ export class Encrypt implements Processor {
   /** Frames and pixel bytes encrypted. */
   readonly statsTypes = { nEncrypted: "ulong", nBytesEncrypted: "ulong" } as const;
   #recipient: CryptoKey | undefined;
-  #signer: { key: CryptoKey; algorithm: SignatureAlgorithm } | undefined;
+  #signer: SignatureKey | undefined;
   #nEncrypted = 0;
   #nBytes = 0;
 
   /** Reads and imports the key files. */
   async configure(args: ProcessorArgs): Promise<void> {
     if (args.publicKeyFile !== undefined || this.#recipient === undefined) {
-      this.#recipient = await importKeyFile(
-        args.publicKeyFile,
-        "publicKeyFile",
-        "PUBLIC KEY",
-        [WRAP_PARAMS],
-        [
-          "wrapKey",
-        ],
-      );
+      this.#recipient = await importWrapKey(args.publicKeyFile, "publicKeyFile");
     }
     if (args.signingKeyFile !== undefined) {
-      const algorithm = signatureAlgorithmArg(args.signatureAlgorithm, "RSA-PSS");
-      const key = await importKeyFile(
-        args.signingKeyFile,
-        "signingKeyFile",
-        "PRIVATE KEY",
-        signatureKeyParams(algorithm),
-        [
-          "sign",
-        ],
-      );
-      this.#signer = { key, algorithm };
+      this.#signer = await importSignatureKey(args.signingKeyFile, "signingKeyFile", args.signatureAlgorithm);
     }
   }
 

@@ -21,6 +21,7 @@ import {
   processorMain,
   wgslPixelLoader,
 } from "../runtime/processor/mod.ts";
+import { runInDtypeParts } from "./gpu/dtype_parts.ts";
 import { derivedFrame } from "./gpu/output_frame.ts";
 
 const WORKGROUP = 64;
@@ -80,15 +81,8 @@ export class GpuBin implements Processor {
   }
 
   /** @returns one binned frame per input, in order */
-  async processBatch(frames: Frame[]): Promise<Frame[]> {
-    const out: Frame[] = new Array(frames.length);
-    for (const indices of Map.groupBy(frames.keys(), (i) => frames[i].dtype).values()) {
-      const group = indices.map((i) => frames[i]);
-      const binned: Frame[] = [];
-      for (const part of this.#gpu!.fitting(group)) binned.push(...await this.#bin(part));
-      indices.forEach((i, k) => out[i] = binned[k]);
-    }
-    return out;
+  processBatch(frames: Frame[]): Promise<Frame[]> {
+    return runInDtypeParts(this.#gpu!, frames, (part) => this.#bin(part));
   }
 
   /** Releases the GPU. */

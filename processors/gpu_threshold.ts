@@ -23,6 +23,7 @@ import {
   wgslPixelLoader,
 } from "../runtime/processor/mod.ts";
 import { ceilPixel } from "./gpu/histogram_edges.ts";
+import { runInDtypeParts } from "./gpu/dtype_parts.ts";
 import { derivedFrame } from "./gpu/output_frame.ts";
 
 const WORKGROUP = 64;
@@ -84,16 +85,8 @@ export class GpuThreshold implements Processor {
   }
 
   /** @returns one frame per input, in order */
-  async processBatch(frames: Frame[]): Promise<Frame[]> {
-    const out: Frame[] = new Array(frames.length);
-    for (const indices of Map.groupBy(frames.keys(), (i) => frames[i].dtype).values()) {
-      const done: Frame[] = [];
-      for (const part of this.#gpu!.fitting(indices.map((i) => frames[i]))) {
-        done.push(...await this.#apply(part));
-      }
-      indices.forEach((i, k) => out[i] = done[k]);
-    }
-    return out;
+  processBatch(frames: Frame[]): Promise<Frame[]> {
+    return runInDtypeParts(this.#gpu!, frames, (part) => this.#apply(part));
   }
 
   /** Pixels kept in the latest frame. */

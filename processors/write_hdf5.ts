@@ -39,11 +39,8 @@ import {
   BYTE_ORDER,
   cOrderShape,
   countArg,
-  FileNamePattern,
+  FileSeries,
   jsonSafe,
-  outputDirectory,
-  patternArg,
-  patternValues,
   pixelBytes,
   WRITER_STATS_TYPES,
   WriterCounters,
@@ -83,22 +80,17 @@ interface OpenFile {
 export class WriteHdf5 implements Processor {
   /** Frames, bytes and files written; the latest file's path. */
   readonly statsTypes: typeof WRITER_STATS_TYPES = WRITER_STATS_TYPES;
-  #directory: string | undefined;
-  #pattern = new FileNamePattern("frames_{processorId}_{file:4}.h5");
+  #series = new FileSeries("frames_{processorId}_{file:4}.h5");
   #framesPerFile = 100;
-  #processorId = 0;
-  #frames = 0;
-  #files = 0;
+  #memFiles = 0;
   #open: OpenFile | undefined;
   #counters = new WriterCounters();
 
   /** Reads `directory`, `pattern`, `framesPerFile`; writes the unfinished file first. */
   async configure(args: ProcessorArgs): Promise<void> {
     await this.#finish();
-    this.#pattern = patternArg(args, this.#pattern);
     this.#framesPerFile = countArg(args, "framesPerFile", this.#framesPerFile, { min: 1 });
-    this.#directory = await outputDirectory(args, this.#directory);
-    this.#processorId = args.processorId ?? this.#processorId;
+    await this.#series.configure(args);
     await h5wasm.ready;
   }
 
@@ -116,17 +108,14 @@ export class WriteHdf5 implements Processor {
     open.timeStamp.push(frame.timeStamp);
     open.dataTimeStamp.push(frame.dataTimeStamp);
     open.attributes.push(JSON.stringify(frame.attributes, jsonSafe));
-    this.#frames++;
+    this.#series.frameTaken();
     if (open.uniqueId.length >= this.#framesPerFile) await this.#finish();
   }
 
   #start(frame: Frame, kind: string): OpenFile {
-    if (this.#directory === undefined) throw new TypeError("directory: not configured");
-    const file = this.#files++;
-    const name = this.#pattern.expand(
-      patternValues(frame, { processorId: this.#processorId, frame: this.#frames, file }),
-    );
-    const memName = `/pvastream-${file}.h5`;
+    const path = this.#series.nextPath(frame);
+    // Unique in h5wasm's file system, whatever the pattern makes of the name.
+    const memName = `/pvastream-${this.#memFiles++}.h5`;
     const h5 = new h5wasm.File(memName, "w");
     const frameShape = cOrderShape(frame);
     const data = h5.create_dataset({
@@ -141,7 +130,7 @@ export class WriteHdf5 implements Processor {
     this.#open = {
       file: h5,
       memName,
-      path: `${this.#directory}/${name}`,
+      path,
       kind,
       frameShape,
       uniqueId: [],

@@ -28,11 +28,8 @@ import { type Frame, type Processor, type ProcessorArgs, processorMain } from ".
 import {
   cOrderShape,
   countArg,
-  FileNamePattern,
+  FileSeries,
   jsonSafe,
-  outputDirectory,
-  patternArg,
-  patternValues,
   pixelBytes,
   writeAll,
   WRITER_STATS_TYPES,
@@ -53,21 +50,15 @@ interface OpenRaw {
 export class WriteRaw implements Processor {
   /** Frames, bytes and files written; the latest raw file's path. */
   readonly statsTypes: typeof WRITER_STATS_TYPES = WRITER_STATS_TYPES;
-  #directory: string | undefined;
-  #pattern = new FileNamePattern("frames_{processorId}_{file:4}");
+  #series = new FileSeries("frames_{processorId}_{file:4}");
   #framesPerFile = 0;
-  #processorId = 0;
-  #frames = 0;
-  #files = 0;
   #open: OpenRaw | undefined;
   #counters = new WriterCounters();
 
   /** Reads `directory`, `pattern`, `framesPerFile`; the next frame starts a new pair of files. */
   async configure(args: ProcessorArgs): Promise<void> {
-    this.#pattern = patternArg(args, this.#pattern);
     this.#framesPerFile = countArg(args, "framesPerFile", this.#framesPerFile);
-    this.#directory = await outputDirectory(args, this.#directory);
-    this.#processorId = args.processorId ?? this.#processorId;
+    await this.#series.configure(args);
     this.#close();
   }
 
@@ -91,7 +82,7 @@ export class WriteRaw implements Processor {
     await writeAll(open.index, line);
     open.offset += pixels.length;
     open.frames++;
-    this.#frames++;
+    this.#series.frameTaken();
     this.#counters.frames++;
     this.#counters.bytes += pixels.length + line.length;
   }
@@ -101,12 +92,7 @@ export class WriteRaw implements Processor {
       this.#open.frames >= this.#framesPerFile;
     if (full) this.#close();
     if (this.#open !== undefined) return this.#open;
-    if (this.#directory === undefined) throw new TypeError("directory: not configured");
-    const base = `${this.#directory}/${
-      this.#pattern.expand(
-        patternValues(frame, { processorId: this.#processorId, frame: this.#frames, file: this.#files++ }),
-      )
-    }`;
+    const base = this.#series.nextPath(frame);
     const append = { write: true, create: true, append: true };
     const raw = await Deno.open(`${base}.raw`, append);
     const index = await Deno.open(`${base}.jsonl`, append).catch((e) => {

@@ -187,6 +187,55 @@ export function signatureKeyParams(
 /** RSA-OAEP with SHA-256: how the data key is wrapped. */
 export const WRAP_PARAMS: RsaHashedImportParams = { name: "RSA-OAEP", hash: "SHA-256" };
 
+/** A signature key with its algorithm: the sender's private key, or its public key to verify. */
+export interface SignatureKey {
+  /** The imported key. */
+  key: CryptoKey;
+  /** The algorithm it signs or verifies with. */
+  algorithm: SignatureAlgorithm;
+}
+
+/** What each key argument of encrypt and decrypt holds, and what the key is used for. */
+const KEY_ARGS = {
+  publicKeyFile: { label: "PUBLIC KEY", usage: "wrapKey" },
+  privateKeyFile: { label: "PRIVATE KEY", usage: "unwrapKey" },
+  signingKeyFile: { label: "PRIVATE KEY", usage: "sign" },
+  verifyKeyFile: { label: "PUBLIC KEY", usage: "verify" },
+} as const;
+
+/**
+ * Imports the recipient's RSA-OAEP key: the public one wraps each frame's AES key, the private one
+ * unwraps it.
+ * @param file the argument's value, a PEM file's path
+ * @param argName the argument it came from
+ * @throws {TypeError} as {@link importKeyFile}
+ */
+export function importWrapKey(
+  file: unknown,
+  argName: "publicKeyFile" | "privateKeyFile",
+): Promise<CryptoKey> {
+  const { label, usage } = KEY_ARGS[argName];
+  return importKeyFile(file, argName, label, [WRAP_PARAMS], [usage]);
+}
+
+/**
+ * Imports the key that signs (`signingKeyFile`) or verifies (`verifyKeyFile`) each frame.
+ * @param file the argument's value, a PEM file's path
+ * @param argName the argument it came from
+ * @param algorithmArg the `signatureAlgorithm` argument (default `RSA-PSS`)
+ * @throws {TypeError} for an unknown algorithm, or as {@link importKeyFile}
+ */
+export async function importSignatureKey(
+  file: unknown,
+  argName: "signingKeyFile" | "verifyKeyFile",
+  algorithmArg: unknown,
+): Promise<SignatureKey> {
+  const { label, usage } = KEY_ARGS[argName];
+  const algorithm = signatureAlgorithmArg(algorithmArg, "RSA-PSS");
+  const key = await importKeyFile(file, argName, label, signatureKeyParams(algorithm), [usage]);
+  return { key, algorithm };
+}
+
 /** Why a frame could not be decrypted; the message names the frame and the problem. */
 export class DecryptError extends Error {
   /**

@@ -214,15 +214,15 @@ export class WriterCounters {
 }
 
 /**
- * The part of a one-file-per-frame writer that is not the format: the `directory`, `pattern`
- * and `processorId` arguments, the numbering, writing a file and counting it.
+ * How a writer names its files: the `directory`, `pattern` and `processorId` arguments, and the
+ * frame and file numbers a pattern can name.
  */
-export class FilePerFrame {
+export class FileSeries {
   #directory: string | undefined;
   #pattern: FileNamePattern;
   #processorId = 0;
   #frames = 0;
-  #counters = new WriterCounters();
+  #files = 0;
 
   /** Starts with the default pattern. */
   constructor(defaultPattern: string) {
@@ -236,14 +236,47 @@ export class FilePerFrame {
     this.#processorId = args.processorId ?? this.#processorId;
   }
 
+  /**
+   * The path of a new file, named after its first frame; the next one gets the next file number.
+   * @throws {TypeError} when no directory is configured
+   */
+  nextPath(frame: Frame): string {
+    if (this.#directory === undefined) throw new TypeError("directory: not configured");
+    const name = this.#pattern.expand(
+      patternValues(frame, { processorId: this.#processorId, frame: this.#frames, file: this.#files++ }),
+    );
+    return `${this.#directory}/${name}`;
+  }
+
+  /** Counts a frame taken: the next file's name gets the next frame number. */
+  frameTaken(): void {
+    this.#frames++;
+  }
+}
+
+/**
+ * The part of a one-file-per-frame writer that is not the format: the file names
+ * ({@link FileSeries}), writing a file and counting it.
+ */
+export class FilePerFrame {
+  #series: FileSeries;
+  #counters = new WriterCounters();
+
+  /** Starts with the default pattern. */
+  constructor(defaultPattern: string) {
+    this.#series = new FileSeries(defaultPattern);
+  }
+
+  /** Reads `directory`, `pattern` and `processorId`; creates the directory. */
+  configure(args: ProcessorArgs): Promise<void> {
+    return this.#series.configure(args);
+  }
+
   /** Writes `parts` one after the other to the frame's file, replacing any file of that name. */
   async write(frame: Frame, parts: readonly Uint8Array[]): Promise<void> {
-    if (this.#directory === undefined) throw new TypeError("directory: not configured");
-    const index = this.#frames++; // one file per frame: the frame and file numbers are one
-    const name = this.#pattern.expand(
-      patternValues(frame, { processorId: this.#processorId, frame: index, file: index }),
-    );
-    const path = `${this.#directory}/${name}`;
+    // One file per frame: the frame and file numbers stay one.
+    const path = this.#series.nextPath(frame);
+    this.#series.frameTaken();
     using file = await Deno.open(path, { write: true, create: true, truncate: true });
     for (const part of parts) await writeAll(file, part);
     const c = this.#counters;

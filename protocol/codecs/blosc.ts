@@ -15,24 +15,24 @@ import { unzlibSync } from "fflate";
 import { decompress as zstdDecompress } from "fzstd";
 import { bitUnshuffle } from "./bitshuffle.ts";
 import { decodeBlosclz } from "./blosclz.ts";
+import {
+  CODEC,
+  COMPRESSORS,
+  DO_BITSHUFFLE,
+  DO_SHUFFLE,
+  DONT_SPLIT,
+  FORMAT_VERSION,
+  FUTURE_FLAG,
+  HEADER_BYTES,
+  MEMCPYED,
+} from "./blosc_format.ts";
 import { CodecError } from "./errors.ts";
 import { decodeLz4Block } from "./lz4.ts";
 import { byteUnshuffle } from "./shuffle.ts";
 
-const CODEC = "blosc";
-const HEADER_BYTES = 16;
-const FORMAT_VERSION = 2;
-const DO_SHUFFLE = 0x1;
-const MEMCPYED = 0x2;
-const DO_BITSHUFFLE = 0x4;
-const FUTURE_FLAG = 0x8;
-const DONT_SPLIT = 0x10;
 /** Blocks of at most this many-byte types, of at least MIN_SPLIT_ELEMENTS, are split in planes. */
 const MAX_SPLITS = 16;
 const MIN_SPLIT_ELEMENTS = 128;
-
-/** Blosc's sub-compressor codes (flags bits 5-7) and their names. */
-const COMPRESSORS = ["blosclz", "lz4", "snappy", "zlib", "zstd"] as const;
 
 /** What a Blosc header says. */
 export interface BloscHeader {

@@ -8,18 +8,21 @@
  *
  * @module
  */
+import {
+  CODEC,
+  COMPRESSORS,
+  DO_SHUFFLE,
+  DONT_SPLIT,
+  FORMAT_VERSION,
+  HEADER_BYTES,
+  MEMCPYED,
+} from "./blosc_format.ts";
 import { CodecError } from "./errors.ts";
 import { lz4BlockBound, Lz4Encoder } from "./lz4.ts";
 import { byteShuffle } from "./shuffle.ts";
 
-const CODEC = "blosc";
-const HEADER_BYTES = 16;
-const FORMAT_VERSION = 2;
 const LZ4_FORMAT_VERSION = 1;
-const DO_SHUFFLE = 0x1;
-const MEMCPYED = 0x2;
-const DONT_SPLIT = 0x10;
-const LZ4_CODE = 1;
+const LZ4_CODE = COMPRESSORS.indexOf("lz4");
 /** c-blosc's BLOSC_MAX_BUFFERSIZE: the most bytes one container holds. */
 const MAX_BYTES = 2 ** 31 - 1 - HEADER_BYTES;
 /** Uncompressed bytes per block: a few L2-cache-sized blocks per megabyte, as c-blosc chooses for LZ4. */

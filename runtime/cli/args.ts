@@ -76,6 +76,22 @@ export function parseToolArgs(
 }
 
 /**
+ * Reads a command line of options only: `"help"` when it asks for help (whatever else it holds),
+ * else a reader of its values.
+ * @throws UsageError naming an unknown option, one missing its value, or an argument that is not an option
+ */
+export function readToolOptions(
+  tool: string,
+  specs: readonly OptionSpec[],
+  argv: readonly string[],
+): OptionReader | "help" {
+  const { values, positionals } = parseToolArgs(tool, specs, argv);
+  if (values.help === true) return "help";
+  if (positionals.length > 0) throw new UsageError(`${tool}: unexpected argument "${positionals[0]}"`);
+  return new OptionReader(tool, values);
+}
+
+/**
  * Help text: usage line, what the tool does, every option with its short form and default,
  * and examples.
  */

@@ -10,16 +10,17 @@
  *
  * @module
  */
-import { MetadataChannels } from "../metadata/mod.ts";
-import { type ConfigureArgs, ControlPV, type ControlTarget } from "../control/mod.ts";
+import type { MetadataChannels } from "../metadata/mod.ts";
+import type { ConfigureArgs, ControlTarget } from "../control/mod.ts";
 import { channelName, formatId } from "../cli/ids.ts";
 import type { ConsumerContext } from "../consumer/consumer.ts";
 import { FrameProcessing } from "../consumer/frame_processing.ts";
 import type { InputItem } from "../consumer/input.ts";
 import { hostedOutput, type OutputPublisher } from "../consumer/output.ts";
+import { ProcessorService } from "../consumer/processor_service.ts";
 import { ReceiverQueue } from "../consumer/queue.ts";
 import { monitorRequest } from "../consumer/request.ts";
-import { type ProcessorArgs, ProcessorHost } from "../processor/mod.ts";
+import type { ProcessorArgs, ProcessorHost } from "../processor/mod.ts";
 import { type AccountingSnapshot, FrameAccounting, type IdRange, StatsReporter } from "../stats/mod.ts";
 import {
   type CollectorStats,
@@ -27,9 +28,7 @@ import {
   CollectorStatusBuilder,
   StatusFeed,
   type StatusProvider,
-  StatusPV,
 } from "../status/mod.ts";
-import type { StructValue } from "../../protocol/pvdata/types.ts";
 import { Collection, type CollectionCounts } from "./collection.ts";
 import type { CollectorOptions } from "./options.ts";
 import { PeriodRates } from "./period_rates.ts";
@@ -81,8 +80,8 @@ export class Collector implements ControlTarget {
   readonly #accounting = new FrameAccounting();
   readonly #reporter = new StatsReporter();
   readonly #rates = new PeriodRates<"collected" | "rejected" | "missed">(Date.now() / 1000);
+  readonly #service: ProcessorService;
   readonly #host: ProcessorHost;
-  readonly #stopped = Promise.withResolvers<void>();
   /** Released updates waiting for the processor, in order (bounded by holding the producers back). */
   readonly #backlog = new ReceiverQueue<Released>({ size: 0 });
   #room = Promise.withResolvers<void>();
@@ -91,16 +90,10 @@ export class Collector implements ControlTarget {
   #metadata: MetadataChannels | undefined;
   #output: OutputPublisher | undefined;
   #feed!: StatusFeed<CollectorStatus>;
-  #statusPV: StatusPV | undefined;
-  #controlPV: ControlPV | undefined;
   #idleTimer: ReturnType<typeof setInterval> | undefined;
-  #userStats: StructValue = {};
-  #userStatsTimer: ReturnType<typeof setInterval> | undefined;
   #skip: number;
   #skipped = 0;
   #warnedUnreadable = false;
-  #stopping = false;
-  #endTime = 0;
   #lastSummary = { time: performance.now(), collected: 0, bytes: 0 };
 
   private constructor(opts: CollectorOptions, ctx: CollectorContext) {
@@ -133,38 +126,30 @@ export class Collector implements ControlTarget {
       })
     );
     this.#skip = opts.skipInitialUpdates;
-    this.#host = new ProcessorHost({
-      ...ctx.processor,
+    this.#service = new ProcessorService({
+      kind: "collector",
+      id: this.id,
+      ctx,
       args: this.#systemArgs(opts.processorArgs),
-      logger: ctx.logger,
-      onEvent: (ev) => {
-        if (ev.kind === "restart") {
-          ctx.logger.warn(`collector ${this.id}: processor restarted: ${ev.message}`);
-        }
-      },
     });
+    this.#host = this.#service.host;
   }
 
   /** Starts a collector: processor first (a bad processor fails here), then channels, then producers. */
   static async start(opts: CollectorOptions, ctx: CollectorContext): Promise<Collector> {
     const c = new Collector(opts, ctx);
-    await c.#host.start();
-    await c.#refreshUserStats();
-    try {
-      c.#startMetadata();
+    await c.#service.start(() => {
+      c.#metadata = c.#service.openMetadata(opts.metadata);
       c.#startStatus();
       c.#startOutput();
       c.#startCollecting();
-    } catch (e) {
-      await c.#shutdown();
-      throw e;
-    }
+    }, () => c.#shutdown());
     return c;
   }
 
   /** Resolves once the collector has stopped and processed everything it collected. */
   get done(): Promise<void> {
-    return this.#stopped.promise;
+    return this.#service.done;
   }
 
   /** The status as the status PV shows it (refreshed every report period). */
@@ -233,9 +218,8 @@ export class Collector implements ControlTarget {
   }
 
   /** Refreshes the status now. */
-  async getStats(): Promise<void> {
-    await this.#refreshUserStats();
-    this.#feed.refresh();
+  getStats(): Promise<void> {
+    return this.#service.refreshStatus();
   }
 
   /**
@@ -243,9 +227,7 @@ export class Collector implements ControlTarget {
    * channels close and {@link done} resolves. Returns at once (a `stop` put is answered first).
    */
   stop(): void {
-    if (this.#stopping) return;
-    this.#stopping = true;
-    setTimeout(() => this.#finish().then(this.#stopped.resolve, this.#stopped.reject), 0);
+    this.#service.stopWith(() => this.#finish());
   }
 
   async #finish(): Promise<void> {
@@ -374,29 +356,20 @@ export class Collector implements ControlTarget {
     this.#feed = new StatusFeed({
       build: () => {
         const now = Date.now() / 1000;
-        const report = this.#reporter.report(this.#accounting.snapshot(), { now, endTime: this.#endTime });
+        const endTime = this.#service.endTime;
+        const report = this.#reporter.report(this.#accounting.snapshot(), { now, endTime });
         const counts = this.#collection.counts();
         return builder.build({
           collectorStats: this.#collectorStats(counts, now),
           processorStats: report.processorStats,
           producerStats: this.#producers.map((p) => p.stats(now)),
           missedIds: counts.missedIds,
-        }, { userStats: this.#userStats, metadataStats: this.#metadata?.stats(), now });
+        }, { userStats: this.#service.userStats, metadataStats: this.#metadata?.stats(), now });
       },
       reportPeriod: this.#opts.reportPeriod,
       logger: this.#ctx.logger,
     });
-    this.#feed.start();
-    this.#userStatsTimer = setInterval(() => this.#refreshUserStats(), this.#feed.periodMs);
-    const { server, logger } = this.#ctx;
-    if (this.channels.status) {
-      this.#statusPV = new StatusPV(builder.type, this.#feed);
-      server.addPV(this.channels.status, this.#statusPV.pv);
-    }
-    if (this.channels.control) {
-      this.#controlPV = new ControlPV({ kind: "collector", id: this.id, target: this, logger });
-      server.addPV(this.channels.control, this.#controlPV.pv);
-    }
+    this.#service.serve(this.#feed, builder.type, this.channels, this);
   }
 
   #collectorStats(c: CollectionCounts, now: number): CollectorStats {
@@ -410,14 +383,6 @@ export class Collector implements ControlTarget {
       missedRate: rates.missed,
       nCached: c.cached,
     };
-  }
-
-  async #refreshUserStats(): Promise<void> {
-    try {
-      this.#userStats = await this.#host.stats();
-    } catch (e) {
-      this.#ctx.logger.warn(`collector ${this.id}: processor stats: ${(e as Error).message}`);
-    }
   }
 
   /** The processor's arguments: the user's keys plus PvaPy's system keys. */
@@ -437,24 +402,8 @@ export class Collector implements ControlTarget {
 
   async #shutdown(): Promise<void> {
     clearInterval(this.#idleTimer);
-    clearInterval(this.#userStatsTimer);
-    this.#endTime = Date.now() / 1000;
-    await this.#refreshUserStats().catch(() => {});
-    await this.#host.stop().catch((e) => this.#ctx.logger.warn(`processor stop: ${(e as Error).message}`));
-    this.#feed?.refresh();
-    this.#feed?.stop();
-    const { server } = this.#ctx;
-    for (const name of [this.channels.status, this.channels.control]) if (name) server.removePV(name);
+    await this.#service.close();
     this.#output?.close();
-    await this.#metadata?.close();
-  }
-
-  /** Subscribes to the metadata channels, whose values are attached to collected frames by time stamp. */
-  #startMetadata(): void {
-    const { metadata } = this.#opts;
-    if (metadata.channels.length === 0) return;
-    const { client, caClient, logger } = this.#ctx;
-    this.#metadata = MetadataChannels.open(metadata, { pva: client, ca: caClient, logger });
   }
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { METADATA_OPTIONS, type MetadataSettings, readMetadataSettings } from "../metadata/options.ts";
-import { OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
+import { type OptionSpec, readToolOptions, UsageError } from "../cli/args.ts";
 import { parseIdList } from "../cli/ids.ts";
 import { readSystemOptions, type SystemOptions, systemOptionSpecs } from "../cli/system_options.ts";
 
@@ -114,10 +114,8 @@ export const COLLECTOR_OPTIONS: readonly OptionSpec[] = [
  */
 export function parseCollectorArgs(argv: readonly string[]): CollectorOptions | "help" {
   const tool = "collector";
-  const { values, positionals } = parseToolArgs(tool, COLLECTOR_OPTIONS, argv);
-  if (values.help === true) return "help";
-  if (positionals.length > 0) throw new UsageError(`${tool}: unexpected argument "${positionals[0]}"`);
-  const r = new OptionReader(tool, values);
+  const r = readToolOptions(tool, COLLECTOR_OPTIONS, argv);
+  if (r === "help") return "help";
   const producerIds = parseIdList(r.string("producer-id-list", "1,2"));
   if (new Set(producerIds).size !== producerIds.length) {
     throw new UsageError(`${tool}: --producer-id-list names a producer twice: ${producerIds.join(",")}`);

@@ -17,28 +17,27 @@ import type { Logger } from "../../protocol/log.ts";
 import type { PvaClient } from "../../protocol/pva/client/client.ts";
 import type { PvaServer } from "../../protocol/pva/server/server.ts";
 import { ntNDArrayType } from "../../protocol/nt/mod.ts";
-import type { StructValue } from "../../protocol/pvdata/types.ts";
-import { type ConfigureArgs, ControlPV, type ControlTarget } from "../control/mod.ts";
+import type { ConfigureArgs, ControlTarget } from "../control/mod.ts";
 import { type AccountingSnapshot, FrameAccounting, StatsReporter } from "../stats/mod.ts";
 import {
   type ConsumerStatus,
   ConsumerStatusBuilder,
   StatusFeed,
   type StatusProvider,
-  StatusPV,
 } from "../status/mod.ts";
 import {
   type Frame,
   type ProcessorArgs,
-  ProcessorHost,
+  type ProcessorHost,
   type ProcessorHostOptions,
 } from "../processor/mod.ts";
 import { channelName, formatId } from "../cli/ids.ts";
-import { MetadataChannels } from "../metadata/mod.ts";
+import type { MetadataChannels } from "../metadata/mod.ts";
 import { hostedInput, type Input, type InputItem, monitorInput, rpcInput } from "./input.ts";
 import type { ConsumerOptions } from "./options.ts";
 import { FrameProcessing } from "./frame_processing.ts";
 import { hostedOutput, type OutputPublisher, remoteOutput } from "./output.ts";
+import { ProcessorService } from "./processor_service.ts";
 import { ReceiverQueue } from "./queue.ts";
 import { derivedOidOffset, monitorRequest, usesDistributor } from "./request.ts";
 
@@ -91,21 +90,15 @@ export class Consumer implements ControlTarget {
   readonly #ctx: ConsumerContext;
   readonly #accounting: FrameAccounting;
   readonly #reporter = new StatsReporter();
+  readonly #service: ProcessorService;
   readonly #host: ProcessorHost;
-  readonly #stopped = Promise.withResolvers<void>();
   #queue: ReceiverQueue<Received> | undefined;
   #processing: FrameProcessing | undefined;
   #input: Input | undefined;
   #output: OutputPublisher | undefined;
   #metadata: MetadataChannels | undefined;
   #feed!: StatusFeed<ConsumerStatus>;
-  #statusPV: StatusPV | undefined;
-  #controlPV: ControlPV | undefined;
-  #userStats: StructValue = {};
-  #userStatsTimer: ReturnType<typeof setInterval> | undefined;
   #skip: number;
-  #stopping = false;
-  #endTime = 0;
   #lastSummary = { time: performance.now(), processed: 0, bytes: 0 };
 
   private constructor(id: number, opts: ConsumerOptions, ctx: ConsumerContext) {
@@ -124,36 +117,30 @@ export class Consumer implements ControlTarget {
     const updates = opts.distributorUpdates ?? 1;
     this.#accounting = new FrameAccounting(usesDistributor(opts) ? { distribution: { updates } } : {});
     this.#skip = opts.skipInitialUpdates;
-    this.#host = new ProcessorHost({
-      ...ctx.processor,
+    this.#service = new ProcessorService({
+      kind: "consumer",
+      id,
+      ctx,
       args: this.#systemArgs(opts.processorArgs),
-      logger: ctx.logger,
-      onEvent: (ev) => {
-        if (ev.kind === "restart") ctx.logger.warn(`consumer ${id}: processor restarted: ${ev.message}`);
-      },
     });
+    this.#host = this.#service.host;
   }
 
   /** Starts a consumer: processor first (a bad processor fails here), then channels, then input. */
   static async start(id: number, opts: ConsumerOptions, ctx: ConsumerContext): Promise<Consumer> {
     const c = new Consumer(id, opts, ctx);
-    await c.#host.start();
-    await c.#refreshUserStats();
-    try {
-      c.#startMetadata();
+    await c.#service.start(() => {
+      c.#metadata = c.#service.openMetadata(opts.metadata);
       c.#startStatus();
       c.#startOutput();
       c.#startInput();
-    } catch (e) {
-      await c.#shutdown();
-      throw e;
-    }
+    }, () => c.#shutdown());
     return c;
   }
 
   /** Resolves once the consumer has stopped (stop command, or the input ended). */
   get done(): Promise<void> {
-    return this.#stopped.promise;
+    return this.#service.done;
   }
 
   /** The status as the status PV shows it (refreshed every report period). */
@@ -217,9 +204,8 @@ export class Consumer implements ControlTarget {
   }
 
   /** Refreshes the status now. */
-  async getStats(): Promise<void> {
-    await this.#refreshUserStats();
-    this.#feed.refresh();
+  getStats(): Promise<void> {
+    return this.#service.refreshStatus();
   }
 
   /**
@@ -228,9 +214,7 @@ export class Consumer implements ControlTarget {
    * control PV is answered before that PV goes away.
    */
   stop(): void {
-    if (this.#stopping) return;
-    this.#stopping = true;
-    setTimeout(() => this.#finish().then(this.#stopped.resolve, this.#stopped.reject), 0);
+    this.#service.stopWith(() => this.#finish());
   }
 
   async #finish(): Promise<void> {
@@ -339,13 +323,6 @@ export class Consumer implements ControlTarget {
       : remoteOutput(client, name, { mode: this.#opts.outputMode, logger });
   }
 
-  #startMetadata(): void {
-    const { metadata } = this.#opts;
-    if (metadata.channels.length === 0) return;
-    const { client, caClient, logger } = this.#ctx;
-    this.#metadata = MetadataChannels.open(metadata, { pva: client, ca: caClient, logger });
-  }
-
   #startStatus(): void {
     const builder = new ConsumerStatusBuilder({
       consumerId: this.id,
@@ -357,34 +334,18 @@ export class Consumer implements ControlTarget {
     });
     this.#feed = new StatusFeed({
       build: () =>
-        builder.build(this.#reporter.report(this.#accounting.snapshot(), { endTime: this.#endTime }), {
-          userStats: this.#userStats,
-          metadataStats: this.#metadata?.stats(),
-          gpuAdapter: this.#host.gpuAdapter,
-        }),
+        builder.build(
+          this.#reporter.report(this.#accounting.snapshot(), { endTime: this.#service.endTime }),
+          {
+            userStats: this.#service.userStats,
+            metadataStats: this.#metadata?.stats(),
+            gpuAdapter: this.#host.gpuAdapter,
+          },
+        ),
       reportPeriod: this.#opts.reportPeriod,
       logger: this.#ctx.logger,
     });
-    this.#feed.start();
-    const periodMs = this.#feed.periodMs;
-    this.#userStatsTimer = setInterval(() => this.#refreshUserStats(), periodMs);
-    const { server, logger } = this.#ctx;
-    if (this.channels.status) {
-      this.#statusPV = new StatusPV(builder.type, this.#feed);
-      server.addPV(this.channels.status, this.#statusPV.pv);
-    }
-    if (this.channels.control) {
-      this.#controlPV = new ControlPV({ kind: "consumer", id: this.id, target: this, logger });
-      server.addPV(this.channels.control, this.#controlPV.pv);
-    }
-  }
-
-  async #refreshUserStats(): Promise<void> {
-    try {
-      this.#userStats = await this.#host.stats();
-    } catch (e) {
-      this.#ctx.logger.warn(`consumer ${this.id}: processor stats: ${(e as Error).message}`);
-    }
+    this.#service.serve(this.#feed, builder.type, this.channels, this);
   }
 
   /** The processor's arguments: the user's keys plus PvaPy's system keys. */
@@ -403,15 +364,7 @@ export class Consumer implements ControlTarget {
   }
 
   async #shutdown(): Promise<void> {
-    clearInterval(this.#userStatsTimer);
-    this.#endTime = Date.now() / 1000;
-    await this.#refreshUserStats().catch(() => {});
-    await this.#metadata?.close();
-    await this.#host.stop().catch((e) => this.#ctx.logger.warn(`processor stop: ${(e as Error).message}`));
-    this.#feed?.refresh();
-    this.#feed?.stop();
-    const { server } = this.#ctx;
-    for (const name of [this.channels.status, this.channels.control]) if (name) server.removePV(name);
+    await this.#service.close();
     this.#output?.close();
   }
 }

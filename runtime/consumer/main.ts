@@ -6,20 +6,9 @@
  * @module
  */
 import type { Logger } from "../../protocol/log.ts";
-import { toolLogger } from "../cli/log_options.ts";
 import { isCompiledBinary } from "../cli/compiled.ts";
-import { configFromEnv } from "../../protocol/pva/config.ts";
-import { PvaClient } from "../../protocol/pva/client/client.ts";
-import { PvaServer } from "../../protocol/pva/server/server.ts";
-import { readAccessRules } from "../cli/access_rules_file.ts";
-import { helpText, UsageError } from "../cli/args.ts";
-import { onStopSignals } from "../cli/signals.ts";
-import { StatusLine } from "../cli/status_line.ts";
-import { processorSettings } from "../cli/tool_setup.ts";
-import { type HttpHandle, serveHttp } from "../http/mod.ts";
-import { ProcessorError } from "../processor/mod.ts";
-import { FrameSampler } from "../preview/mod.ts";
-import { Consumer, type ConsumerContext } from "./consumer.ts";
+import { runServed, STD_IO, type ToolIo, toolMain } from "../cli/tool_main.ts";
+import { Consumer } from "./consumer.ts";
 import { runChildren } from "./multi.ts";
 import { CONSUMER_OPTIONS, type ConsumerOptions, parseConsumerArgs } from "./options.ts";
 
@@ -34,108 +23,35 @@ const EXAMPLES = [
 ];
 
 /** Where a consumer run writes. */
-export interface ConsumerIo {
-  /** Normal output lines. */
-  out(line: string): void;
-  /** Error lines. */
-  err(line: string): void;
-}
-
-const STD_IO: ConsumerIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
+export type ConsumerIo = ToolIo;
 
 /**
  * Runs the consumer tool on `argv` until it stops; resolves to the exit status: 0 after a
  * stop, the end of the runtime or Ctrl-C; 1 when it failed; 2 for a wrong command line.
  */
-export async function consumerMain(argv: readonly string[], io: ConsumerIo = STD_IO): Promise<number> {
-  let opts: ConsumerOptions | "help";
-  try {
-    opts = parseConsumerArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err(`${e.message}\n(consumer --help lists the options)`);
-    return 2;
-  }
-  if (opts === "help") {
-    io.out(helpText("consumer", ABOUT, CONSUMER_OPTIONS, EXAMPLES));
-    return 0;
-  }
-  const logger = await toolLogger("consumer", opts);
-  const stop = new AbortController();
-  const unlisten = onStopSignals(() => stop.abort());
-  try {
-    if (opts.consumerIds.length > 1) return await runGroup(argv, opts, logger, stop.signal);
-    return await runOne(opts, logger, io, stop.signal);
-  } catch (e) {
-    io.err(`consumer: ${e instanceof ProcessorError || e instanceof Error ? e.message : String(e)}`);
-    return 1;
-  } finally {
-    unlisten();
-  }
+export function consumerMain(argv: readonly string[], io: ConsumerIo = STD_IO): Promise<number> {
+  return toolMain(argv, io, {
+    name: "consumer",
+    about: ABOUT,
+    options: CONSUMER_OPTIONS,
+    examples: EXAMPLES,
+    parse: parseConsumerArgs,
+    run: (opts, logger, signal) => {
+      if (opts.consumerIds.length > 1) return runGroup(argv, opts, logger, signal);
+      const id = opts.consumerIds[0];
+      return runServed(opts, { logger, io, signal }, {
+        start: (ctx) => Consumer.start(id, opts, ctx),
+        title: `consumer ${id}`,
+        channelLines: (c) =>
+          Object.entries(c.channels).flatMap(([role, name]) => name ? [`${role} channel: ${name}`] : []),
+      });
+    },
+  });
 }
 
 /** The entry `processorMain` hands a processor script's command line to. */
 export async function runConsumer(argv: string[]): Promise<void> {
   Deno.exitCode = await consumerMain(argv);
-}
-
-async function runOne(
-  opts: ConsumerOptions,
-  logger: Logger,
-  io: ConsumerIo,
-  signal: AbortSignal,
-): Promise<number> {
-  const config = configFromEnv();
-  const access = opts.accessRules === undefined ? undefined : await readAccessRules(opts.accessRules);
-  const server = new PvaServer({ config, logger, access });
-  await server.start();
-  const client = new PvaClient({ config });
-  const processor: ConsumerContext["processor"] = processorSettings(opts);
-  const id = opts.consumerIds[0];
-  const sampler = new FrameSampler();
-  let consumer: Consumer | undefined;
-  let http: HttpHandle | undefined;
-  try {
-    consumer = await Consumer.start(id, opts, {
-      server,
-      client,
-      logger,
-      processor,
-      // Only a served dashboard shows the preview: without one, frames are not sampled.
-      onFrame: opts.httpPort >= 0 ? (f) => sampler.offer(f) : undefined,
-    });
-    const c = consumer;
-    if (opts.httpPort >= 0) {
-      http = await serveHttp({
-        host: opts.httpHost,
-        port: opts.httpPort,
-        tokenFile: opts.httpTokenFile,
-        target: c,
-        status: c.statusProvider,
-        preview: sampler,
-        logger,
-        title: `consumer ${id}`,
-      });
-    }
-    for (const [role, name] of Object.entries(c.channels)) if (name) io.out(`${role} channel: ${name}`);
-    if (http) io.out(`Dashboard: ${http.url} (HTTP API: ${http.url}api/status)`);
-    signal.addEventListener("abort", () => c.stop(), { once: true });
-    const timer = opts.runtime > 0 ? setTimeout(() => c.stop(), opts.runtime * 1000) : undefined;
-    const line = new StatusLine();
-    const ticker = setInterval(() => line.show(c.summary()), Math.max(1000, opts.reportPeriod * 1000));
-    await c.done;
-    clearTimeout(timer);
-    clearInterval(ticker);
-    line.done();
-    io.out(c.summary());
-    return 0;
-  } finally {
-    consumer?.stop();
-    await consumer?.done;
-    await http?.close();
-    client.close();
-    await server.close();
-  }
 }
 
 /** One child process per id: the same command line with one id each. */

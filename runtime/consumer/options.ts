@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { OptionReader, type OptionSpec, parseToolArgs, UsageError } from "../cli/args.ts";
+import { type OptionSpec, readToolOptions } from "../cli/args.ts";
 import { parseIdList } from "../cli/ids.ts";
 import { readSystemOptions, type SystemOptions, systemOptionSpecs } from "../cli/system_options.ts";
 import { METADATA_OPTIONS, type MetadataSettings, readMetadataSettings } from "../metadata/options.ts";
@@ -187,10 +187,8 @@ export const CONSUMER_OPTIONS: readonly OptionSpec[] = [
  */
 export function parseConsumerArgs(argv: readonly string[]): ConsumerOptions | "help" {
   const tool = "consumer";
-  const { values, positionals } = parseToolArgs(tool, CONSUMER_OPTIONS, argv);
-  if (values.help === true) return "help";
-  if (positionals.length > 0) throw new UsageError(`${tool}: unexpected argument "${positionals[0]}"`);
-  const r = new OptionReader(tool, values);
+  const r = readToolOptions(tool, CONSUMER_OPTIONS, argv);
+  if (r === "help") return "help";
   const int = (name: string, fallback: number, min = -Infinity) =>
     r.number(name, fallback, { integer: true, min });
   const idList = r.string("consumer-id-list");

@@ -11,7 +11,7 @@ import { type CaValue, EPICS_EPOCH_OFFSET } from "../../protocol/ca/dbr.ts";
 import { typedArrayType } from "../../protocol/nt/mod.ts";
 import { scalar, scalarArray } from "../../protocol/pvdata/mod.ts";
 import { type MetadataUpdate, secondsOf } from "./associator.ts";
-import type { MetadataSink, MetadataSource } from "./source.ts";
+import { type MetadataSink, type MetadataSource, monitorMetadataSource } from "./source.ts";
 
 /**
  * Subscribes to `name` until closed; the CA client searches again after a disconnect.
@@ -24,25 +24,11 @@ export function caMetadataSource(
   { queueSize }: { queueSize: number },
 ): MetadataSource {
   const sub = client.monitor(name, { type: "time", queueSize });
-  const done = (async () => {
-    try {
-      for await (const ev of sub) {
-        if (ev.kind !== "data") continue;
-        if (ev.overrun > 0) sink.overrun(ev.overrun);
-        const update = caUpdate(ev.value);
-        if (update) sink.offer(update);
-        else sink.invalid();
-      }
-    } catch {
-      // Closed: the subscription ends by throwing its signal's reason.
-    }
-  })();
-  return {
-    close: () => {
-      sub.close();
-      return done;
-    },
-  };
+  return monitorMetadataSource(
+    sub,
+    sink,
+    (ev) => ev.kind === "data" ? { lost: ev.overrun, update: caUpdate(ev.value) } : undefined,
+  );
 }
 
 function caUpdate({ value, timeStamp }: CaValue): MetadataUpdate | undefined {

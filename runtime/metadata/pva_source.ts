@@ -8,7 +8,7 @@ import type { PvaClient } from "../../protocol/pva/client/client.ts";
 import type { MonitorData } from "../../protocol/pva/client/monitor_event.ts";
 import { isPlainObject, type StructureDesc } from "../../protocol/pvdata/mod.ts";
 import { type MetadataUpdate, secondsOf } from "./associator.ts";
-import type { MetadataSink, MetadataSource } from "./source.ts";
+import { type MetadataSink, type MetadataSource, monitorMetadataSource } from "./source.ts";
 
 /**
  * Subscribes to `name` until closed; reconnections are the client's business.
@@ -21,25 +21,12 @@ export function pvaMetadataSource(
   { queueSize }: { queueSize: number },
 ): MetadataSource {
   const sub = client.monitor(name, { request: "field(value,timeStamp)", queueSize, pipeline: true });
-  const done = (async () => {
-    try {
-      for await (const ev of sub) {
-        if (ev.kind !== "data") continue;
-        if (!ev.overrun.isEmpty()) sink.overrun(1);
-        const update = pvaUpdate(ev);
-        if (update) sink.offer(update);
-        else sink.invalid();
-      }
-    } catch {
-      // Closed: the subscription ends by throwing its signal's reason.
-    }
-  })();
-  return {
-    close: () => {
-      sub.close();
-      return done;
-    },
-  };
+  // The monitor marks that updates were lost, not how many: one at least.
+  return monitorMetadataSource(
+    sub,
+    sink,
+    (ev) => ev.kind === "data" ? { lost: ev.overrun.isEmpty() ? 0 : 1, update: pvaUpdate(ev) } : undefined,
+  );
 }
 
 /**

@@ -1,22 +1,11 @@
 import assert from "node:assert/strict";
-import type { DType, Frame } from "../../mod.ts";
+import type { Frame } from "../../mod.ts";
 import { GpuBin } from "../../processors/gpu_bin.ts";
 import { GpuThreshold } from "../../processors/gpu_threshold.ts";
 import { noGpu } from "./adapter.ts";
 import { randomFrame } from "./frames.ts";
+import { DTYPES } from "../processors/images.ts";
 
-const DTYPES: DType[] = [
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "float32",
-  "int64",
-  "uint64",
-  "float64",
-];
 const SIZES: [number, number][] = [[1, 1], [7, 5], [33, 17], [130, 64]];
 
 /** Binning by the definition: f32 sums of the block, row by row, then the mean's scale. */

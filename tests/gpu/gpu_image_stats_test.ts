@@ -4,19 +4,7 @@ import { ImageStats } from "../../processors/image_stats.ts";
 import { GpuImageStats } from "../../processors/gpu_image_stats.ts";
 import { noGpu } from "./adapter.ts";
 import { randomPixels } from "./frames.ts";
-
-const DTYPES: DType[] = [
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "float32",
-  "int64",
-  "uint64",
-  "float64",
-];
+import { DTYPES } from "../processors/images.ts";
 
 /** Shapes: odd sizes that leave workgroups part-full, one of several workgroups, and RGB1/2/3. */
 const SHAPES: { dims: number[]; colorMode: number }[] = [

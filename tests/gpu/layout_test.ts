@@ -3,19 +3,7 @@ import fc from "fast-check";
 import { type DType, type FrameDataOf, GpuContext, wgslPixelLoader } from "../../mod.ts";
 import { noGpu } from "./adapter.ts";
 import { randomPixels } from "./frames.ts";
-
-const DTYPES: DType[] = [
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "float32",
-  "int64",
-  "uint64",
-  "float64",
-];
+import { DTYPES } from "../processors/images.ts";
 
 /** What the shader must read: the pixel in its WGSL type, as the bits of a u32. */
 function expectedBits(data: FrameDataOf[DType]): Uint32Array {

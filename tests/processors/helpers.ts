@@ -22,19 +22,7 @@ import {
 import { runPython } from "../interop/peers.ts";
 import { withHost } from "../runtime/processor/helpers.ts";
 
-/** Every dtype a frame can have. */
-export const DTYPES: readonly DType[] = [
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "int64",
-  "uint64",
-  "float32",
-  "float64",
-];
+export { DTYPES } from "./images.ts";
 
 /** The built-in processor `name`'s module path. */
 export function processorFile(name: string): string {
@@ -127,6 +115,26 @@ export function testImage({ dtype, colorMode = 0, nx = 5, ny = 3, uniqueId = 1 }
       ntAttribute("roi", { type: scalarArray("uint16"), value: new Uint16Array([1, 2, uniqueId]) }),
     ],
   }));
+}
+
+/**
+ * The metadata a writer stores with a {@link testImage} frame, as the Python side reads it back
+ * from JSON: time stamps with plain seconds, the int64 counter (beyond 2^53) as a decimal string.
+ */
+export function writtenMetadata(f: Frame) {
+  return {
+    uniqueId: f.uniqueId,
+    timeStamp: { ...f.timeStamp, secondsPastEpoch: Number(f.timeStamp.secondsPastEpoch) },
+    dataTimeStamp: { ...f.dataTimeStamp, secondsPastEpoch: Number(f.dataTimeStamp.secondsPastEpoch) },
+    colorMode: f.colorMode,
+    attributes: {
+      ColorMode: f.colorMode,
+      detector: f.attributes.detector,
+      exposure: f.attributes.exposure,
+      counter: String(f.attributes.counter),
+      roi: [...f.attributes.roi as Uint16Array],
+    },
+  };
 }
 
 /**

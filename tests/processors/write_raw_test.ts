@@ -7,7 +7,16 @@ import assert from "node:assert/strict";
 import { requirePeers } from "../interop/peers.ts";
 import { parsePermissions } from "../../mod.ts";
 import { withHost } from "../runtime/processor/helpers.ts";
-import { DTYPES, listDir, processorFile, readBack, testImage, values, withWriter } from "./helpers.ts";
+import {
+  DTYPES,
+  listDir,
+  processorFile,
+  readBack,
+  testImage,
+  values,
+  withWriter,
+  writtenMetadata,
+} from "./helpers.ts";
 
 /** Skip (with an install hint) without the Python peers, except under CI where that fails. */
 const IGNORE_PYTHON = !requirePeers("write_raw tests reading files back in Python");
@@ -24,17 +33,7 @@ Deno.test({
         dtype: f.dtype,
         shape: [...f.shape].reverse(),
         values: values(f),
-        uniqueId: f.uniqueId,
-        timeStamp: { ...f.timeStamp, secondsPastEpoch: Number(f.timeStamp.secondsPastEpoch) },
-        dataTimeStamp: { ...f.dataTimeStamp, secondsPastEpoch: Number(f.dataTimeStamp.secondsPastEpoch) },
-        colorMode: f.colorMode,
-        attributes: {
-          ColorMode: f.colorMode,
-          detector: f.attributes.detector,
-          exposure: f.attributes.exposure,
-          counter: String(f.attributes.counter), // beyond 2^53: a decimal string
-          roi: [...f.attributes.roi as Uint16Array],
-        },
+        ...writtenMetadata(f),
       }));
       for (const f of frames) assert.deepEqual(await host.process(f), []);
       await host.stop(); // closes the files

@@ -5,10 +5,16 @@
  * the ids that never arrived, nothing else.
  */
 import assert from "node:assert/strict";
-import { silentLogger } from "../../../protocol/log.ts";
 import { Collector } from "../../../runtime/collector/collector.ts";
-import { type CollectorOptions, parseCollectorArgs } from "../../../runtime/collector/options.ts";
-import { frame, MISBEHAVE, PASSTHROUGH, publish, subscribed, until } from "../consumer/harness.ts";
+import {
+  frame,
+  MISBEHAVE,
+  producerReceived,
+  publish,
+  startCollector,
+  subscribed,
+  until,
+} from "../consumer/harness.ts";
 import { ended, ROOT, spawnTool, type Tool, withSource } from "../consumer/subprocess.ts";
 
 const LAST = 400;
@@ -68,31 +74,16 @@ Deno.test("collector: a consumer killed mid-run; the collector names exactly the
       }));
       const odd = firsts.indexOf(1);
       assert.ok(odd >= 0, `one consumer starts at 1: ${firsts}`);
-      const opts = parseCollectorArgs([
-        "-ic",
-        "pvapy:consumer:*:output",
-        "-pid",
-        "1,2",
-        "-siu",
-        "0",
-        "-sqs",
-        "200",
-      ]) as CollectorOptions;
-      collector = await Collector.start(opts, {
+      collector = await startCollector(
         server,
         client,
-        logger: silentLogger,
-        processor: { file: PASSTHROUGH, startLimitMs: 120_000 },
-        onFrame: (f) => seen.push(f.uniqueId),
-      });
+        ["-ic", "pvapy:consumer:*:output", "-pid", "1,2", "-siu", "0", "-sqs", "200"],
+        (f) => seen.push(f.uniqueId),
+      );
       const c = collector;
-      const received = async (p: number) => {
-        await c.getStats();
-        return c.status[`producerStats_${p}`].receiverStats.nReceived;
-      };
       await until(
         "the collector monitors both outputs",
-        async () => await received(1) === 1 && await received(2) === 1,
+        async () => await producerReceived(c, 1) === 1 && await producerReceived(c, 2) === 1,
         30_000,
       );
       await publish(pv, 3, HANG - 1);
@@ -124,10 +115,11 @@ Deno.test("collector: a consumer killed mid-run; the collector names exactly the
       await publish(pv, 261, LAST);
       // The survivor published the even ids up to 260 and every id after: the collector receives them all.
       const survivorPublished = (260 / 2) + (LAST - 260);
-      await until("the survivor's frames received", async () => {
-        await c.getStats();
-        return c.status[`producerStats_${survivor + 1}`].receiverStats.nReceived === survivorPublished;
-      }, 30_000);
+      await until(
+        "the survivor's frames received",
+        async () => await producerReceived(c, survivor + 1) === survivorPublished,
+        30_000,
+      );
       c.stop();
       await c.done;
       for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1], `in order at ${i}: ${seen[i]}`);

@@ -9,11 +9,10 @@ import { configFromEnv } from "../../../protocol/pva/config.ts";
 import { PvaClient } from "../../../protocol/pva/client/client.ts";
 import { PvaServer } from "../../../protocol/pva/server/server.ts";
 import { Collector } from "../../../runtime/collector/collector.ts";
-import { type CollectorOptions, parseCollectorArgs } from "../../../runtime/collector/options.ts";
 import type { Consumer } from "../../../runtime/consumer/consumer.ts";
 import { Simulator } from "../../../runtime/simulator/mod.ts";
 import { metadataValue } from "../../../runtime/simulator/metadata_pvs.ts";
-import { PASSTHROUGH, startConsumer, stopAll, sumProcessed, until } from "../consumer/harness.ts";
+import { startCollector, startConsumer, stopAll, sumProcessed, until } from "../consumer/harness.ts";
 import { epicsEnv, freePorts } from "../../interop/peers.ts";
 
 Deno.test("collector --metadata-channels: every collected frame carries its own value", async () => {
@@ -47,23 +46,12 @@ Deno.test("collector --metadata-channels: every collected frame carries its own 
     const argv = ["-ic", "sim:image", "-dt", "uniqueId", "-du", "1", "-nc", "2", "-oc", "_"];
     for (const id of [1, 2]) consumers.push(await startConsumer(id, server, client, { argv }));
     await until("both outputs", () => consumers.every((k) => k.accounting().published > 0), 30_000);
-    const opts = parseCollectorArgs([
-      "-ic",
-      "pvapy:consumer:*:output",
-      "-siu",
-      "0",
-      "-sqs",
-      "200",
-      "-mc",
-      "pva://sim:meta:a",
-    ]) as CollectorOptions;
-    collector = await Collector.start(opts, {
+    collector = await startCollector(
       server,
       client,
-      logger: silentLogger,
-      processor: { file: PASSTHROUGH, startLimitMs: 120_000 },
-      onFrame: (f) => seen.push({ id: f.uniqueId, value: f.attributes["sim:meta:a"] }),
-    });
+      ["-ic", "pvapy:consumer:*:output", "-siu", "0", "-sqs", "200", "-mc", "pva://sim:meta:a"],
+      (f) => seen.push({ id: f.uniqueId, value: f.attributes["sim:meta:a"] }),
+    );
     const stats = await sim.finished;
     const published = stats.framesPublished;
     await until(

@@ -12,13 +12,13 @@ import { PvaClient as Client } from "../../../protocol/pva/client/client.ts";
 import { PvaServer } from "../../../protocol/pva/server/server.ts";
 import type { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
 import { Collector } from "../../../runtime/collector/collector.ts";
-import { type CollectorOptions, parseCollectorArgs } from "../../../runtime/collector/options.ts";
 import type { Consumer } from "../../../runtime/consumer/consumer.ts";
 import { epicsEnv, freePorts, peerPython, requirePeers, runPython } from "../../interop/peers.ts";
 import {
   frame,
-  PASSTHROUGH,
+  producerReceived,
   source,
+  startCollector,
   startConsumer,
   stopAll,
   subscribed,
@@ -187,30 +187,14 @@ Deno.test({
         async () => (await processed(1) ?? 0) > 0 && (await processed(2) ?? 0) > 0,
         60_000,
       );
-      const opts = parseCollectorArgs([
-        "-ic",
-        "pvapy:consumer:*:output",
-        "-pid",
-        "1,2",
-        "-siu",
-        "0",
-        "-sc",
-        "_",
-        "-cc",
-        "_",
-      ]);
-      collector = await Collector.start(opts as CollectorOptions, {
+      collector = await startCollector(
         server,
         client,
-        logger: silentLogger,
-        processor: { file: PASSTHROUGH, startLimitMs: 120_000 },
-        onFrame: (f) => seen.push(f.uniqueId),
-      });
+        ["-ic", "pvapy:consumer:*:output", "-pid", "1,2", "-siu", "0", "-sc", "_", "-cc", "_"],
+        (f) => seen.push(f.uniqueId),
+      );
       const c = collector;
-      const received = async (p: number) => {
-        await c.getStats();
-        return c.status[`producerStats_${p}`].receiverStats.nReceived;
-      };
+      const received = (p: number) => producerReceived(c, p);
       await until(
         "our collector monitors both outputs",
         async () => await received(1) === 1 && await received(2) === 1,

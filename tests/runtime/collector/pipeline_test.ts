@@ -7,14 +7,14 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../../../protocol/log.ts";
 import { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
 import { Collector } from "../../../runtime/collector/collector.ts";
-import { type CollectorOptions, parseCollectorArgs } from "../../../runtime/collector/options.ts";
 import type { Consumer } from "../../../runtime/consumer/consumer.ts";
 import {
   frame,
   FRAME_TYPE,
-  PASSTHROUGH,
+  producerReceived,
   publish,
   source,
+  startCollector,
   startConsumer,
   stopAll,
   subscribed,
@@ -28,23 +28,6 @@ import { PvaServer } from "../../../protocol/pva/server/server.ts";
 import { Simulator } from "../../../runtime/simulator/mod.ts";
 import { runTotals } from "../../../runtime/stats/run_totals.ts";
 import { epicsEnv, freePorts } from "../../interop/peers.ts";
-
-/** Starts a collector on `server` with `argv`; `seen` receives each frame's id in processing order. */
-async function startCollector(
-  server: PvaServer,
-  client: PvaClient,
-  argv: string[],
-  seen: number[],
-): Promise<Collector> {
-  const opts = parseCollectorArgs(argv) as CollectorOptions;
-  return await Collector.start(opts, {
-    server,
-    client,
-    logger: silentLogger,
-    processor: { file: PASSTHROUGH, startLimitMs: 120_000 },
-    onFrame: (f) => seen.push(f.uniqueId),
-  });
-}
 
 const range = (first: number, last: number) => Array.from({ length: last - first + 1 }, (_, i) => first + i);
 
@@ -81,11 +64,11 @@ Deno.test("collector: two distributed consumers' outputs collected in order, eve
         // Consumers publish without waiting for their subscribers; a deep monitor queue absorbs the bursts.
         "-sqs",
         "200",
-      ], seen);
+      ], (f) => seen.push(f.uniqueId));
       const c = collector;
       await until(
         "the collector monitors both outputs",
-        async () => await received(c, 1) === 1 && await received(c, 2) === 1,
+        async () => await producerReceived(c, 1) === 1 && await producerReceived(c, 2) === 1,
         30_000,
       );
       await publish(pv, 3, FRAMES);
@@ -153,12 +136,6 @@ async function post(pv: SharedPV, ids: number[]): Promise<void> {
   }
 }
 
-/** Producer `p`'s received count on the collector's status (refreshed). */
-async function received(c: Collector, p: number): Promise<number> {
-  await c.getStats();
-  return c.status[`producerStats_${p}`].receiverStats.nReceived;
-}
-
 Deno.test("collector: a producer lagging within the cache loses nothing; the idle time releases the rest", async () => {
   await withServerAndClient(async (server, client) => {
     const [p1, p2] = producers(server, [1, 2]);
@@ -170,13 +147,13 @@ Deno.test("collector: a producer lagging within the cache loses nothing; the idl
       "0",
       "--collector-idle-time",
       "0.3",
-    ], seen);
+    ], (f) => seen.push(f.uniqueId));
     try {
       await until("both monitors", () => p1.subscribers().length === 1 && p2.subscribers().length === 1);
       // Each monitor's first update is its producer's current value, id 0: cached together, as tiles are.
       await until(
         "initial values",
-        async () => await received(collector, 1) === 1 && await received(collector, 2) === 1,
+        async () => await producerReceived(collector, 1) === 1 && await producerReceived(collector, 2) === 1,
       );
       // Producer 2 runs 8 frames behind producer 1 (cache: 20).
       const odd = range(1, 40).filter((id) => id % 2 === 1);
@@ -184,7 +161,7 @@ Deno.test("collector: a producer lagging within the cache loses nothing; the idl
       await post(p1, odd.slice(0, 4));
       for (let i = 4; i < odd.length; i++) {
         await post(p1, [odd[i]]);
-        await until("producer 1's frame", async () => await received(collector, 1) === i + 2);
+        await until("producer 1's frame", async () => await producerReceived(collector, 1) === i + 2);
         await post(p2, [even[i - 4]]);
       }
       await post(p2, even.slice(-4));
@@ -208,18 +185,23 @@ Deno.test("collector: a producer lagging beyond the cache: its late ids named mi
   await withServerAndClient(async (server, client) => {
     const [p1, p2] = producers(server, [1, 2]);
     const seen: number[] = [];
-    const collector = await startCollector(server, client, ["-ic", "prod:*", "-siu", "0", "-ccs", "4"], seen);
+    const collector = await startCollector(
+      server,
+      client,
+      ["-ic", "prod:*", "-siu", "0", "-ccs", "4"],
+      (f) => seen.push(f.uniqueId),
+    );
     try {
       await until(
         "initial values",
-        async () => await received(collector, 1) === 1 && await received(collector, 2) === 1,
+        async () => await producerReceived(collector, 1) === 1 && await producerReceived(collector, 2) === 1,
       );
       const before = collector.snapshot();
       // Producer 1 sends 1,3,...,11 before producer 2 sends 2,4,...,12; the cache holds 4.
       await post(p1, [1, 3, 5, 7, 9, 11]);
-      await until("producer 1's frames", async () => await received(collector, 1) === 7);
+      await until("producer 1's frames", async () => await producerReceived(collector, 1) === 7);
       await post(p2, [2, 4, 6, 8, 10, 12]);
-      await until("producer 2's frames", async () => await received(collector, 2) === 7);
+      await until("producer 2's frames", async () => await producerReceived(collector, 2) === 7);
       collector.stop();
       await collector.done;
       const s = collector.snapshot();
@@ -280,7 +262,7 @@ Deno.test("collector: our simulator → two distributed consumers → collector:
       "0",
       "-sqs",
       "200",
-    ], seen);
+    ], (f) => seen.push(f.uniqueId));
     const stats = await sim.finished;
     assert.equal(stats.notDelivered, 0, "both consumers were there from the first frame");
     const published = stats.framesPublished;
@@ -315,7 +297,12 @@ Deno.test("collector control PV: configure collectorCacheSize releases at once; 
   await withServerAndClient(async (server, client) => {
     const [p1] = producers(server, [1, 2]);
     const seen: number[] = [];
-    const collector = await startCollector(server, client, ["-ic", "prod:*", "-siu", "0", "-cc", "_"], seen);
+    const collector = await startCollector(
+      server,
+      client,
+      ["-ic", "prod:*", "-siu", "0", "-cc", "_"],
+      (f) => seen.push(f.uniqueId),
+    );
     const control = async (command: string, args = "") => {
       await client.put("pvapy:collector:1:control", { command, args });
       return String((await client.get("pvapy:collector:1:control")).value.statusMessage);
@@ -323,7 +310,7 @@ Deno.test("collector control PV: configure collectorCacheSize releases at once; 
     try {
       await until(
         "initial values",
-        async () => await received(collector, 1) === 1 && await received(collector, 2) === 1,
+        async () => await producerReceived(collector, 1) === 1 && await producerReceived(collector, 2) === 1,
       );
       await post(p1, [1, 2, 3]);
       await until("cached", () => collector.snapshot().cached === 5);
@@ -356,14 +343,19 @@ Deno.test("collector: updates without a whole object id are counted rejected by 
     const [p1] = producers(server, [1, 2]);
     const seen: number[] = [];
     // `codec` is a structure, not an id.
-    const collector = await startCollector(server, client, ["-ic", "prod:*", "-of", "codec"], seen);
+    const collector = await startCollector(
+      server,
+      client,
+      ["-ic", "prod:*", "-of", "codec"],
+      (f) => seen.push(f.uniqueId),
+    );
     try {
       await until(
         "initial values",
-        async () => await received(collector, 1) === 1 && await received(collector, 2) === 1,
+        async () => await producerReceived(collector, 1) === 1 && await producerReceived(collector, 2) === 1,
       );
       await post(p1, [1, 2]);
-      await until("received", async () => await received(collector, 1) === 3);
+      await until("received", async () => await producerReceived(collector, 1) === 3);
       const status = collector.status;
       assert.deepEqual(
         [1, 2].map((p) => status[`producerStats_${p}`].receiverStats.nRejected),

@@ -1,7 +1,7 @@
 /**
  * `consumer --access-rules FILE`: the control channel takes commands only from the users the rules name,
  * the status and output channels stay read-only whatever the rules grant, and a wrong rules file stops
- * the tool with its line. Real p4p and pvapy clients present the users daemon and nobody.
+ * the tool (the consumer, and the collector, which reads the same option) with its line. Real p4p and pvapy clients present the users daemon and nobody.
  */
 import assert from "node:assert/strict";
 import { requirePeers, runPython } from "../../interop/peers.ts";
@@ -78,15 +78,25 @@ Deno.test({
   },
 });
 
-Deno.test("consumer --access-rules with a mistake exits at once naming the file and the line", async () => {
+const collectorArgs = (rules: string) => [
+  `${ROOT}scripts/collector.ts`,
+  ...["-ic", "det:*:output", "-sc", "_", "-cc", "_", "--access-rules", rules],
+];
+
+Deno.test("consumer and collector --access-rules with a mistake exit at once naming the file and the line", async () => {
   await withRulesFile("ASG(DEFAULT) {\n  RULE(1, EVERYTHING)\n}\n", async (rules) => {
     await withSource(async ({ env }) => {
-      const tool = spawnTool(consumerArgs(rules), env);
-      try {
-        assert.equal(await within(tool.exited, 20_000, "the consumer to exit"), 1);
-        assert.match(tool.output(), /--access-rules .*rules\.acf: access rules line 2: rule access must be/);
-      } finally {
-        await ended(tool);
+      for (const [name, args] of [["consumer", consumerArgs], ["collector", collectorArgs]] as const) {
+        const tool = spawnTool(args(rules), env);
+        try {
+          assert.equal(await within(tool.exited, 20_000, `the ${name} to exit`), 1, name);
+          assert.match(
+            tool.output(),
+            /--access-rules .*rules\.acf: access rules line 2: rule access must be/,
+          );
+        } finally {
+          await ended(tool);
+        }
       }
     });
   });

@@ -1,6 +1,7 @@
 /**
- * What the consumer tests share: a source channel of small NTNDArray frames on our server, a
- * paced publisher, consumers started in process with a processor module, and polling helpers.
+ * What the consumer and collector tests share: a source channel of small NTNDArray frames on our
+ * server, a paced publisher, consumers and collectors started in process with a processor module,
+ * and polling helpers.
  *
  * @module
  */
@@ -10,7 +11,10 @@ import type { PvaClient } from "../../../protocol/pva/client/client.ts";
 import type { PvaServer } from "../../../protocol/pva/server/server.ts";
 import { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
 import { scalar, type StructValue } from "../../../protocol/pvdata/types.ts";
+import { Collector } from "../../../runtime/collector/collector.ts";
+import { type CollectorOptions, parseCollectorArgs } from "../../../runtime/collector/options.ts";
 import { Consumer, type ConsumerContext } from "../../../runtime/consumer/consumer.ts";
+import type { Frame } from "../../../runtime/processor/mod.ts";
 import { type ConsumerOptions, parseConsumerArgs } from "../../../runtime/consumer/options.ts";
 
 /** The built-in processors. */
@@ -59,6 +63,23 @@ export function startConsumer(
   const ctx = context(server, client, file, className);
   if (onFrameId) ctx.onFrame = (f) => onFrameId(f.uniqueId);
   return Consumer.start(id, options(...argv), ctx);
+}
+
+/** Starts a pass-through collector with `argv`; `onFrame` sees each frame in processing order. */
+export function startCollector(
+  server: PvaServer,
+  client: PvaClient,
+  argv: string[],
+  onFrame: (frame: Frame) => void,
+): Promise<Collector> {
+  const opts = parseCollectorArgs(argv) as CollectorOptions;
+  return Collector.start(opts, { ...context(server, client, PASSTHROUGH), onFrame });
+}
+
+/** Producer `p`'s received count on collector `c`'s status (refreshed). */
+export async function producerReceived(c: Collector, p: number): Promise<number> {
+  await c.getStats();
+  return c.status[`producerStats_${p}`].receiverStats.nReceived;
 }
 
 /**

@@ -11,19 +11,7 @@ import {
 } from "../../../mod.ts";
 import { IMAGE_STATS_TYPE, imageStatistics } from "../../../processors/image_stats.ts";
 import { withHost } from "./helpers.ts";
-
-const DTYPES: DType[] = [
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "int64",
-  "uint64",
-  "float32",
-  "float64",
-];
+import { DTYPES } from "../../processors/images.ts";
 
 /** Random samples of a dtype, within ±2^20 (±128 for bytes) so that sums are exact in doubles. */
 function samples(dtype: DType, n: number, seed: number): NumericArray {
