@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { StructValue } from "../../protocol/pvdata/types.ts";
 import type { MetadataChannels } from "../metadata/mod.ts";
 import type { ConfigureArgs, ControlTarget } from "../control/mod.ts";
 import { channelName, formatId } from "../cli/ids.ts";
