@@ -34,7 +34,7 @@ export async function runMainJob(argv: readonly string[]): Promise<number> {
     if (positionals.length > 0) throw new UsageError(`start: unexpected argument "${positionals[0]}"`);
     if (values.help === true) {
       console.log(
-        helpText("start", `The main job: ${DEFAULT_WORKFLOW} run as a workflow.`, OPTIONS, [
+        helpText("start", "The main job: workflows/default.yaml run as a workflow.", OPTIONS, [
           "deno task start",
           "deno task start --runtime 30 --frame-rate 500 -nx 1024 -ny 1024",
           "deno task start --http-port 9400",

@@ -20,3 +20,9 @@ Deno.test("docs/cli.md matches every tool's --help (run deno task docs:cli after
     assert.match(s, /^examples:$/im, `no examples in the help of ${s.split("\n")[0]}`);
   }
 });
+
+Deno.test("docs/cli.md names no path of this checkout (it must read the same in every clone)", async () => {
+  const file = await Deno.readTextFile(new URL("../../docs/cli.md", import.meta.url));
+  const root = new URL("../../", import.meta.url).pathname;
+  assert.equal(file.includes(root), false, `docs/cli.md mentions ${root}`);
+});
