@@ -17,7 +17,10 @@ import type { PvaServer } from "../../protocol/pva/server/server.ts";
 import { ntNDArrayType } from "../../protocol/nt/mod.ts";
 import type { FieldDesc, StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
 import { decodeFrame } from "../../protocol/codecs/mod.ts";
-import { type ConfigureArgs, ControlPV, type ControlTarget } from "../control/mod.ts";
+// Not through ../control/mod.ts: that loads the configure schema (zod), needed only when a configure arrives.
+import type { ConfigureArgs } from "../control/configure_args.ts";
+import type { ControlTarget } from "../control/control_target.ts";
+import { ControlPV } from "../control/control_pv.ts";
 import { type AccountingSnapshot, FrameAccounting, StatsReporter } from "../stats/mod.ts";
 import {
   type ConsumerStatus,

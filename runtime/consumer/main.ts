@@ -15,7 +15,7 @@ import { readAccessRules } from "../cli/access_rules_file.ts";
 import { helpText, UsageError } from "../cli/args.ts";
 import { onStopSignals } from "../cli/signals.ts";
 import { StatusLine } from "../cli/status_line.ts";
-import { type HttpHandle, serveHttp } from "../http/mod.ts";
+import type { HttpHandle } from "../http/mod.ts";
 import { parsePermissions, ProcessorError } from "../processor/mod.ts";
 import { FrameSampler } from "../preview/mod.ts";
 import { Consumer, type ConsumerContext } from "./consumer.ts";
@@ -114,6 +114,9 @@ async function runOne(
     });
     const c = consumer;
     if (opts.httpPort >= 0) {
+      // Loaded only when asked for: the HTTP API's module graph (Hono, routes, dashboard) is a
+      // sizeable share of an idle consumer's memory.
+      const { serveHttp } = await import("../http/mod.ts");
       http = await serveHttp({
         host: opts.httpHost,
         port: opts.httpPort,

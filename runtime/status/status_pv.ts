@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { SharedPV, type StructureDesc, type StructValue } from "../../mod.ts";
+import { SharedPV } from "../../protocol/pva/server/shared_pv.ts";
+import type { StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
 import type { StatusDocument } from "./status_document.ts";
 import type { StatusProvider } from "./status_feed.ts";
 

@@ -1,0 +1,47 @@
+/**
+ * The consumer starts without the HTTP API (Hono, the dashboard) and the configure schema (zod)
+ * in memory: they are loaded when `--http-port` or a `configure` asks for them. Statically
+ * imported, they made up about 14 MiB of an idle consumer's resident memory (docs/performance.md).
+ */
+import assert from "node:assert/strict";
+
+interface GraphModule {
+  specifier: string;
+  dependencies?: { isDynamic?: boolean; code?: { specifier?: string } }[];
+}
+
+/** Every module reachable from `root` through static imports. */
+async function staticGraph(root: string): Promise<Set<string>> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", root],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    roots: string[];
+    modules: GraphModule[];
+  };
+  const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
+  const seen = new Set<string>();
+  const todo = [...info.roots];
+  for (let s = todo.pop(); s !== undefined; s = todo.pop()) {
+    if (seen.has(s)) continue;
+    seen.add(s);
+    for (const d of bySpecifier.get(s)?.dependencies ?? []) {
+      if (!d.isDynamic && d.code?.specifier) todo.push(d.code.specifier);
+    }
+  }
+  return seen;
+}
+
+Deno.test("consumer: the HTTP API and zod are not in the static module graph", async () => {
+  const root = new URL("../../../scripts/consumer.ts", import.meta.url).href;
+  const graph = await staticGraph(root);
+  assert.ok(graph.has(new URL("../../../runtime/consumer/consumer.ts", import.meta.url).href));
+  const heavy = [...graph].filter((s) =>
+    /^npm:\/?(hono|@hono|zod)/.test(s) || s.includes("/runtime/http/") ||
+    s === new URL("../../../mod.ts", import.meta.url).href
+  );
+  assert.deepEqual(heavy, []);
+});
