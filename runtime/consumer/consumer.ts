@@ -363,7 +363,7 @@ export class Consumer implements ControlTarget {
     this.#accounting.processed(id);
     for (const out of outputs) {
       if (!this.#output) {
-        releasePixels(out);
+        this.#recyclePixels(out);
         continue;
       }
       const typed = isFrame(out) ? frameToNTNDArray(out) : out;
@@ -439,6 +439,18 @@ export class Consumer implements ControlTarget {
     }
   }
 
+  /**
+   * Gives the pixel buffer of an output nobody publishes back to the client, which reads a later
+   * frame into it (or frees it at once when it keeps enough): each frame arrives in a buffer of its
+   * own, and V8 collects those lazily (a 512x512 stream held about 160 MiB of dead frames when they
+   * were left to it). The buffer came back from the sandbox, so nothing else refers to it.
+   */
+  #recyclePixels(out: Output): void {
+    if (!isFrame(out)) return;
+    const buffer = out.data.buffer;
+    if (buffer instanceof ArrayBuffer) this.#ctx.client.recycleBuffer(buffer);
+  }
+
   /** The processor's arguments: the user's keys plus PvaPy's system keys. */
   #systemArgs(user: Record<string, unknown>): ProcessorArgs {
     const o = this.#opts;
@@ -465,16 +477,4 @@ export class Consumer implements ControlTarget {
     for (const name of [this.channels.status, this.channels.control]) if (name) server.removePV(name);
     this.#output?.close();
   }
-}
-
-/**
- * Frees the pixel buffer of an output nobody publishes, now rather than at the next garbage
- * collection: each frame arrives in a buffer of its own, and V8 collects those lazily (a 512x512
- * stream held about 160 MiB of dead frames without this). The buffer came back from the sandbox,
- * so nothing else refers to it; `transfer(0)` detaches it and lets its memory go.
- */
-function releasePixels(out: Output): void {
-  if (!isFrame(out)) return;
-  const buffer = out.data.buffer;
-  if (buffer instanceof ArrayBuffer && !buffer.detached) buffer.transfer(0);
 }
