@@ -16,7 +16,6 @@ import type { PvaClient } from "../../protocol/pva/client/client.ts";
 import type { PvaServer } from "../../protocol/pva/server/server.ts";
 import { ntNDArrayType } from "../../protocol/nt/mod.ts";
 import type { FieldDesc, StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
-import { decodeFrame } from "../../protocol/codecs/mod.ts";
 // Not through ../control/mod.ts: that loads the configure schema (zod), needed only when a configure arrives.
 import type { ConfigureArgs } from "../control/configure_args.ts";
 import type { ControlTarget } from "../control/control_target.ts";
@@ -115,6 +114,8 @@ export class Consumer implements ControlTarget {
   /** Bytes of frame data handed to the processor (for MB/s). */
   #bytes = 0;
   #lastSummary = { time: performance.now(), processed: 0, bytes: 0 };
+  /** The codec module, once a compressed frame has asked for it (see #decompressed). */
+  #codecs: Promise<typeof import("../../protocol/codecs/frame.ts")> | undefined;
 
   private constructor(id: number, opts: ConsumerOptions, ctx: ConsumerContext) {
     this.id = id;
@@ -351,7 +352,7 @@ export class Consumer implements ControlTarget {
     this.#accounting.delivered();
     let outputs: readonly Output[];
     try {
-      const frame = frameFromNTNDArray(this.#decompressed(item));
+      const frame = frameFromNTNDArray(await this.#decompressed(item));
       this.#bytes += frame.data.byteLength;
       this.#ctx.onFrame?.(frame);
       outputs = await this.#host.process(frame);
@@ -380,9 +381,12 @@ export class Consumer implements ControlTarget {
    * The update with its pixels decompressed (one new typed array) when it carries a codec,
    * unless the processor asked for compressed frames; a corrupted frame throws CodecError.
    */
-  #decompressed(item: InputItem): { type: FieldDesc; value: StructValue } {
+  async #decompressed(item: InputItem): Promise<{ type: FieldDesc; value: StructValue }> {
     const codec = (item.value.codec as { name?: string } | undefined)?.name;
     if (!codec || this.#opts.keepCompressed) return item;
+    // Loaded with the first compressed frame: Blosc's npm packages (zlib, zstd) bring Node's
+    // compatibility layer, about 12 MiB resident in a consumer that never sees one.
+    const { decodeFrame } = await (this.#codecs ??= import("../../protocol/codecs/frame.ts"));
     const plain = decodeFrame({ type: item.type as StructureDesc, value: item.value });
     return { type: plain.type, value: plain.value as StructValue };
   }
