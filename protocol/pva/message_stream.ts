@@ -4,18 +4,22 @@
  * and the per-direction type caches, all within the {@link PvaLimits} of one peer.
  *
  * Each delivered payload is its own memory: small messages are copied out of the read
- * buffer, large ones are read straight into a buffer of their own, grown as the bytes
- * arrive (a header alone never makes us allocate what it declares). Decoded arrays can
- * therefore be views onto the payload and be kept or transferred without another copy.
+ * buffer, large and segmented ones are assembled in a {@link PayloadBuffer} of their own
+ * (read straight from the socket, grown as the bytes arrive: a header alone never makes us
+ * allocate what it declares), recycled from a {@link PayloadPool} when one is given.
+ * Decoded arrays can therefore be views onto the payload and be kept or transferred without
+ * another copy.
  *
  * @module
  */
 import { DecodeError } from "../pvdata/errors.ts";
 import { BoundedTypeCache } from "../pvdata/reader.ts";
-import { concatBytes, SHARE_THRESHOLD } from "../pvdata/writer.ts";
+import { SHARE_THRESHOLD } from "../pvdata/writer.ts";
 import { Flag, HEADER_SIZE, isControl, isFromServer, isLittleEndian, readHeader } from "./header.ts";
 import type { Role } from "./frame.ts";
 import { DEFAULT_PVA_LIMITS, PvaLimitError, type PvaLimits } from "./limits.ts";
+import { PayloadBuffer } from "./payload_buffer.ts";
+import type { PayloadPool } from "./payload_pool.ts";
 
 /** A received application message. */
 export interface Message {
@@ -50,10 +54,12 @@ export interface MessageStreamOptions {
    * Where to place a large payload in the buffer allocated for it: the number of bytes (0-7)
    * to leave in front, so that an array at a known offset inside the payload starts aligned
    * and decodes as a view instead of a copy. Asked once per payload read straight into a
-   * buffer of its own or joined from segments, with the payload bytes already at hand
+   * buffer of its own or assembled from segments, with the payload bytes already at hand
    * (`head`, possibly fewer than the caller would like, even none).
    */
   payloadShift?: (p: PayloadHead) => number;
+  /** Recycled buffers to read large payloads into (see {@link PayloadPool}). */
+  payloadPool?: PayloadPool;
 }
 
 /** What {@link MessageStreamOptions.payloadShift} is told about a payload before it is allocated. */
@@ -71,8 +77,6 @@ const READ_BUFFER = 64 * 1024;
 const DIRECT_READ = 16 * 1024;
 /** Consecutive small chunks are merged into one write up to this size. */
 const COALESCE = 1024 * 1024;
-/** First size of a large payload's buffer; it grows fourfold as bytes arrive. */
-const FIRST_GROWTH = 1024 * 1024;
 
 /**
  * The framed message stream of one pvAccess TCP connection, used by both sides: the
@@ -249,11 +253,6 @@ export class MessageStream {
     return Number.isInteger(shift) && shift > 0 ? shift % 8 : 0;
   }
 
-  /** One payload from its segments, placed as {@link MessageStreamOptions.payloadShift} asks. */
-  private joinSegments(command: number, littleEndian: boolean, segments: Uint8Array[]): Uint8Array {
-    return concatBytes(segments, { shift: this.shiftFor(command, littleEndian, segments[0]) });
-  }
-
   private async readLoop(): Promise<void> {
     const buf = new Uint8Array(READ_BUFFER);
     let start = 0;
@@ -277,11 +276,14 @@ export class MessageStream {
       }
       return true;
     };
-    let segments: Uint8Array[] | null = null;
+    // The segmented message being received, else null.
+    let segmented: PayloadBuffer | null = null;
     let segmentCommand = -1;
-    let segmentBytes = 0;
+    let segmentCount = 0;
+    // The size of the last segmented payload: frames repeat at one size (see PayloadBuffer).
+    let lastSegmented = 0;
     while (!this.closed) {
-      if (segments === null) {
+      if (segmented === null) {
         this.#messageSince = null;
         await this.#waitForPeerToRead();
         if (end > start) this.#messageSince = performance.now();
@@ -299,12 +301,12 @@ export class MessageStream {
         continue;
       }
       const seg = h.flags & Flag.SEGMENT_MASK;
-      if (seg === 0 && segments !== null) {
+      if (seg === 0 && segmented !== null) {
         throw new DecodeError(at, "unsegmented message inside a segmented one");
       }
       if (
         seg !== 0 &&
-        ((seg === Flag.SEGMENT_FIRST) !== (segments === null) || (segments && h.command !== segmentCommand))
+        ((seg === Flag.SEGMENT_FIRST) !== (segmented === null) || (segmented && h.command !== segmentCommand))
       ) {
         throw new DecodeError(at, "segment out of sequence");
       }
@@ -312,41 +314,55 @@ export class MessageStream {
       if (seg === Flag.SEGMENT_MIDDLE && h.payloadSize === 0) {
         throw new DecodeError(at, "empty middle segment");
       }
-      this.#checkSize(segmentBytes + h.payloadSize, seg !== 0);
-      if (segments !== null && segments.length >= this.#limits.maxSegments) {
+      this.#checkSize((segmented?.length ?? 0) + h.payloadSize, seg !== 0);
+      if (segmented !== null && segmentCount >= this.#limits.maxSegments) {
         throw new PvaLimitError(
           "maxSegments",
           `more than ${this.#limits.maxSegments} segments in one message`,
         );
       }
+      const littleEndian = isLittleEndian(h);
+      // Large payloads are read straight from the socket; smaller ones are buffered first.
+      const direct = h.payloadSize >= DIRECT_READ && h.payloadSize > end - start;
+      if (!direct && !await fill(h.payloadSize)) return;
       let payload: Uint8Array;
-      if (h.payloadSize >= DIRECT_READ && h.payloadSize > end - start) {
-        const have = buf.subarray(start, end);
-        // A segment is copied again when the segments are joined: only a whole payload is placed.
-        const shift = seg === 0 ? this.shiftFor(h.command, isLittleEndian(h), have) : 0;
-        const large = await this.#readLarge(h.payloadSize, have, received, shift);
-        if (large === null) return;
-        payload = large;
-        start = end = 0;
-      } else {
-        if (!await fill(h.payloadSize)) return;
+      if (seg === 0 && !direct) {
         payload = buf.slice(start, start + h.payloadSize);
         start += h.payloadSize;
-      }
-      if (seg !== 0) {
-        segments ??= [];
-        segmentCommand = h.command;
-        segments.push(payload);
-        segmentBytes += payload.length;
-        if (seg !== Flag.SEGMENT_LAST) continue;
-        payload = this.joinSegments(h.command, isLittleEndian(h), segments);
-        segments = null;
-        segmentBytes = 0;
+      } else {
+        const have = buf.subarray(start, Math.min(end, start + h.payloadSize));
+        const into: PayloadBuffer = segmented ?? new PayloadBuffer({
+          shift: this.shiftFor(h.command, littleEndian, have),
+          size: seg === 0 ? h.payloadSize : undefined,
+          atHand: have.length,
+          expected: lastSegmented,
+          pool: this.opts.payloadPool,
+        });
+        const segmentEnd = into.length + h.payloadSize;
+        into.append(have);
+        start += have.length;
+        if (start === end) start = end = 0;
+        while (into.length < segmentEnd) {
+          const got = await this.socket.read(into.room(segmentEnd));
+          if (got === null) return;
+          into.advance(got);
+          received(got);
+        }
+        if (seg !== 0) {
+          segmented = into;
+          segmentCommand = h.command;
+          segmentCount++;
+          if (seg !== Flag.SEGMENT_LAST) continue;
+          segmented = null;
+          segmentCount = 0;
+          lastSegmented = into.length;
+        }
+        payload = into.finish();
       }
       this.opts.onMessage({
         command: h.command,
         version: h.version,
-        littleEndian: isLittleEndian(h),
+        littleEndian,
         payload,
       });
     }
@@ -362,37 +378,6 @@ export class MessageStream {
         `${segmented ? "segmented " : ""}message of ${bytes} bytes exceeds ${max}`,
       );
     }
-  }
-
-  /**
-   * Reads a payload of `size` bytes, `have` of which are buffered already, into a buffer of
-   * its own that grows fourfold as bytes arrive: a peer that declares a large message and
-   * stalls costs at most a few times what it has sent. The payload starts `shift` bytes into
-   * the buffer (see `payloadShift`). Resolves to null at end of stream.
-   */
-  async #readLarge(
-    size: number,
-    have: Uint8Array,
-    received: (n: number) => void,
-    shift: number,
-  ): Promise<Uint8Array | null> {
-    // The payload starts `shift` bytes into its buffer, so that a frame array in it can be aligned.
-    let capacity = Math.min(size, Math.max(FIRST_GROWTH, have.length * 4));
-    let out = new Uint8Array(new ArrayBuffer(shift + capacity), shift, capacity);
-    out.set(have);
-    let off = have.length;
-    while (off < size) {
-      // transfer() may grow the allocation in place; measured no slower than one exact allocation.
-      if (off === capacity) {
-        capacity = capacity * 8 >= size ? size : capacity * 4;
-        out = new Uint8Array((out.buffer as ArrayBuffer).transfer(shift + capacity), shift, capacity);
-      }
-      const got = await this.socket.read(out.subarray(off));
-      if (got === null) return null;
-      off += got;
-      received(got);
-    }
-    return out;
   }
 
   /** Back-pressure: while too many of our replies wait for the peer, read nothing more from it. */

@@ -199,29 +199,17 @@ export class Writer {
   }
 }
 
-/** Options of {@link concatBytes}. */
-export interface ConcatOptions {
-  /**
-   * Bytes to leave free in front of the result in its buffer (the result is a view that
-   * starts after them), so that data at a known offset inside it can start aligned.
-   */
-  shift?: number;
-}
-
 /**
- * The parts as one array: the part itself when there is one (and no `shift`), else one
- * copy of each.
+ * The parts as one array: the part itself when there is one, else one copy of each.
  * @example
  * ```ts
  * import { concatBytes } from "./writer.ts";
- * const joined = concatBytes([Uint8Array.of(1), Uint8Array.of(2, 3)], { shift: 1 });
- * console.log(joined, joined.byteOffset); // Uint8Array(3) [ 1, 2, 3 ] 1
+ * concatBytes([Uint8Array.of(1), Uint8Array.of(2, 3)]); // Uint8Array(3) [ 1, 2, 3 ]
  * ```
  */
-export function concatBytes(parts: Uint8Array[], { shift = 0 }: ConcatOptions = {}): Uint8Array {
-  if (parts.length === 1 && shift === 0) return parts[0];
-  const size = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(new ArrayBuffer(size + shift), shift, size);
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) {
     out.set(p, o);

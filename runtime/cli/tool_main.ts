@@ -9,9 +9,9 @@ import type { Logger } from "../../protocol/log.ts";
 import { configFromEnv } from "../../protocol/pva/config.ts";
 import { PvaClient } from "../../protocol/pva/client/client.ts";
 import { PvaServer } from "../../protocol/pva/server/server.ts";
-import type { ControlTarget } from "../control/mod.ts";
+import type { ControlTarget } from "../control/control_target.ts";
 import type { ConsumerContext } from "../consumer/consumer.ts";
-import { type HttpHandle, serveHttp } from "../http/mod.ts";
+import type { HttpHandle } from "../http/mod.ts";
 import { FrameSampler } from "../preview/mod.ts";
 import type { StatusProvider } from "../status/mod.ts";
 import { readAccessRules } from "./access_rules_file.ts";
@@ -135,6 +135,9 @@ export async function runServed<R extends ServedRunner>(
     });
     const r = runner;
     if (opts.httpPort >= 0) {
+      // Loaded only when asked for: the HTTP API's module graph (Hono, routes, dashboard, zod) is a
+      // sizeable share of an idle consumer's memory.
+      const { serveHttp } = await import("../http/mod.ts");
       http = await serveHttp({
         host: opts.httpHost,
         port: opts.httpPort,

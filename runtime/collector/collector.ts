@@ -12,7 +12,8 @@
  */
 import type { StructValue } from "../../protocol/pvdata/types.ts";
 import type { MetadataChannels } from "../metadata/mod.ts";
-import type { ConfigureArgs, ControlTarget } from "../control/mod.ts";
+import type { ConfigureArgs } from "../control/configure_args.ts";
+import type { ControlTarget } from "../control/control_target.ts";
 import { channelName, formatId } from "../cli/ids.ts";
 import type { ConsumerContext } from "../consumer/consumer.ts";
 import { FrameProcessing } from "../consumer/frame_processing.ts";
@@ -250,6 +251,7 @@ export class Collector implements ControlTarget {
       accounting: this.#accounting,
       output: this.#output,
       keepCompressed: this.#opts.keepCompressed,
+      recycle: (buffer) => this.#ctx.client.recycleBuffer(buffer),
       // Without a processor the collector gathers any structure with an id (statistics, say), as PvaPy's does.
       passOnNonFrames: this.#opts.processorFile === undefined,
       metadata: this.#metadata,

@@ -17,7 +17,9 @@ import type { Logger } from "../../protocol/log.ts";
 import type { PvaClient } from "../../protocol/pva/client/client.ts";
 import type { PvaServer } from "../../protocol/pva/server/server.ts";
 import { ntNDArrayType } from "../../protocol/nt/mod.ts";
-import type { ConfigureArgs, ControlTarget } from "../control/mod.ts";
+// Not through ../control/mod.ts: that loads the configure schema (zod), needed only when a configure arrives.
+import type { ConfigureArgs } from "../control/configure_args.ts";
+import type { ControlTarget } from "../control/control_target.ts";
 import { type AccountingSnapshot, FrameAccounting, StatsReporter } from "../stats/mod.ts";
 import {
   type ConsumerStatus,
@@ -100,6 +102,7 @@ export class Consumer implements ControlTarget {
   #feed!: StatusFeed<ConsumerStatus>;
   #skip: number;
   #lastSummary = { time: performance.now(), processed: 0, bytes: 0 };
+  /** The codec module, once a compressed frame has asked for it (see #decompressed). */
 
   private constructor(id: number, opts: ConsumerOptions, ctx: ConsumerContext) {
     this.id = id;
@@ -237,6 +240,7 @@ export class Consumer implements ControlTarget {
       accounting: this.#accounting,
       output: this.#output,
       keepCompressed: o.keepCompressed,
+      recycle: (buffer) => this.#ctx.client.recycleBuffer(buffer),
       metadata: this.#metadata,
       onFrame: ctx.onFrame,
       logger: ctx.logger,

@@ -7,7 +7,6 @@
  */
 import type { Logger } from "../../protocol/log.ts";
 import type { FieldDesc, StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
-import { decodeFrame } from "../../protocol/codecs/mod.ts";
 import type { FrameAccounting } from "../stats/mod.ts";
 import {
   type Frame,
@@ -37,6 +36,11 @@ export interface FrameProcessingOptions {
   /** Give the processor compressed frames as they are. */
   keepCompressed?: boolean;
   /**
+   * Takes back the pixel buffer of an output nobody publishes, for the next payloads to be read into
+   * (`PvaClient.recycleBuffer`); without it the buffer is freed at once.
+   */
+  recycle?: (buffer: ArrayBuffer) => void;
+  /**
    * The processor is the built-in pass-through: an update that is not an NTNDArray (a collector
    * gathering statistics rather than frames) is published as it came, without a trip to the sandbox.
    */
@@ -57,6 +61,7 @@ export interface FrameProcessingOptions {
 /** Hands frames to a processor in order and publishes what comes back. */
 export class FrameProcessing {
   readonly #opts: FrameProcessingOptions;
+  #codecs: Promise<typeof import("../../protocol/codecs/frame.ts")> | undefined;
   /** Frames handed to the processor and not finished yet. */
   #inFlight = 0;
   /** Resolves when the next frame finishes (one promise for all waiters, made only when one waits). */
@@ -158,7 +163,7 @@ export class FrameProcessing {
     const { accounting, metadata, onFrame } = this.#opts;
     accounting.delivered();
     try {
-      const frame = frameFromNTNDArray(this.#decompressed(item));
+      const frame = frameFromNTNDArray(await this.#decompressed(item));
       const waiting = metadata?.attach(frame);
       if (waiting) await waiting;
       this.#bytes += frame.data.byteLength;
@@ -180,6 +185,19 @@ export class FrameProcessing {
     else accounting.publishFailed();
   }
 
+  /**
+   * An output nobody publishes: its pixel buffer goes back to the client for later payloads, or is
+   * freed now (V8 would collect these large buffers only lazily). It came back from the sandbox, so
+   * nothing else refers to it.
+   */
+  #release(out: Output): void {
+    if (!isFrame(out)) return;
+    const buffer = out.data.buffer;
+    if (!(buffer instanceof ArrayBuffer) || buffer.detached) return;
+    if (this.#opts.recycle) this.#opts.recycle(buffer);
+    else buffer.transfer(0);
+  }
+
   #processFailed(id: number, e: unknown): void {
     this.#opts.accounting.processFailed(id);
     this.#opts.logger.debug(`${this.#opts.label}: frame ${id}: ${(e as Error).message}`);
@@ -189,7 +207,7 @@ export class FrameProcessing {
   async #publish(outputs: readonly Output[], id: number): Promise<void> {
     const { accounting, output, logger, label } = this.#opts;
     if (!output) {
-      outputs.forEach(releasePixels);
+      for (const out of outputs) this.#release(out);
       return;
     }
     for (const out of outputs) {
@@ -215,22 +233,15 @@ export class FrameProcessing {
    * The update with its pixels decompressed (one new typed array) when it carries a codec,
    * unless the processor asked for compressed frames; a corrupted frame throws CodecError.
    */
-  #decompressed(item: InputItem): { type: FieldDesc; value: StructValue } {
+  async #decompressed(item: InputItem): Promise<{ type: FieldDesc; value: StructValue }> {
     const codec = (item.value.codec as { name?: string } | undefined)?.name;
     if (!codec || this.#opts.keepCompressed) return item;
+    // Loaded with the first compressed frame: Blosc's npm packages (zlib, zstd) bring Node's
+    // compatibility layer, about 12 MiB resident in a consumer that never sees one.
+    const { decodeFrame } = await (this.#codecs ??= import("../../protocol/codecs/frame.ts"));
     const plain = decodeFrame({ type: item.type as StructureDesc, value: item.value });
     return { type: plain.type, value: plain.value as StructValue };
   }
-}
-
-/**
- * Frees a dropped output's pixels at once: every frame has a buffer of its own (so it can move to the
- * sandbox without a copy), and V8 would collect these large buffers only lazily.
- */
-function releasePixels(out: Output): void {
-  if (!isFrame(out)) return;
-  const buffer = out.data.buffer;
-  if (buffer instanceof ArrayBuffer && !buffer.detached) buffer.transfer(0);
 }
 
 function isNTNDArrayType(type: FieldDesc): boolean {

@@ -6,7 +6,9 @@
  * @module
  */
 import type { StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
-import { ControlPV, type ControlTarget } from "../control/mod.ts";
+// Not ../control/mod.ts: that loads the configure schema (zod), needed only when a configure arrives.
+import { ControlPV } from "../control/control_pv.ts";
+import type { ControlTarget } from "../control/control_target.ts";
 import { MetadataChannels, type MetadataSettings } from "../metadata/mod.ts";
 import { type ProcessorArgs, ProcessorHost } from "../processor/mod.ts";
 import { type ControlledKind, type StatusDocument, type StatusFeed, StatusPV } from "../status/mod.ts";

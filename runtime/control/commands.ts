@@ -4,7 +4,7 @@
  * @module
  */
 import type { ControlTarget } from "./control_target.ts";
-import { type ConfigureArgs, parseConfigureText } from "./configure_args.ts";
+import type { ConfigureArgs } from "./configure_args.ts";
 
 /** The commands PvaPy's control channel accepts. */
 export const CONTROL_COMMANDS = ["configure", "reset_stats", "get_stats", "stop"] as const;
@@ -72,6 +72,8 @@ export async function runCommand(
   if (command === "configure") {
     let parsed: ConfigureArgs;
     try {
+      // The schema (zod, about 13 MiB resident) is loaded on the first configure, not at start.
+      const { parseConfigureText } = await import("./configure_args.ts");
       parsed = parseConfigureText(args);
     } catch (e) {
       return { ok: false, statusMessage: `Configuration failed: ${(e as Error).message}` };

@@ -7,15 +7,11 @@
  *
  * @module
  */
-import {
-  bitOf,
-  type Logger,
-  type PutRequest,
-  SharedPV,
-  silentLogger,
-  STATUS_OK,
-  timeStampFrom,
-} from "../../mod.ts";
+import { type Logger, silentLogger } from "../../protocol/log.ts";
+import { timeStampFrom } from "../../protocol/nt/time.ts";
+import { type PutRequest, SharedPV } from "../../protocol/pva/server/shared_pv.ts";
+import { bitOf } from "../../protocol/pvdata/partial.ts";
+import { STATUS_OK } from "../../protocol/pvdata/status.ts";
 import { type ControlledKind, controlType } from "../status/status_types.ts";
 import { runCommand } from "./commands.ts";
 import type { ControlTarget } from "./control_target.ts";

@@ -8,7 +8,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
-import { type Logger, silentLogger } from "../../mod.ts";
+import { type Logger, silentLogger } from "../../protocol/log.ts";
 import { configureTarget, runCommand } from "../control/commands.ts";
 import { describeIssues } from "../control/configure_args.ts";
 import type { ControlTarget } from "../control/control_target.ts";

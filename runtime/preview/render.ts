@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { NumericType } from "../../mod.ts";
+import type { NumericType } from "../../protocol/pvdata/types.ts";
 import { VIRIDIS } from "./colormap.ts";
 import { dtypeOf, type FrameLike, sampleFrame, type SampleOptions } from "./sample.ts";
 

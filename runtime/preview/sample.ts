@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ARRAY_CONSTRUCTORS, type NumericArray, type NumericType } from "../../mod.ts";
+import { ARRAY_CONSTRUCTORS, type NumericArray, type NumericType } from "../../protocol/pvdata/types.ts";
 
 /** The frame a sampled frame was taken from. */
 export interface SampledFrom {

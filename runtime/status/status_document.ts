@@ -5,8 +5,10 @@
  *
  * @module
  */
-import { type Logger, silentLogger, type StructureDesc, type StructValue } from "../../mod.ts";
-import { checkStats, type GpuAdapterSummary, zeroStats } from "../processor/mod.ts";
+import { type Logger, silentLogger } from "../../protocol/log.ts";
+import type { StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
+import { checkStats, zeroStats } from "../processor/mod.ts";
+import type { GpuAdapterSummary } from "../processor/gpu/adapter.ts";
 import type { IdRange } from "../stats/id_ranges.ts";
 import type { ConsumerStats, ProcessorStats, QueueStats } from "../stats/stats_report.ts";
 import {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Logger, silentLogger } from "../../mod.ts";
+import { type Logger, silentLogger } from "../../protocol/log.ts";
 import type { StatusDocument } from "./status_document.ts";
 
 /** PvaPy refreshes its status at least this often, whatever the report period. */

@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { isPlainObject, SharedPV, type StructureDesc, type StructValue } from "../../mod.ts";
+import { SharedPV } from "../../protocol/pva/server/shared_pv.ts";
+import type { StructureDesc, StructValue } from "../../protocol/pvdata/types.ts";
+import { isPlainObject } from "../../protocol/pvdata/coerce.ts";
 import type { StatusDocument } from "./status_document.ts";
 import type { StatusProvider } from "./status_feed.ts";
 

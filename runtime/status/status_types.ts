@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { scalar, struct, type StructureDesc, TIME_T } from "../../mod.ts";
+import { TIME_T } from "../../protocol/nt/common.ts";
+import { scalar, struct, type StructureDesc } from "../../protocol/pvdata/types.ts";
 import { type StatsDeclaration, userStatsType } from "../processor/mod.ts";
 
 const UINT = scalar("uint32");

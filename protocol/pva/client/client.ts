@@ -6,6 +6,7 @@
 import { defaultLogger, type Logger } from "../../log.ts";
 import type { FieldDesc, Value } from "../../pvdata/types.ts";
 import { configFromEnv, type PvaConfig } from "../config.ts";
+import { PayloadPool } from "../payload_pool.ts";
 import { Channel, type ChannelContext } from "./channel.ts";
 import { ClientConnection } from "./conn.ts";
 import { Discoverer } from "./discover.ts";
@@ -146,6 +147,24 @@ export class PvaClient {
   close(): Promise<void> {
     return this.#core.close();
   }
+
+  /**
+   * Gives back the buffer of a received array you are done with (a frame taken with
+   * `Subscription.take` and processed), so that a later large message is read into it instead of new
+   * memory: no page faults, no growing as the bytes arrive. The buffer is detached at once
+   * (it and every view onto it become empty): nothing can see what is read into it later.
+   * A few buffers are kept; beyond that the oldest is freed at once.
+   * @param buffer the array's `buffer`; nothing else may need it (small ones are ignored)
+   * @example
+   * ```ts ignore
+   * const [buffer] = sub.take(ev); // the frame's array is now ours
+   * use(ev.value);
+   * client.recycleBuffer(buffer);
+   * ```
+   */
+  recycleBuffer(buffer: ArrayBuffer): void {
+    this.#core.payloads.recycle(buffer);
+  }
 }
 
 /**
@@ -164,6 +183,8 @@ class ClientCore implements ChannelPool, ChannelContext {
   readonly #subscriptions = new Set<Subscription>();
   #nextCid = 1;
   #closed = false;
+  /** Buffers given back with {@link PvaClient.recycleBuffer}, shared by the connections. */
+  readonly payloads = new PayloadPool();
 
   constructor(config: PvaConfig, logger: Logger) {
     this.config = config;
@@ -248,6 +269,7 @@ class ClientCore implements ChannelPool, ChannelContext {
         config: this.config,
         logger: this.logger,
         onSearchResponse: (conn, res) => this.#discoverer?.onTcpResponse(conn, res),
+        payloadPool: this.payloads,
         onClose: (conn) => {
           this.#open.delete(conn);
           if (this.#conns.get(key) === p) this.#conns.delete(key);

@@ -12,6 +12,7 @@ import type { Writer } from "../../pvdata/writer.ts";
 import type { PvaConfig } from "../config.ts";
 import { PvaLimitError } from "../limits.ts";
 import { type Message, MessageStream, type PayloadHead } from "../message_stream.ts";
+import type { PayloadPool } from "../payload_pool.ts";
 import { encodeMessage } from "../frame.ts";
 import { Command, ControlCommand } from "../header.ts";
 import {
@@ -62,6 +63,8 @@ export interface ClientConnectionOptions {
   onSearchResponse?: (conn: ClientConnection, response: SearchResponse) => void;
   /** Called once when the connection has closed. */
   onClose?: (conn: ClientConnection) => void;
+  /** Recycled buffers for large replies (the client's, shared by its connections). */
+  payloadPool?: PayloadPool;
 }
 
 /** Operation replies routed by ioid. */
@@ -130,6 +133,7 @@ export class ClientConnection {
       },
       onClose: (e) => this.closed(e),
       payloadShift: (p) => this.payloadShift(p),
+      payloadPool: opts.payloadPool,
     });
   }
 

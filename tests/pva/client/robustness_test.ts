@@ -166,10 +166,20 @@ Deno.test("a name server nobody listens on is named in the error with the refusa
   }
 });
 
-Deno.test("PvaClient exposes only its operations; its internals are not reachable", () => {
+Deno.test("PvaClient exposes only its operations and buffer recycling; its internals are not reachable", () => {
   const client = new PvaClient({ config: loopbackConfig() });
   const members = Object.getOwnPropertyNames(PvaClient.prototype).sort();
-  assert.deepEqual(members, ["close", "constructor", "get", "info", "monitor", "put", "rpc"]);
+  assert.deepEqual(members, [
+    "close",
+    "constructor",
+    "get",
+    "info",
+    "monitor",
+    "put",
+    "recycleBuffer",
+    "rpc",
+  ]);
+  for (const name of ["payloads", "take", "recycle"]) assert.equal(name in client, false, name);
   assert.deepEqual(Object.keys(client), ["config"]);
   for (const name of ["acquire", "release", "search", "unsearch", "forget", "connect"]) {
     assert.equal(name in client, false, name);
