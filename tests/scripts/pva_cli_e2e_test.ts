@@ -240,3 +240,41 @@ Deno.test("pva list --env shows the variables as set and the settings they give;
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /EPICS_PVA_SERVER_PORT=port is not a port number/);
 });
+
+Deno.test("precedence: pva serve --max-message-bytes wins over PVASTREAM_MAX_MESSAGE_BYTES", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/pvs.yaml`;
+  await Deno.writeTextFile(
+    file,
+    "pvs:\n  - { name: prec:wave, kind: scalarArray, type: float64, value: [] }\n",
+  );
+  const wave = JSON.stringify(Array.from({ length: 2000 }, (_, i) => i)); // 16 kB on the wire
+  const putWith = async (cli: string[]) => {
+    const ports = freePorts();
+    // The environment allows a megabyte; the command line, when given, 4 kB.
+    const env = { ...epicsEnv(ports), PVASTREAM_MAX_MESSAGE_BYTES: "1048576" };
+    const server = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/pva.ts", "serve", ...cli, file],
+      env,
+      cwd: ROOT,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    try {
+      assert.match(await readyLine(server), /^pva serve: 1 PVs from /);
+      return await pva(["put", "-w", "3", "prec:wave", wave], env);
+    } finally {
+      server.kill("SIGTERM");
+      await server.status;
+    }
+  };
+  try {
+    const environment = await putWith([]);
+    assert.equal(environment.code, 0, `the environment's limit applies: ${environment.stderr}`);
+    const command = await putWith(["--max-message-bytes", "4096"]);
+    assert.equal(command.code, 1, "the command line's smaller limit applies");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
