@@ -7,8 +7,8 @@
  * 5% of its level at the end of the warm-up, and the open descriptors stayed flat. Prints a result table;
  * exits 1 when a check failed.
  *
- * TODO(collector): the collector stage (scripts/collector.ts, branch collector) joins the pipeline once it
- * has landed: simulator -> 2 consumers -> collector.
+ * A collector puts the consumers' outputs (each frame's statistics) back in frame order: simulator -> 2
+ * consumers -> collector, as in the main job.
  *
  * @module
  */
@@ -53,6 +53,7 @@ const pva = freeTcpPort();
 const udp = freeUdpPort();
 const simHttp = freeTcpPort();
 const consumerHttp = freeTcpPort(); // the second consumer takes the next port
+const collectorHttp = freeTcpPort();
 const env = {
   EPICS_PVA_ADDR_LIST: "127.0.0.1",
   EPICS_PVA_AUTO_ADDR_LIST: "NO",
@@ -90,8 +91,30 @@ const sim = await tool("simulator", "scripts/ad-sim-server.ts", [
   ...["-sc", "soak:sim:status", "-hp", String(simHttp)],
 ]);
 const consumers = await tool("consumers", "scripts/consumer.ts", [
-  ...["-ic", "soak:image", "-nc", "2", "-dt", "uniqueId", "-du", "1", "-sc", "_", "-cc", "_", "-rp", "1"],
+  ...[
+    "-ic",
+    "soak:image",
+    "-nc",
+    "2",
+    "-dt",
+    "uniqueId",
+    "-du",
+    "1",
+    "-oc",
+    "_",
+    "-sc",
+    "_",
+    "-cc",
+    "_",
+    "-rp",
+    "1",
+  ],
   ...["--processor-file", `${ROOT}processors/image_stats.ts`, "--http-port", String(consumerHttp)],
+]);
+
+const collector = await tool("collector", "scripts/collector.ts", [
+  ...["-ic", "pvapy:consumer:*:output", "-pid", "1,2", "-siu", "0", "-sc", "_", "-rp", "1"],
+  ...["-ccs", "1000", "-sqs", "200", "--collector-idle-time", "1", "--http-port", String(collectorHttp)],
 ]);
 
 type Json = Record<string, Record<string, number>> & Record<string, number>;
@@ -110,13 +133,14 @@ async function getJson(url: string, onFailure = (_why: string) => {}): Promise<J
 
 const simUrl = `http://127.0.0.1:${simHttp}`;
 const consumerUrls = [0, 1].map((i) => `http://127.0.0.1:${consumerHttp + i}`);
+const collectorUrl = `http://127.0.0.1:${collectorHttp}`;
 const polls = { status: 0, statusFailed: 0, preview: 0, previewFailed: 0 };
 /** Why polls failed: HTTP status or error name, with counts. */
 const reasons = new Map<string, number>();
 const failedBecause = (why: string) => reasons.set(why, (reasons.get(why) ?? 0) + 1);
-const samples: { t: number; sim: ProcessUsage; consumers: ProcessUsage }[] = [];
+const samples: { t: number; sim: ProcessUsage; consumers: ProcessUsage; collector: ProcessUsage }[] = [];
 // The clock starts once every tool answers (starting them takes seconds on a loaded machine).
-for (const url of [simUrl, ...consumerUrls]) {
+for (const url of [simUrl, ...consumerUrls, collectorUrl]) {
   const deadline = performance.now() + 60_000;
   while ((await getJson(`${url}/api/status`)) === null) {
     if (performance.now() > deadline) {
@@ -129,7 +153,7 @@ const started = performance.now();
 const elapsedS = () => (performance.now() - started) / 1000;
 
 const pollStatus = setInterval(async () => {
-  for (const url of [simUrl, ...consumerUrls]) {
+  for (const url of [simUrl, ...consumerUrls, collectorUrl]) {
     const ok = (await getJson(`${url}/api/status`, failedBecause)) !== null;
     polls.status++;
     if (!ok) polls.statusFailed++;
@@ -152,7 +176,12 @@ const pollPreview = setInterval(async () => {
   }
 }, 2000);
 const sample = setInterval(() => {
-  samples.push({ t: elapsedS(), sim: processTreeUsage(sim.pid), consumers: processTreeUsage(consumers.pid) });
+  samples.push({
+    t: elapsedS(),
+    sim: processTreeUsage(sim.pid),
+    consumers: processTreeUsage(consumers.pid),
+    collector: processTreeUsage(collector.pid),
+  });
 }, 5000);
 
 // The simulator publishes for `runtimeS` after its start delay; then its numbers stop changing.
@@ -170,6 +199,11 @@ clearInterval(pollPreview);
 clearInterval(sample);
 const simStatus = (await getJson(`${simUrl}/api/status`))!;
 const consumerStatus = await Promise.all(consumerUrls.map((u) => getJson(`${u}/api/status`)));
+// The collector's last frames leave its cache after its idle time.
+await new Promise((r) => setTimeout(r, 2000));
+const collectorStatus = (await getJson(`${collectorUrl}/api/status`))!;
+collector.kill("SIGINT");
+await collector.status;
 consumers.kill("SIGINT");
 await consumers.status;
 sim.kill("SIGINT");
@@ -194,6 +228,8 @@ const growth = (pick: (s: (typeof samples)[0]) => ProcessUsage) => {
 };
 const simUse = growth((s) => s.sim);
 const conUse = growth((s) => s.consumers);
+const colUse = growth((s) => s.collector);
+const collected = collectorStatus.collectorStats;
 
 const checks: [string, boolean, string][] = [
   [
@@ -239,6 +275,17 @@ const checks: [string, boolean, string][] = [
     `${mb(conUse.base.rssBytes)} -> ${mb(conUse.rssMax)} MiB (${(100 * conUse.rssGrowth).toFixed(1)}%, ` +
     `${conUse.base.processes} processes)`,
   ],
+  [
+    "collector: every processed frame collected, in order",
+    collected.nCollected === processed && collected.nMissed === 0 && collected.nRejected === 0,
+    `${collected.nCollected} collected, ${collected.nMissed} missed, ${collected.nRejected} rejected`,
+  ],
+  [
+    "collector RSS after warm-up (max vs start)",
+    colUse.rssGrowth <= 0.05,
+    `${mb(colUse.base.rssBytes)} -> ${mb(colUse.rssMax)} MiB (${(100 * colUse.rssGrowth).toFixed(1)}%)`,
+  ],
+  ["collector fds after warm-up", colUse.fdMax - colUse.fdMin <= 2, `${colUse.fdMin}..${colUse.fdMax}`],
   ["simulator fds after warm-up", simUse.fdMax - simUse.fdMin <= 2, `${simUse.fdMin}..${simUse.fdMax}`],
   ["consumers fds after warm-up", conUse.fdMax - conUse.fdMin <= 4, `${conUse.fdMin}..${conUse.fdMax}`],
 ];
