@@ -163,7 +163,8 @@ export class FrameProcessing {
     const { accounting, metadata, onFrame } = this.#opts;
     accounting.delivered();
     try {
-      const frame = frameFromNTNDArray(await this.#decompressed(item));
+      const plain = this.#decompressed(item);
+      const frame = frameFromNTNDArray(plain instanceof Promise ? await plain : plain);
       const waiting = metadata?.attach(frame);
       if (waiting) await waiting;
       this.#bytes += frame.data.byteLength;
@@ -176,13 +177,9 @@ export class FrameProcessing {
   }
 
   async #passOn(item: InputItem, id: number): Promise<void> {
-    const { accounting, output } = this.#opts;
-    accounting.delivered();
-    accounting.processed(id);
-    if (!output) return;
-    const ok = await output.publish({ type: item.type as StructureDesc, value: item.value });
-    if (ok) accounting.published();
-    else accounting.publishFailed();
+    this.#opts.accounting.delivered();
+    this.#opts.accounting.processed(id);
+    await this.#publishOne(item.type, item.value);
   }
 
   /**
@@ -220,22 +217,30 @@ export class FrameProcessing {
         logger.warn(`${label}: output of frame ${id} not published: ${(e as Error).message}`);
         continue;
       }
-      const ok = await output.publish({
-        type: typed.type as StructureDesc,
-        value: typed.value as StructValue,
-      });
-      if (ok) accounting.published();
-      else accounting.publishFailed();
+      await this.#publishOne(typed.type, typed.value as StructValue);
     }
+  }
+
+  /** Publishes one value, counted as published or failed; nothing without an output. */
+  async #publishOne(type: FieldDesc, value: StructValue): Promise<void> {
+    const { accounting, output } = this.#opts;
+    if (!output) return;
+    if (await output.publish({ type: type as StructureDesc, value })) accounting.published();
+    else accounting.publishFailed();
   }
 
   /**
    * The update with its pixels decompressed (one new typed array) when it carries a codec,
    * unless the processor asked for compressed frames; a corrupted frame throws CodecError.
    */
-  async #decompressed(item: InputItem): Promise<{ type: FieldDesc; value: StructValue }> {
+  #decompressed(item: InputItem): InputItem | Promise<InputItem> {
     const codec = (item.value.codec as { name?: string } | undefined)?.name;
+    // Raw frames, nearly all of them, go on without a trip through the microtask queue.
     if (!codec || this.#opts.keepCompressed) return item;
+    return this.#decoded(item);
+  }
+
+  async #decoded(item: InputItem): Promise<InputItem> {
     // Loaded with the first compressed frame: Blosc's npm packages (zlib, zstd) bring Node's
     // compatibility layer, about 12 MiB resident in a consumer that never sees one.
     const { decodeFrame } = await (this.#codecs ??= import("../../protocol/codecs/frame.ts"));
