@@ -5,7 +5,7 @@
  * @module
  */
 import { OptionReader } from "../cli/args.ts";
-import { type LogSettings, readLogSettings } from "../cli/log_options.ts";
+import { LOG_OPTION_SPECS, type LogSettings, readLogSettings } from "../cli/log_options.ts";
 import { parseArgs } from "node:util";
 import {
   resolveSettings,
@@ -150,13 +150,12 @@ const OPTIONS: Record<string, OptionSpec> = {
     tool: "httpTokenFile",
     help: "bearer token for the POST routes",
   },
-  "log-level": {
-    short: "ll",
+  // The logging options every tool takes, in this parser's form.
+  ...Object.fromEntries(LOG_OPTION_SPECS.map((o): [string, OptionSpec] => [o.long, {
+    short: o.short,
     kind: "text",
-    help: "debug, info, warn, error (PvaPy's warning and critical too) (default: warn)",
-  },
-  "log-file": { short: "lf", kind: "text", help: "append log lines to FILE" },
-  "log-format": { kind: "text", help: "text or json (one object per line) (default: text)" },
+    help: o.default === undefined ? o.help : `${o.help} (default: ${o.default})`,
+  }])),
   help: { short: "h", kind: "flag", help: "this text" },
 };
 
