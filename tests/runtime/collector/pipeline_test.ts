@@ -4,7 +4,6 @@
  * itself, one lagging behind the other, within the cache and beyond it.
  */
 import assert from "node:assert/strict";
-import { silentLogger } from "../../../protocol/log.ts";
 import { SharedPV } from "../../../protocol/pva/server/shared_pv.ts";
 import { Collector } from "../../../runtime/collector/collector.ts";
 import type { Consumer } from "../../../runtime/consumer/consumer.ts";
@@ -18,16 +17,12 @@ import {
   startConsumer,
   stopAll,
   subscribed,
-  sumProcessed,
   until,
 } from "../consumer/harness.ts";
 import { withServerAndClient } from "../support.ts";
-import { configFromEnv } from "../../../protocol/pva/config.ts";
-import { PvaClient } from "../../../protocol/pva/client/client.ts";
 import { PvaServer } from "../../../protocol/pva/server/server.ts";
-import { Simulator } from "../../../runtime/simulator/mod.ts";
 import { runTotals } from "../../../runtime/stats/run_totals.ts";
-import { epicsEnv, freePorts } from "../../interop/peers.ts";
+import { simulatedRun } from "./simulated_run.ts";
 
 const range = (first: number, last: number) => Array.from({ length: last - first + 1 }, (_, i) => first + i);
 
@@ -221,76 +216,19 @@ Deno.test("collector: a producer lagging beyond the cache: its late ids named mi
 });
 
 Deno.test("collector: our simulator → two distributed consumers → collector: every frame in order, exact totals", async () => {
-  // The simulator has its own ports; our server and client search both.
-  const simPorts = freePorts();
-  const ports = freePorts();
-  const config = configFromEnv({
-    ...epicsEnv(ports),
-    EPICS_PVA_ADDR_LIST: `127.0.0.1:${ports.udp} 127.0.0.1:${simPorts.udp}`,
-  });
-  // 6 s at 20 frames/s after an 8 s start delay, for the consumers' sandboxes to start.
-  const sim = new Simulator({
-    channelName: "sim:image",
-    frameRate: 20,
-    runtime: 6,
-    nx: 16,
-    ny: 16,
-    nFrames: 10,
-    startDelay: 8,
-    shutdownDelay: 2,
-    reportPeriod: 0,
-    config: configFromEnv(epicsEnv(simPorts)),
-  });
-  await sim.start();
-  const server = new PvaServer({ config, logger: silentLogger });
-  await server.start();
-  const client = new PvaClient({ config, logger: silentLogger });
-  const consumers: Consumer[] = [];
   const seen: number[] = [];
-  let collector: Collector | undefined;
-  try {
-    const argv = ["-ic", "sim:image", "-dt", "uniqueId", "-du", "1", "-nc", "2", "-oc", "_"];
-    for (const id of [1, 2]) consumers.push(await startConsumer(id, server, client, { argv }));
-    // The consumers' output channels appear with their first outputs. A collector searching before
-    // that would find them at a later search (the delay grows), perhaps one before the other and
-    // frames apart; started now, its first search finds both at once.
-    await until("both outputs", () => consumers.every((k) => k.accounting().published > 0), 30_000);
-    collector = await startCollector(server, client, [
-      "-ic",
-      "pvapy:consumer:*:output",
-      "-siu",
-      "0",
-      "-sqs",
-      "200",
-    ], (f) => seen.push(f.uniqueId));
-    const stats = await sim.finished;
-    assert.equal(stats.notDelivered, 0, "both consumers were there from the first frame");
-    const published = stats.framesPublished;
-    await until(
-      "every frame processed by the consumers",
-      async () => await sumProcessed(consumers) === published,
-    );
-    const c = collector;
-    await until("every id from the collector's first accounted for", () => {
-      const s = c.snapshot();
-      return seen.length > 0 && s.collected + s.cached + s.missed === published - seen[0] + 1;
-    });
-    await stopAll(consumers);
-    c.stop();
-    await c.done;
-    assert.deepEqual(runTotals(published, consumers.map((k) => k.accounting())).unattributed, 0);
-    assert.ok(seen[0] < published / 2, `the collector joined early: first id ${seen[0]} of ${published}`);
-    assert.deepEqual(seen, range(seen[0], published), "from its first frame on, every frame once, in order");
-    const s = c.snapshot();
-    assert.deepEqual([s.missed, s.rejected, s.cached], [0, 0, 0]);
-  } finally {
-    await stopAll(consumers);
-    collector?.stop();
-    await collector?.done;
-    await client.close();
-    await server.close();
-    await sim.stop();
-  }
+  const { stats, consumers, collector: c } = await simulatedRun(
+    { runtime: 6 },
+    ["-siu", "0", "-sqs", "200"],
+    (f) => seen.push(f.uniqueId),
+  );
+  assert.equal(stats.notDelivered, 0, "both consumers were there from the first frame");
+  const published = stats.framesPublished;
+  assert.deepEqual(runTotals(published, consumers.map((k) => k.accounting())).unattributed, 0);
+  assert.ok(seen[0] < published / 2, `the collector joined early: first id ${seen[0]} of ${published}`);
+  assert.deepEqual(seen, range(seen[0], published), "from its first frame on, every frame once, in order");
+  const s = c.snapshot();
+  assert.deepEqual([s.missed, s.rejected, s.cached], [0, 0, 0]);
 });
 
 Deno.test("collector control PV: configure collectorCacheSize releases at once; reset_stats starts a new sequence", async () => {
