@@ -341,7 +341,9 @@ export class Collector implements ControlTarget {
   #startOutput(): void {
     const name = this.channels.output;
     if (!name) return;
-    const declared = this.#host.outputType;
+    // Without a processor the collector passes on what it collects, whatever its type: the channel
+    // takes the type of the first output rather than the pass-through's NTNDArray.
+    const declared = this.#opts.processorFile === undefined ? undefined : this.#host.outputType;
     this.#output = hostedOutput(this.#ctx.server, name, {
       declaredType: declared?.kind === "structure" ? declared : undefined,
       logger: this.#ctx.logger,

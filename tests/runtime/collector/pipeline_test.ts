@@ -23,6 +23,8 @@ import { withServerAndClient } from "../support.ts";
 import { PvaServer } from "../../../protocol/pva/server/server.ts";
 import { runTotals } from "../../../runtime/stats/run_totals.ts";
 import { simulatedRun } from "./simulated_run.ts";
+import { scalar, struct } from "../../../protocol/pvdata/types.ts";
+import { TIME_T } from "../../../protocol/nt/common.ts";
 
 const range = (first: number, last: number) => Array.from({ length: last - first + 1 }, (_, i) => first + i);
 
@@ -303,6 +305,69 @@ Deno.test("collector: updates without a whole object id are counted rejected by 
     } finally {
       collector.stop();
       await collector.done;
+    }
+  });
+});
+
+Deno.test("collector without a processor: structures that are not frames (statistics) collected and published in order", async () => {
+  await withServerAndClient(async (server, client) => {
+    const type = struct("demo:stats:1.0", {
+      uniqueId: scalar("int32"),
+      timeStamp: TIME_T,
+      mean: scalar("float64"),
+    });
+    const stats = [1, 2].map((p) => {
+      const pv = new SharedPV();
+      pv.open({ type, value: { uniqueId: 0, mean: 0 } });
+      server.addPV(`stats:${p}`, pv);
+      return pv;
+    });
+    const collector = await startCollector(
+      server,
+      client,
+      [
+        "-ic",
+        "stats:*",
+        "-pid",
+        "1,2",
+        "-siu",
+        "0",
+        "-oc",
+        "collected:stats",
+        "--collector-idle-time",
+        "0.2",
+      ],
+      () => {},
+    );
+    const c = collector;
+    try {
+      await until(
+        "the collector monitors both producers",
+        async () => await producerReceived(c, 1) === 1 && await producerReceived(c, 2) === 1,
+      );
+      const seen: number[] = [];
+      const abort = new AbortController();
+      const watching = (async () => {
+        for await (const ev of client.monitor("collected:stats", { queueSize: 64, signal: abort.signal })) {
+          if (ev.kind === "data") seen.push(Number(ev.value.uniqueId));
+        }
+      })().catch(() => {});
+      const stamp = { secondsPastEpoch: 1_800_000_000, nanoseconds: 0, userTag: 0 };
+      for (let id = 1; id <= 10; id++) {
+        const pv = stats[(id + 1) % 2];
+        await pv.waitForRoom();
+        pv.post({ uniqueId: id, timeStamp: { ...stamp, nanoseconds: id }, mean: id / 2 });
+      }
+      await until("ten collected", () => seen.at(-1) === 10);
+      abort.abort();
+      await watching;
+      assert.deepEqual(seen.filter((id) => id > 0), range(seen.find((id) => id > 0)!, 10));
+      const s = c.snapshot();
+      assert.deepEqual([s.collected, s.missed, s.rejected], [10, 0, 0], "the placeholders are not collected");
+      assert.equal(c.status.processorStats.nErrors, 0);
+    } finally {
+      c.stop();
+      await c.done;
     }
   });
 });
