@@ -3,7 +3,9 @@
  * statistics (of the latest frame) and published as one structure per frame. Works for every
  * dtype and colour mode: the totals count every sample, colour planes included, and the
  * `channel*` arrays hold the same figures per colour (one entry for a mono frame, three for
- * RGB1, RGB2 and RGB3). 64-bit pixels are converted to doubles (exact up to 2^53).
+ * RGB1, RGB2 and RGB3). Sums are exact sums rounded once to a double (processors/support/exact_sum.ts),
+ * so they do not depend on the order of the additions and the GPU processor reports the same;
+ * min, max and the histogram see 64-bit pixels as doubles (exact up to 2^53).
  *
  * Arguments: `bins` (default 16); `histogramMin` and `histogramMax` fix the histogram's range
  * (default: each frame's own min and max). Samples outside the range are not counted; the top
@@ -22,6 +24,7 @@ import {
 } from "../runtime/processor/mod.ts";
 import { scalar, scalarArray, struct, type StructureDesc } from "../protocol/pvdata/mod.ts";
 import { TIME_T } from "../protocol/nt/mod.ts";
+import { ExactSum } from "./support/exact_sum.ts";
 
 /** The statistics of one frame. */
 export interface ImageStatistics {
@@ -29,7 +32,7 @@ export interface ImageStatistics {
   min: number;
   /** Largest sample (NaN for an empty frame). */
   max: number;
-  /** Sum of the samples. */
+  /** Sum of the samples (the exact sum, rounded once). */
   sum: number;
   /** sum / number of samples (NaN for an empty frame). */
   mean: number;
@@ -93,13 +96,12 @@ export function imageStatistics(data: Frame["data"], h: HistogramOptions): Image
   const values = asNumbers(data);
   let min = Infinity;
   let max = -Infinity;
-  let sum = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v < min) min = v;
     if (v > max) max = v;
-    sum += v;
   }
+  const sum = ExactSum.of(data).value();
   const n = values.length;
   if (n === 0) min = max = NaN;
   const lo = h.min ?? min;
@@ -167,7 +169,6 @@ export function channelStatistics(
   for (let c = 0; c < channels; c++) {
     let min = Infinity;
     let max = -Infinity;
-    let sum = 0;
     let n = 0;
     for (let start = c * run; start < values.length; start += period) {
       const end = Math.min(start + run, values.length);
@@ -175,10 +176,10 @@ export function channelStatistics(
         const v = values[i];
         if (v < min) min = v;
         if (v > max) max = v;
-        sum += v;
       }
       n += end - start;
     }
+    const sum = ExactSum.of(data, c * run, values.length, run, period).value();
     out.channelSum[c] = sum;
     if (n > 0) {
       out.channelMin[c] = min;

@@ -7,7 +7,7 @@
 import type { DType, FrameData } from "../types.ts";
 import { type GpuAdapterSummary, summarizeAdapter } from "./adapter.ts";
 import { GpuDeviceLostError, GpuError } from "./errors.ts";
-import { type GpuLayout, gpuLayout, wordsOf } from "./layout.ts";
+import { type GpuLayout, gpuLayout, type GpuLayoutOptions, wordsOf } from "./layout.ts";
 
 /** What a buffer is for: read or written by shaders (`storage`), or small parameters (`uniform`). */
 export type GpuBufferKind = "storage" | "uniform";
@@ -138,11 +138,16 @@ export class GpuContext {
    * 32-bit word, in the layout of their dtype (see {@link gpuLayout}).
    * @param name the buffer's name
    * @param frames frames of one dtype
+   * @param options `wide` keeps 64-bit pixels as two words each
    * @throws {GpuError} for mixed dtypes or a batch larger than the device's buffers
    */
-  upload(name: string, frames: readonly { data: FrameData; dtype: DType }[]): UploadedFrames {
+  upload(
+    name: string,
+    frames: readonly { data: FrameData; dtype: DType }[],
+    options: GpuLayoutOptions = {},
+  ): UploadedFrames {
     if (frames.length === 0) throw new GpuError("upload: no frames");
-    const layout = gpuLayout(frames[0].dtype);
+    const layout = gpuLayout(frames[0].dtype, options);
     const offsets: number[] = [];
     let words = 0;
     for (const f of frames) {
@@ -164,14 +169,19 @@ export class GpuContext {
    * device's `maxStorageBufferBindingSize`), each group at most `maxFrames` long.
    * @param frames frames of one dtype
    * @param maxFrames the most frames per group (default: no limit)
+   * @param options the layout they will be uploaded in (`wide`)
    * @throws {GpuError} for a single frame larger than a binding
    */
-  fitting<F extends { data: FrameData; dtype: DType }>(frames: readonly F[], maxFrames = Infinity): F[][] {
+  fitting<F extends { data: FrameData; dtype: DType }>(
+    frames: readonly F[],
+    maxFrames = Infinity,
+    options: GpuLayoutOptions = {},
+  ): F[][] {
     const limit = this.device.limits.maxStorageBufferBindingSize;
     const groups: F[][] = [];
     let bytes = Infinity;
     for (const f of frames) {
-      const need = 4 * wordsOf(gpuLayout(f.dtype), f.data.length);
+      const need = 4 * wordsOf(gpuLayout(f.dtype, options), f.data.length);
       if (need > limit) {
         throw new GpuError(`a frame of ${need} bytes exceeds the device's ${limit}-byte storage binding`);
       }

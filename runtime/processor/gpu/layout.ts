@@ -8,7 +8,8 @@
  * - `int32`, `uint32`, `float32` are uploaded as they are;
  * - `int64`, `uint64`, `float64` are converted to `float32` on the CPU (one pass into a reused
  *   array): WGSL has no 64-bit types. Values keep 24 bits of mantissa: integers beyond 2^24
- *   and doubles lose precision.
+ *   and doubles lose precision. Asked for `wide`, they are uploaded as they are instead, two
+ *   words per pixel (low word first), for shaders that do 64-bit arithmetic on words.
  *
  * Every frame starts on a word; the buffer is read as `array<u32>` and {@link wgslPixelLoader}
  * returns each pixel in its natural WGSL type (`i32`, `u32` or `f32`).
@@ -24,10 +25,10 @@ export type WgslScalar = "i32" | "u32" | "f32";
 export interface GpuLayout {
   /** The frame's dtype. */
   dtype: DType;
-  /** The WGSL type {@link wgslPixelLoader} returns. */
+  /** The WGSL type {@link wgslPixelLoader} returns (of each of the two words, for 8-byte pixels). */
   scalar: WgslScalar;
-  /** Bytes per pixel in the buffer (1, 2 or 4). */
-  bytes: 1 | 2 | 4;
+  /** Bytes per pixel in the buffer (1, 2 or 4; 8 for wide 64-bit pixels). */
+  bytes: 1 | 2 | 4 | 8;
   /** True when the CPU converts the pixels (64-bit dtypes to float32). */
   converted: boolean;
 }
@@ -45,15 +46,23 @@ const LAYOUTS: Record<DType, Omit<GpuLayout, "dtype">> = {
   float64: { scalar: "f32", bytes: 4, converted: true },
 };
 
+/** Options of {@link gpuLayout}. */
+export interface GpuLayoutOptions {
+  /** Keep 64-bit pixels as two 32-bit words each instead of converting them to float32. */
+  wide?: boolean;
+}
+
 /**
  * The layout of a dtype.
  * @example
  * ```ts
  * import { gpuLayout } from "./layout.ts";
  * gpuLayout("uint16"); // { dtype: "uint16", scalar: "u32", bytes: 2, converted: false }
+ * gpuLayout("int64", { wide: true }); // { dtype: "int64", scalar: "u32", bytes: 8, converted: false }
  * ```
  */
-export function gpuLayout(dtype: DType): GpuLayout {
+export function gpuLayout(dtype: DType, { wide = false }: GpuLayoutOptions = {}): GpuLayout {
+  if (wide && LAYOUTS[dtype].converted) return { dtype, scalar: "u32", bytes: 8, converted: false };
   return { dtype, ...LAYOUTS[dtype] };
 }
 
@@ -72,6 +81,7 @@ export function wordsOf(layout: GpuLayout, pixels: number): number {
 /**
  * WGSL defining `fn <name>(base: u32, i: u32) -> <scalar>`: pixel `i` of the frame starting at
  * word `base` of the `array<u32>` named `array`, and `fn <name>_f32(base: u32, i: u32) -> f32`.
+ * For wide 64-bit pixels only `fn <name>(base: u32, i: u32) -> vec2u` (low word, high word).
  * @param layout the frame's layout
  * @param names the storage array's name (default `pixels`) and the function's (default `pixel`)
  * @example
@@ -85,6 +95,9 @@ export function wgslPixelLoader(
   { array = "pixels", name = "pixel" }: { array?: string; name?: string } = {},
 ): string {
   const t = layout.scalar;
+  if (layout.bytes === 8) {
+    return `fn ${name}(base: u32, i: u32) -> vec2u { return vec2u(${array}[base + 2u * i], ${array}[base + 2u * i + 1u]); }\n`;
+  }
   let body: string;
   if (layout.bytes === 4) {
     body = t === "u32" ? `return ${array}[base + i];` : `return bitcast<${t}>(${array}[base + i]);`;

@@ -30,4 +30,11 @@ export {
   type Workgroups,
 } from "./context.ts";
 export { GpuDeviceLostError, GpuError } from "./errors.ts";
-export { type GpuLayout, gpuLayout, wgslPixelLoader, type WgslScalar, wordsOf } from "./layout.ts";
+export {
+  type GpuLayout,
+  gpuLayout,
+  type GpuLayoutOptions,
+  wgslPixelLoader,
+  type WgslScalar,
+  wordsOf,
+} from "./layout.ts";
