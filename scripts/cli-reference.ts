@@ -19,7 +19,8 @@ Every tool follows the same rules:
   operation failed, an input could not be read, a processor could not start); 2 a wrong command line
   (the message names the option and the value).
 - **Precedence**: command-line options win over environment variables (\`EPICS_PVA_*\`,
-  \`EPICS_CA_*\`, \`PVASTREAM_*\`), which win over files (workflow YAML stage options, defaults).
+  \`EPICS_CA_*\`, \`PVASTREAM_*\`), which win over files (the \`limits:\` of a \`pva serve\` file), which win
+  over the defaults. A workflow YAML stage's options are its command line, so they win over the environment.
   \`pva list --env\` prints the variables set and the settings they give.
 - **Output**: logs go to standard error (\`--log-format text|json\`, \`--log-level\`); live status
   lines are redrawn only on a terminal and printed as plain lines otherwise; no tool writes colour,

@@ -18,6 +18,7 @@ import { parseCommandLine, UsageError } from "./lib/args.ts";
 import { type Output, runClientCommand } from "./lib/client_commands.ts";
 import { InputError } from "./lib/coerce.ts";
 import { serveFile } from "./lib/serve.ts";
+import { parsePvFile } from "./lib/yaml_pvs.ts";
 import { onStopSignals } from "../runtime/cli/signals.ts";
 
 const io: Output = { out: (line) => console.log(line), err: (line) => console.error(line) };
@@ -40,11 +41,14 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const limits = inv.maxMessageBytes === undefined ? {} : { maxMessageBytes: inv.maxMessageBytes };
-    const config = configFromEnv(undefined, { limits });
     const name = inv.command === "serve" ? "pva serve" : "pva";
     const logger = createLogger({ level: inv.logLevel, format: inv.logFormat, name });
     if (inv.command === "serve") {
-      return await serveFile(inv.args[0], {
+      const file = inv.args[0];
+      const parsed = parsePvFile(await Deno.readTextFile(file), file);
+      // Precedence: command line > environment > file.
+      const config = configFromEnv(undefined, { limits }, parsed.limits);
+      return await serveFile(file, parsed, {
         config,
         io,
         stop: stopSignal(),
@@ -53,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     return await runClientCommand({ ...inv, command: inv.command }, {
-      config,
+      config: configFromEnv(undefined, { limits }),
       io,
       stop: stopSignal(),
       logger,

@@ -84,7 +84,10 @@ export function processEnv(): Record<string, string> {
 
 /**
  * Builds a configuration from environment variables (EPICS_PVA*, and PVASTREAM_* for the
- * limits); `overrides` win.
+ * limits); `overrides` win over them, and they win over `fileLimits`.
+ * @param env the variables (the process's by default)
+ * @param overrides settings that win (e.g. from the command line)
+ * @param fileLimits limits from a configuration file, over the defaults and under the variables
  * @example
  * ```ts
  * import { configFromEnv } from "./config.ts";
@@ -95,6 +98,7 @@ export function processEnv(): Record<string, string> {
 export function configFromEnv(
   env: Record<string, string> = processEnv(),
   overrides: PvaConfigOverrides = {},
+  fileLimits: Partial<PvaLimits> = {},
 ): PvaConfig {
   const { limits, ...rest } = overrides;
   const pick = (...names: string[]) =>
@@ -128,7 +132,7 @@ export function configFromEnv(
     nameServers: list(pick("EPICS_PVA_NAME_SERVERS")),
     idleTimeout: Number.isFinite(tmo) && tmo > 0 ? tmo * 4 / 3 : 40,
     ...rest,
-    limits: { ...limitsFromEnv(env), ...limits },
+    limits: { ...limitsFromEnv(env, { ...DEFAULT_PVA_LIMITS, ...fileLimits }), ...limits },
   };
 }
 

@@ -47,7 +47,9 @@ export function limitEnvName(name: keyof PvaLimits): string {
 }
 
 /**
- * Limits from PVASTREAM_* variables (e.g. PVASTREAM_MAX_MESSAGE_BYTES), defaults for the rest.
+ * Limits from PVASTREAM_* variables (e.g. PVASTREAM_MAX_MESSAGE_BYTES), `base` for the rest.
+ * @param env the variables
+ * @param base the limits the variables override (the defaults, or a file's limits over them)
  * @throws RangeError naming the variable when a value is not a positive number
  * @example
  * ```ts
@@ -55,8 +57,11 @@ export function limitEnvName(name: keyof PvaLimits): string {
  * limitsFromEnv({ PVASTREAM_MAX_MESSAGE_BYTES: "1048576" }).maxMessageBytes; // 1048576
  * ```
  */
-export function limitsFromEnv(env: Record<string, string>): PvaLimits {
-  const limits = { ...DEFAULT_PVA_LIMITS };
+export function limitsFromEnv(
+  env: Record<string, string>,
+  base: Readonly<PvaLimits> = DEFAULT_PVA_LIMITS,
+): PvaLimits {
+  const limits = { ...base };
   for (const name of Object.keys(limits) as (keyof PvaLimits)[]) {
     const variable = limitEnvName(name);
     const text = env[variable]?.trim();

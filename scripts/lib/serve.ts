@@ -11,7 +11,7 @@ import { bitOf } from "../../protocol/pvdata/partial.ts";
 import { findField } from "../../protocol/pvdata/types.ts";
 import { readAccessRules } from "../../runtime/cli/access_rules_file.ts";
 import type { Output } from "./client_commands.ts";
-import { parsePvFile, type PvSpec } from "./yaml_pvs.ts";
+import type { PvFile, PvSpec } from "./yaml_pvs.ts";
 
 /** A put handler that posts what was written with a fresh time stamp, as a soft IOC record does. */
 function stampPuts(pv: SharedPV, put: PutRequest): void {
@@ -24,7 +24,7 @@ function stampPuts(pv: SharedPV, put: PutRequest): void {
  * get a new one on every put; read-only PVs refuse puts.
  * @example
  * ```ts ignore
- * for (const [name, pv] of sharedPVs(parsePvFile(text))) server.addPV(name, pv);
+ * for (const [name, pv] of sharedPVs(parsePvFile(text).pvs)) server.addPV(name, pv);
  * ```
  */
 export function sharedPVs(specs: PvSpec[]): Map<string, SharedPV> {
@@ -40,7 +40,7 @@ export function sharedPVs(specs: PvSpec[]): Map<string, SharedPV> {
 
 /** What {@link serveFile} needs besides the file. */
 export interface ServeOptions {
-  /** Network settings and limits. */
+  /** Network settings and limits (the file's limits already under the environment's and the command line's). */
   config: PvaConfig;
   /** Where the ready line goes. */
   io: Output;
@@ -53,16 +53,18 @@ export interface ServeOptions {
 }
 
 /**
- * Serves the PVs of `file` until `stop` aborts; prints one line when ready. Limits come
+ * Serves the PVs of a parsed file until `stop` aborts; prints one line when ready. Limits come
  * from `config.limits`; refused peers and failures are logged.
- * @throws {PvFileError} when the file does not describe PVs
+ * @param file its name (for the ready line)
+ * @param parsed what it describes
  * @throws {UsageError} when the access rules file cannot be read or is wrong
  */
 export async function serveFile(
   file: string,
+  parsed: PvFile,
   { config, io, stop, logger = createLogger({ name: "pva serve" }), accessRules }: ServeOptions,
 ): Promise<number> {
-  const pvs = sharedPVs(parsePvFile(await Deno.readTextFile(file), file));
+  const pvs = sharedPVs(parsed.pvs);
   const access = accessRules === undefined ? undefined : await readAccessRules(accessRules);
   const server = new PvaServer({ config, logger, access });
   for (const [name, pv] of pvs) server.addPV(name, pv);

@@ -28,6 +28,14 @@
  * Scalars and arrays may also carry `display` and `control`; every NT PV gets an alarm and a
  * time stamp (now). An ndarray without `value` is all zeros.
  *
+ * The mapping form may also set the server's limits (docs/limits.md), below the PVASTREAM_*
+ * variables and the command line in precedence:
+ *
+ * ```yaml
+ * limits: { maxMessageBytes: 1048576, maxConnections: 64 }
+ * pvs: [...]
+ * ```
+ *
  * @module
  */
 import { parseDocument } from "yaml";
@@ -41,6 +49,7 @@ import { ntScalar, ntScalarArray } from "../../protocol/nt/scalar.ts";
 import { ntTable } from "../../protocol/nt/table.ts";
 import { timeStampNow } from "../../protocol/nt/time.ts";
 import type { ArrayInput } from "../../protocol/nt/arrays.ts";
+import { DEFAULT_PVA_LIMITS, parseLimit, type PvaLimits } from "../../protocol/pva/limits.ts";
 import {
   ANY,
   ANY_ARRAY,
@@ -238,20 +247,28 @@ function build(e: Entry): Typed {
   }
 }
 
+/** What a `pva serve` file describes. */
+export interface PvFile {
+  /** The PVs. */
+  pvs: PvSpec[];
+  /** The limits the file sets (none for the list form). */
+  limits: Partial<PvaLimits>;
+}
+
 /**
- * The PVs a YAML document describes (see the module documentation for the format).
+ * The PVs and limits a YAML document describes (see the module documentation for the format).
  * @param text the YAML
  * @param source the file name, for messages
  * @throws {PvFileError} for YAML syntax errors (with line and column), unknown kinds or keys,
- * duplicate names, and values that do not fit their types
+ * duplicate names, values that do not fit their types, and unknown or invalid limits
  * @example
  * ```ts
  * import { parsePvFile } from "./yaml_pvs.ts";
- * const [pv] = parsePvFile("- { name: demo:x, kind: scalar, type: int32, value: 3 }");
+ * const { pvs: [pv] } = parsePvFile("- { name: demo:x, kind: scalar, type: int32, value: 3 }");
  * pv.value.value; // 3
  * ```
  */
-export function parsePvFile(text: string, source = "<yaml>"): PvSpec[] {
+export function parsePvFile(text: string, source = "<yaml>"): PvFile {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new PvFileError(`${source}: ${doc.errors[0].message.split("\n")[0]}`);
   const top = doc.toJS() as unknown;
@@ -259,6 +276,41 @@ export function parsePvFile(text: string, source = "<yaml>"): PvSpec[] {
   if (!Array.isArray(list)) {
     throw new PvFileError(`${source}: expected a list of PVs (or a mapping with pvs: [...])`);
   }
+  if (isPlainObject(top)) {
+    const unknown = Object.keys(top).find((k) => k !== "pvs" && k !== "limits");
+    if (unknown !== undefined) {
+      throw new PvFileError(`${source}: unknown key ${unknown} (expected pvs, limits)`);
+    }
+  }
+  return {
+    pvs: pvSpecs(list, source),
+    limits: fileLimits(isPlainObject(top) ? top.limits : undefined, source),
+  };
+}
+
+function fileLimits(x: unknown, source: string): Partial<PvaLimits> {
+  if (x === undefined) return {};
+  if (!isPlainObject(x)) {
+    throw new PvFileError(`${source}: limits: expected a mapping of limit names to numbers`);
+  }
+  const limits: Partial<PvaLimits> = {};
+  for (const [key, value] of Object.entries(x)) {
+    if (!(key in DEFAULT_PVA_LIMITS)) {
+      throw new PvFileError(
+        `${source}: limits: unknown limit ${key} (${Object.keys(DEFAULT_PVA_LIMITS).join(", ")})`,
+      );
+    }
+    const name = key as keyof PvaLimits;
+    try {
+      limits[name] = parseLimit(name, String(value), `limits.${name}`);
+    } catch (e) {
+      throw new PvFileError(`${source}: ${(e as Error).message}`);
+    }
+  }
+  return limits;
+}
+
+function pvSpecs(list: unknown[], source: string): PvSpec[] {
   const seen = new Set<string>();
   return list.map((e: unknown, i) => {
     const where = `${source}: pvs[${i}]`;

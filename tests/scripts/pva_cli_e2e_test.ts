@@ -241,18 +241,19 @@ Deno.test("pva list --env shows the variables as set and the settings they give;
   assert.match(bad.stderr, /EPICS_PVA_SERVER_PORT=port is not a port number/);
 });
 
-Deno.test("precedence: pva serve --max-message-bytes wins over PVASTREAM_MAX_MESSAGE_BYTES", async () => {
+Deno.test("precedence: pva serve's command line wins over PVASTREAM_*, which wins over the file's limits", async () => {
   const dir = await Deno.makeTempDir();
-  const file = `${dir}/pvs.yaml`;
-  await Deno.writeTextFile(
-    file,
-    "pvs:\n  - { name: prec:wave, kind: scalarArray, type: float64, value: [] }\n",
-  );
   const wave = JSON.stringify(Array.from({ length: 2000 }, (_, i) => i)); // 16 kB on the wire
-  const putWith = async (cli: string[]) => {
+  const putWith = async (fileLimit: number | undefined, envLimit: string | undefined, cli: string[]) => {
+    const file = `${dir}/pvs-${fileLimit}.yaml`;
+    const limits = fileLimit === undefined ? "" : `limits: { maxMessageBytes: ${fileLimit} }\n`;
+    await Deno.writeTextFile(
+      file,
+      `${limits}pvs:\n  - { name: prec:wave, kind: scalarArray, type: float64, value: [] }\n`,
+    );
     const ports = freePorts();
-    // The environment allows a megabyte; the command line, when given, 4 kB.
-    const env = { ...epicsEnv(ports), PVASTREAM_MAX_MESSAGE_BYTES: "1048576" };
+    const env: Record<string, string> = { ...epicsEnv(ports) };
+    if (envLimit !== undefined) env.PVASTREAM_MAX_MESSAGE_BYTES = envLimit;
     const server = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "scripts/pva.ts", "serve", ...cli, file],
       env,
@@ -263,17 +264,21 @@ Deno.test("precedence: pva serve --max-message-bytes wins over PVASTREAM_MAX_MES
     }).spawn();
     try {
       assert.match(await readyLine(server), /^pva serve: 1 PVs from /);
-      return await pva(["put", "-w", "3", "prec:wave", wave], env);
+      return (await pva(["put", "-w", "3", "prec:wave", wave], env)).code;
     } finally {
       server.kill("SIGTERM");
       await server.status;
     }
   };
   try {
-    const environment = await putWith([]);
-    assert.equal(environment.code, 0, `the environment's limit applies: ${environment.stderr}`);
-    const command = await putWith(["--max-message-bytes", "4096"]);
-    assert.equal(command.code, 1, "the command line's smaller limit applies");
+    assert.equal(await putWith(4096, undefined, []), 1, "the file's 4 kB limit applies");
+    assert.equal(await putWith(4096, "1048576", []), 0, "the environment's megabyte wins over the file");
+    assert.equal(await putWith(undefined, "1048576", []), 0, "the environment's megabyte applies");
+    assert.equal(
+      await putWith(1048576, "1048576", ["--max-message-bytes", "4096"]),
+      1,
+      "the command line's 4 kB wins over both",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -14,7 +14,7 @@ function fileError(text: string): string {
 }
 
 Deno.test("NT kinds become normative types with their initial values", () => {
-  const pvs = parsePvFile(`
+  const { pvs } = parsePvFile(`
 pvs:
   - { name: a:temp, kind: scalar, type: float64, value: 21.5, display: { units: C }, descriptor: Room }
   - { name: a:big, kind: scalar, type: uint64, value: "18446744073709551615", readOnly: true }
@@ -52,7 +52,7 @@ pvs:
 });
 
 Deno.test("a raw structure takes its type from fields and fills what value leaves out", () => {
-  const [pv] = parsePvFile(`
+  const { pvs: [pv] } = parsePvFile(`
 - name: b:point
   kind: structure
   id: demo:point:1.0
@@ -131,4 +131,25 @@ Deno.test("bad PV entries are errors naming the PV and the key", () => {
   const deep =
     "- { name: p, kind: structure, fields: { s: { struct: { n: int32 } } }, value: { s: { m: 1 } } }";
   assert.match(fileError(deep), /\(p\): value\.s\.m: no such field/);
+});
+
+Deno.test("a file's limits: read with the PVs, unknown or invalid ones named", () => {
+  const { pvs, limits } = parsePvFile(`
+limits: { maxMessageBytes: 65536, messageTimeout: 2.5 }
+pvs:
+  - { name: l:x, kind: scalar, type: int32, value: 1 }
+`);
+  assert.equal(pvs.length, 1);
+  assert.deepEqual(limits, { maxMessageBytes: 65536, messageTimeout: 2.5 });
+  assert.deepEqual(parsePvFile("- { name: l:y, kind: scalar, type: int32 }").limits, {});
+  assert.match(
+    fileError("limits: { maxMesageBytes: 1 }\npvs: []\n"),
+    /pvs.yaml: limits: unknown limit maxMesageBytes/,
+  );
+  assert.match(
+    fileError("limits: { maxConnections: -3 }\npvs: []\n"),
+    /limits.maxConnections=-3 is not a positive integer/,
+  );
+  assert.match(fileError("limits: 5\npvs: []\n"), /limits: expected a mapping/);
+  assert.match(fileError("pv: []\npvs: []\n"), /unknown key pv \(expected pvs, limits\)/);
 });
