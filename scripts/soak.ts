@@ -1,5 +1,6 @@
 /**
- * `deno task soak [--minutes 30] [--frame-rate 200] [--warmup-minutes M]`: the simulator and two
+ * `deno task soak [--minutes 30] [--frame-rate 200] [--nx 512] [--ny 512] [--warmup-minutes M]`: the
+ * simulator (uint8 frames, 512x512 as in bench:stream by default) and two
  * distributed consumers (image statistics in worker sandboxes), each in its own process on loopback, run for
  * the given time while their HTTP status is polled every second and each consumer's preview is requested
  * every two seconds. Passes when no frame was lost (none missed, rejected, folded or failed, and the
@@ -21,19 +22,27 @@ const { values } = parseArgs({
   options: {
     minutes: { type: "string", default: "30" },
     "frame-rate": { type: "string", default: "200" },
+    nx: { type: "string", default: "512" },
+    ny: { type: "string", default: "512" },
     "warmup-minutes": { type: "string" },
   },
 });
 const minutes = Number(values.minutes);
 const frameRate = Number(values["frame-rate"]);
 const warmupS = 60 * Number(values["warmup-minutes"] ?? Math.min(5, minutes / 4));
-if (!(minutes > 0) || !(frameRate > 0) || !(warmupS >= 0) || warmupS >= minutes * 60) {
-  console.error("soak: --minutes and --frame-rate must be positive, --warmup-minutes shorter than the run");
+const NX = Number(values.nx);
+const NY = Number(values.ny);
+if (
+  !(minutes > 0) || !(frameRate > 0) || !(warmupS >= 0) || warmupS >= minutes * 60 ||
+  !Number.isInteger(NX) || NX < 1 || !Number.isInteger(NY) || NY < 1
+) {
+  console.error(
+    "soak: --minutes and --frame-rate must be positive, --nx and --ny positive integers, " +
+      "--warmup-minutes shorter than the run",
+  );
   Deno.exit(2);
 }
 const START_DELAY_S = 10;
-const NX = 256;
-const NY = 256;
 
 function freeTcpPort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
