@@ -30,14 +30,15 @@ export class SearchBudget {
 
   /**
    * The limits of the next search: two confirmations, and the probes its share pays for (at
-   * least one; two confirmations are made even when the budget is spent).
+   * least two, so that every search moves from its start rate at least once; two probes and two
+   * confirmations are made even when the budget is spent).
    */
   next(windows: { probe: number; full: number }): Pick<SearchPlan, "maxProbes" | "maxConfirms"> {
     const left = Math.max(0, (this.#deadline - performance.now()) / 1000);
     const share = left / Math.max(1, this.#searchesLeft--);
     const confirms = 2;
     const afterConfirm = share - this.#trialCost(windows.full) * (confirms - 1);
-    const maxProbes = Math.max(1, Math.floor(afterConfirm / this.#trialCost(windows.probe)));
+    const maxProbes = Math.max(2, Math.floor(afterConfirm / this.#trialCost(windows.probe)));
     return { maxProbes, maxConfirms: confirms };
   }
 }

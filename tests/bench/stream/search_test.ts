@@ -1,11 +1,12 @@
 /**
  * The zero-loss search against modelled pipelines: one that holds up to a known rate (short
  * probes and full windows alike), one whose short probes pass higher than its full window
- * holds, and one that never holds.
+ * holds, and one that never holds; and the budget that limits each search.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { roundRate, type SearchPlan, searchZeroLoss } from "../../../bench/stream/search.ts";
+import { SearchBudget } from "../../../bench/stream/budget.ts";
 
 const PLAN: SearchPlan = {
   start: 1000,
@@ -58,4 +59,14 @@ Deno.test("a pipeline that never holds reports 0 within its trial limits", async
 
 Deno.test("rates keep three significant digits and at least 1 frame/s", () => {
   assert.deepEqual([0.2, 7.4, 123.4, 1234, 98_765].map(roundRate), [1, 7, 123, 1230, 98_800]);
+});
+
+Deno.test("budget: every search gets two confirmations and at least two probes, even when the time is spent", () => {
+  const spent = new SearchBudget(0, 3, 3);
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(spent.next({ probe: 3, full: 15 }), { maxProbes: 2, maxConfirms: 2 });
+  }
+  // 600 s for 2 searches: 300 s each, one confirmation (23 s) reserved, probes of 11 s.
+  const ample = new SearchBudget(600, 2, 3);
+  assert.equal(ample.next({ probe: 3, full: 15 }).maxProbes, Math.floor((300 - 23) / 11));
 });
