@@ -93,37 +93,7 @@ export interface HistogramOptions {
  * ```
  */
 export function imageStatistics(data: Frame["data"], h: HistogramOptions): ImageStatistics {
-  const values = asNumbers(data);
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const sum = ExactSum.of(data).value();
-  const n = values.length;
-  if (n === 0) min = max = NaN;
-  const lo = h.min ?? min;
-  const hi = h.max ?? max;
-  const histogram = new Uint32Array(h.bins);
-  if (n > 0 && hi >= lo) {
-    const scale = hi > lo ? h.bins / (hi - lo) : 0;
-    const last = h.bins - 1;
-    for (let i = 0; i < n; i++) {
-      const v = values[i];
-      if (v < lo || v > hi) continue;
-      const b = Math.floor((v - lo) * scale);
-      histogram[b > last ? last : b]++;
-    }
-  }
-  return { min, max, sum, mean: n > 0 ? sum / n : NaN, histogram, histogramMin: lo, histogramMax: hi };
-}
-
-function asNumbers(data: Frame["data"]): ArrayLike<number> {
-  return data instanceof BigInt64Array || data instanceof BigUint64Array
-    ? Float64Array.from(data, Number)
-    : data;
+  return frameStatistics(data, 0, [data.length], h)[0];
 }
 
 /**
@@ -155,39 +125,161 @@ export function channelStatistics(
   colorMode: number,
   shape: readonly number[],
 ): ChannelStatistics {
-  const values = asNumbers(data);
+  return frameStatistics(data, colorMode, shape, { bins: 1 })[1];
+}
+
+/**
+ * The statistics of a whole frame and of each of its colours. Pixels of 8 and 16 bits are
+ * counted by value in one pass, and everything is derived from the counts (a sample's bin
+ * depends only on its value, so the histogram is the same); wider pixels are read once for min
+ * and max, once for the exact sums and once for the histogram.
+ * @example
+ * ```ts
+ * import { frameStatistics } from "./image_stats.ts";
+ * const [all, colours] = frameStatistics(new Uint16Array([1, 2, 3, 5, 6, 7]), 2, [3, 2, 1], { bins: 2 });
+ * [all.sum, [...all.histogram], [...colours.channelMax]]; // [24, [3, 3], [5, 6, 7]]
+ * ```
+ */
+export function frameStatistics(
+  data: Frame["data"],
+  colorMode: number,
+  shape: readonly number[],
+  h: HistogramOptions,
+): [ImageStatistics, ChannelStatistics] {
   const stride = colourStride(colorMode, shape);
-  const channels = stride === undefined ? 1 : 3;
-  const period = stride === undefined ? values.length : 3 * stride;
-  const run = stride ?? values.length;
-  const out: ChannelStatistics = {
-    channelMin: new Float64Array(channels).fill(NaN),
-    channelMax: new Float64Array(channels).fill(NaN),
-    channelSum: new Float64Array(channels),
-    channelMean: new Float64Array(channels).fill(NaN),
+  const n = data.length;
+  const colours: Runs[] = stride === undefined
+    ? [{ start: 0, run: n, period: n }]
+    : [0, 1, 2].map((c) => ({ start: c * stride, run: stride, period: 3 * stride }));
+  const parts = isSmallIntegers(data) ? countedColours(data, colours) : readColours(data, colours);
+  const total = combine(parts.map((p) => p.stats));
+  const channels: ChannelStatistics = {
+    channelMin: Float64Array.from(parts, (p) => p.stats.n > 0 ? p.stats.min : NaN),
+    channelMax: Float64Array.from(parts, (p) => p.stats.n > 0 ? p.stats.max : NaN),
+    channelSum: Float64Array.from(parts, (p) => p.stats.sum.value()),
+    channelMean: Float64Array.from(parts, (p) => p.stats.n > 0 ? p.stats.sum.value() / p.stats.n : NaN),
   };
-  for (let c = 0; c < channels; c++) {
+  const min = n > 0 ? total.min : NaN;
+  const max = n > 0 ? total.max : NaN;
+  const sum = total.sum.value();
+  const lo = h.min ?? min;
+  const hi = h.max ?? max;
+  const histogram = new Uint32Array(h.bins);
+  if (n > 0 && hi >= lo) {
+    const scale = hi > lo ? h.bins / (hi - lo) : 0;
+    const last = h.bins - 1;
+    const count = (v: number, times: number) => {
+      if (v < lo || v > hi) return;
+      const b = Math.floor((v - lo) * scale);
+      histogram[b > last ? last : b] += times;
+    };
+    for (const p of parts) p.histogram(count);
+  }
+  const image = { min, max, sum, mean: n > 0 ? sum / n : NaN, histogram, histogramMin: lo, histogramMax: hi };
+  return [image, channels];
+}
+
+/** One colour's samples: runs of `run` from `start`, every `period`. */
+interface Runs {
+  start: number;
+  run: number;
+  period: number;
+}
+
+/** Min, max, exact sum and count of some samples. */
+interface SampleSummary {
+  min: number;
+  max: number;
+  sum: ExactSum;
+  n: number;
+}
+
+/** A colour's statistics, and a way to put each of its samples (or values with their counts) in bins. */
+interface ColourPart {
+  stats: SampleSummary;
+  histogram(count: (value: number, times: number) => void): void;
+}
+
+function combine(parts: SampleSummary[]): SampleSummary {
+  const sum = new ExactSum(parts[0].sum.scale);
+  for (const p of parts) sum.addSum(p.sum);
+  return {
+    min: Math.min(...parts.map((p) => p.min)),
+    max: Math.max(...parts.map((p) => p.max)),
+    sum,
+    n: parts.reduce((a, p) => a + p.n, 0),
+  };
+}
+
+type SmallIntegers = Int8Array | Uint8Array | Int16Array | Uint16Array;
+
+function isSmallIntegers(data: Frame["data"]): data is SmallIntegers {
+  return data instanceof Uint8Array || data instanceof Int8Array || data instanceof Uint16Array ||
+    data instanceof Int16Array;
+}
+
+function countedColours(data: SmallIntegers, colours: Runs[]): ColourPart[] {
+  const bits = 8 * data.BYTES_PER_ELEMENT;
+  // Signed values are counted at value + offset.
+  const offset = data instanceof Int8Array || data instanceof Int16Array ? 2 ** (bits - 1) : 0;
+  return colours.map(({ start, run, period }) => {
+    const counts = new Uint32Array(2 ** bits);
+    for (let s = start; s < data.length; s += period) {
+      const end = Math.min(s + run, data.length);
+      for (let i = s; i < end; i++) counts[data[i] + offset]++;
+    }
+    let min = Infinity;
+    let max = -Infinity;
+    let total = 0;
+    let n = 0;
+    for (let k = 0; k < counts.length; k++) {
+      const c = counts[k];
+      if (c === 0) continue;
+      const v = k - offset;
+      if (v < min) min = v;
+      max = v;
+      // Exact: |v| < 2^16 and at most 2^32 samples.
+      total += v * c;
+      n += c;
+    }
+    const sum = new ExactSum(0);
+    sum.addUnits(BigInt(total));
+    return {
+      stats: { min, max, sum, n },
+      histogram: (count) => {
+        for (let k = 0; k < counts.length; k++) if (counts[k] > 0) count(k - offset, counts[k]);
+      },
+    };
+  });
+}
+
+function readColours(data: Frame["data"], colours: Runs[]): ColourPart[] {
+  const values = data instanceof BigInt64Array || data instanceof BigUint64Array
+    ? Float64Array.from(data, Number)
+    : data;
+  return colours.map(({ start, run, period }) => {
     let min = Infinity;
     let max = -Infinity;
     let n = 0;
-    for (let start = c * run; start < values.length; start += period) {
-      const end = Math.min(start + run, values.length);
-      for (let i = start; i < end; i++) {
+    for (let s = start; s < values.length; s += period) {
+      const end = Math.min(s + run, values.length);
+      for (let i = s; i < end; i++) {
         const v = values[i];
         if (v < min) min = v;
         if (v > max) max = v;
       }
-      n += end - start;
+      n += end - s;
     }
-    const sum = ExactSum.of(data, c * run, values.length, run, period).value();
-    out.channelSum[c] = sum;
-    if (n > 0) {
-      out.channelMin[c] = min;
-      out.channelMax[c] = max;
-      out.channelMean[c] = sum / n;
-    }
-  }
-  return out;
+    return {
+      stats: { min, max, sum: ExactSum.of(data, start, data.length, run, period), n },
+      histogram: (count) => {
+        for (let s = start; s < values.length; s += period) {
+          const end = Math.min(s + run, values.length);
+          for (let i = s; i < end; i++) count(values[i], 1);
+        }
+      },
+    };
+  });
 }
 
 /** The user statistics of both image-statistics processors (CPU and GPU). */
@@ -281,8 +373,10 @@ export class ImageStats implements Processor {
 
   /** @returns the frame's statistics, stamped with its uniqueId and timeStamp */
   process(frame: Frame): PvOutput {
-    const s = imageStatistics(frame.data, this.#histogram);
-    return this.#tally.record(frame, s, channelStatistics(frame.data, frame.colorMode, frame.shape));
+    return this.#tally.record(
+      frame,
+      ...frameStatistics(frame.data, frame.colorMode, frame.shape, this.#histogram),
+    );
   }
 
   /** The latest frame's statistics (zeros before the first frame). */
