@@ -1,14 +1,17 @@
 /**
  * The streaming pipeline across four hosts of a lab (tests/support/netns.ts): the simulator on host 1; on
- * hosts 2 and 3 a consumer each (scripts/consumer.ts) sharing the frames through the data distributor; on
- * host 4 a monitor of the whole stream (tests/hosts/frame_monitor.ts) in the collector's place. Hosts 2 and
- * 3 also run that monitor, which sees every frame over the same link with the time it took. Everyone finds
- * the simulator by UDP broadcast across the bridge. Host 2's link loses and delays packets for the whole
- * run; host 3's link is cut for two seconds mid-run and restored.
+ * hosts 2 and 3 a consumer each (scripts/consumer.ts) sharing the frames through the data distributor and
+ * publishing what it processed; on host 4 a collector (scripts/collector.ts) putting the two consumers'
+ * outputs back in frame order, and a monitor of the whole stream (tests/hosts/frame_monitor.ts). Hosts 2
+ * and 3 also run that monitor, which sees every frame over the same link with the time it took. Everyone
+ * finds the simulator and the consumers by UDP broadcast across the bridge. Host 2's link loses and delays
+ * packets for the whole run; host 3's link is cut for two seconds mid-run and restored (the collector's
+ * cache holds the other consumer's frames meanwhile).
  *
  * "Exact" here: every frame the simulator published is processed by one of the two consumers, or refused
  * or named as missed by the consumer it was meant for, or counted by the simulator as not delivered; nothing
- * is left over. For the cut link that means nothing is lost at all: the frames the server sent to host 3
+ * is left over; and the collector collects every frame the consumers processed, none missed or rejected.
+ * For the cut link that means nothing is lost at all: the frames the server sent to host 3
  * while its link was down wait in the server's queue for host 3 and in TCP's send buffer, and TCP
  * retransmits them once the link is back, because the connection outlives the cut (it would be dropped only
  * after EPICS_PVA_CONN_TMO × 4/3, 40 s, of silence). They arrive late, not never. A cut longer than the
@@ -39,22 +42,34 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The simulator's status PV: the test waits on its subscriber count before the first frame. */
 const SIM_STATUS = "hosts:sim:status";
 /**
- * 8 s at 50 frames/s of 64x64 uint8 (10 distinct frames), after 10 s for everyone to subscribe; served 8 s
- * more, so that consumers that started late still stop before the simulator does.
+ * 8 s at 50 frames/s of 64x64 uint8 (10 distinct frames), after 14 s for everyone to subscribe (the
+ * collector last); served 8 s more, so that consumers that started late still stop before the simulator does.
  */
 const SIM_ARGS =
-  `-cn ${CHANNEL} -fps ${FPS} -rt 8 -std 10 -shd 8 -nx 64 -ny 64 -nf 10 -rp 25 -sc ${SIM_STATUS}`
+  `-cn ${CHANNEL} -fps ${FPS} -rt 8 -std 14 -shd 8 -nx 64 -ny 64 -nf 10 -rp 25 -sc ${SIM_STATUS}`
     .split(" ");
 /** Subscribers of the frames: two consumers and three monitors. */
 const SUBSCRIBERS = 5;
 /**
  * A consumer sharing the frames by uniqueId, with room on the server for what a cut holds back, and its status
- * PV (pvapy:consumer:ID:status) refreshed every second. It stops 20 s after it starts: after the simulator's
- * last frame (18 s after the simulator served).
+ * PV (pvapy:consumer:ID:status) refreshed every second. It stops 24 s after it starts: after the simulator's
+ * last frame (22 s after the simulator served).
  */
 const consumerArgs = (id: number) =>
-  `--consumer-id ${id} -ic ${CHANNEL} --distributor-trigger uniqueId -sqs 100 -sc _ --report-period 1 --runtime 20`
+  `--consumer-id ${id} -ic ${CHANNEL} --distributor-trigger uniqueId -sqs 100 -sc _ -oc _ --report-period 1 --runtime 24`
     .split(" ");
+/**
+ * The collector of both consumers' outputs, with a cache (500) that holds what arrives from one consumer
+ * while the other's link is cut, a monitor queue on each consumer's server (200) for the burst a consumer
+ * publishes when its held-back frames arrive after the cut, and its status PV (pvapy:collector:1:status). It
+ * stops 30 s after it starts, after the consumers. The output channels' initial values (never stamped) are not
+ * collected, so no collected frame is skipped (`-siu 0`, not PvaPy's default of one).
+ */
+const COLLECTOR_ARGS =
+  "-ic pvapy:consumer:*:output -pid 2,3 -sc _ -ccs 500 -sqs 200 -siu 0 --collector-idle-time 1 --report-period 1 --runtime 30"
+    .split(" ");
+const COLLECTOR_SUMMARY =
+  /^collector 1: (\d+) collected .*?(\d+) processed, (\d+) missed.*?, (\d+) rejected/gm;
 
 /** Runs one of the repository's Deno scripts inside `host`, finding servers by broadcast. */
 function startScript(lab: NetnsLab, host: LabHost, script: string, args: string[]): ProcessLines {
@@ -119,8 +134,29 @@ async function retransmissionsByPeer(lab: NetnsLab, host: LabHost): Promise<Map<
   return byPeer;
 }
 
+/** Waits until the collector's status PV, read from `host`, shows an update received from each consumer. */
+async function waitForCollector(lab: NetnsLab, host: LabHost): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let last = "";
+  while (Date.now() < deadline) {
+    const out = await lab.command(host, Deno.execPath(), {
+      args: ["run", "-A", "scripts/pva.ts", "get", "--json", "-w", "3", "pvapy:collector:1:status"],
+      env: { EPICS_PVA_AUTO_ADDR_LIST: "NO", EPICS_PVA_ADDR_LIST: LAB_BROADCAST },
+      cwd: ROOT,
+    }).output();
+    last = new TextDecoder().decode(out.success ? out.stdout : out.stderr);
+    if (out.success) {
+      const status = JSON.parse(last).value;
+      if ([2, 3].every((id) => status[`producerStats_${id}`]?.receiverStats?.nReceived >= 1)) return;
+    }
+    await sleep(500);
+  }
+  assert.fail(`the collector did not receive from both consumers: ${last}`);
+}
+
 Deno.test({
-  name: "four hosts: two consumers through loss, delay and a cut link account for every frame",
+  name:
+    "four hosts: two consumers through loss, delay and a cut link account for every frame, collected on a fourth",
   ignore: IGNORE,
   fn: async () => {
     await using lab = await NetnsLab.create({ hosts: 4 });
@@ -128,7 +164,7 @@ Deno.test({
     const impairedBy = await lab.impair(lossyHost, IMPAIRMENT);
 
     const sim = startScript(lab, simHost, "scripts/ad-sim-server.ts", SIM_ARGS);
-    await sim.until(new RegExp(`^Serving ${CHANNEL} on TCP port 5075; first frame in 10 s`), 30_000);
+    await sim.until(new RegExp(`^Serving ${CHANNEL} on TCP port 5075; first frame in 14 s`), 30_000);
     const consumers = ([[lossyHost, 2], [cutHost, 3]] as const).map(([host, id]) =>
       startScript(lab, host, "scripts/consumer.ts", consumerArgs(id))
     );
@@ -136,6 +172,7 @@ Deno.test({
       startScript(lab, h, "tests/hosts/frame_monitor.ts", [CHANNEL])
     );
     for (const c of consumers) await c.until(new RegExp(`^input channel: ${CHANNEL}$`), 30_000);
+    const collector = startScript(lab, wholeHost, "scripts/collector.ts", COLLECTOR_ARGS);
     // Exact accounting needs the distributor group complete before the first frame: frames posted earlier
     // reach the monitors but no consumer, and the simulator cannot count them as undelivered.
     const gate = startScript(lab, wholeHost, "scripts/pva.ts", ["monitor", "--json", SIM_STATUS]);
@@ -147,6 +184,8 @@ Deno.test({
       "waiting",
       "the hosts subscribed only after the first frame: overloaded?",
     );
+    // The collector monitors both outputs (their initial values arrived) before the first frame.
+    await waitForCollector(lab, wholeHost);
     const joinedOn: number[] = [];
     for (const m of monitors) {
       assert.equal((await m.until(/^connected (\S+)$/, 30_000))[1], `${simHost.address}:5075`);
@@ -201,6 +240,20 @@ Deno.test({
     assert.deepEqual(counts.map((c) => c.missed + c.rejected + c.errors), [0, 0], report);
     // Round robin from the first frame: about half each (a cut or a lossy link only delays its share).
     assert.ok(counts.every((c) => c.processed > published / 4), `the distributor did not share:\n${report}`);
+
+    // The collector on host 4 collected every frame the two consumers processed, in order.
+    const collectorOut = await collector.finished(40_000);
+    assert.equal(collectorOut.code, 0, collectorOut.stderr);
+    // Its last report line is its summary.
+    const summary = [...collectorOut.stdout.matchAll(COLLECTOR_SUMMARY)].at(-1);
+    assert.ok(summary, `no collector summary:\n${collectorOut.stdout}\n${collectorOut.stderr}`);
+    const [collected, collectorProcessed, collectorMissed, collectorRejected] = summary.slice(1).map(Number);
+    const processed = counts.reduce((n, c) => n + c.processed, 0);
+    assert.deepEqual(
+      [collected, collectorProcessed, collectorMissed, collectorRejected],
+      [processed, processed, 0, 0],
+      `${collectorOut.stdout}\n${report}`,
+    );
 
     // The status PV counted what the summary did, up to the moment it was read.
     const { processorStats, receiverStats } = statusPv;
