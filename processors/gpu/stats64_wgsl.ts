@@ -20,7 +20,7 @@
  * @module
  */
 import type { Wide64 } from "./histogram_edges.ts";
-import { COLOUR, frameLoop, LOCAL_BINS, WORKGROUP } from "./stats_wgsl.ts";
+import { binCounting, COLOUR, frameLoop, WORKGROUP } from "./stats_wgsl.ts";
 
 /**
  * Words per frame of the float64 sums: for each colour 4096 buckets (sign and exponent field) of
@@ -132,8 +132,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
  * @param bins bins per frame
  */
 export function histogramWideShader(kind: Wide64, bins: number): string {
-  const local = bins <= LOCAL_BINS;
-  const count = local ? "atomicAdd(&counts[b], 1u);" : "atomicAdd(&histograms[f.histogram + b], 1u);";
+  const { declaration, count, flush } = binCounting(bins);
   return `
 struct Frame {
   base: u32, n: u32, lowX: u32, lowY: u32, highX: u32, highY: u32,
@@ -144,7 +143,7 @@ struct Frame {
 @group(0) @binding(2) var<storage, read> thresholds: array<u32>;
 @group(0) @binding(3) var<storage, read_write> histograms: array<atomic<u32>>;
 ${common(kind)}
-${local ? `var<workgroup> counts: array<atomic<u32>, ${bins}>;` : ""}
+${declaration}
 
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -166,15 +165,6 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
       }`,
     )
   }
-  ${
-    local
-      ? `workgroupBarrier();
-  let f2 = frames[wg.y];
-  for (var b = lid; b < ${bins}u; b += ${WORKGROUP}u) {
-    let x = atomicLoad(&counts[b]);
-    if (x > 0u) { atomicAdd(&histograms[f2.histogram + b], x); }
-  }`
-      : ""
-  }
+  ${flush}
 }`;
 }

@@ -175,9 +175,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
  */
 export function histogramShader(layout: GpuLayout, bins: number): string {
   const t = layout.scalar;
-  const local = bins <= LOCAL_BINS;
   const as = (x: string) => t === "u32" ? x : `bitcast<${t}>(${x})`;
-  const count = local ? "atomicAdd(&counts[b], 1u);" : "atomicAdd(&histograms[f.histogram + b], 1u);";
+  const { declaration, count, flush } = binCounting(bins);
   return `
 struct Frame { base: u32, n: u32, low: u32, high: u32, count: u32, thresholds: u32, histogram: u32, counting: u32 }
 @group(0) @binding(0) var<storage, read> pixels: array<u32>;
@@ -185,7 +184,7 @@ struct Frame { base: u32, n: u32, low: u32, high: u32, count: u32, thresholds: u
 @group(0) @binding(2) var<storage, read> thresholds: array<u32>;
 @group(0) @binding(3) var<storage, read_write> histograms: array<atomic<u32>>;
 ${wgslPixelLoader(layout)}
-${local ? `var<workgroup> counts: array<atomic<u32>, ${bins}>;` : ""}
+${declaration}
 
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -205,15 +204,27 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
       }`,
     )
   }
-  ${
-    local
-      ? `workgroupBarrier();
+  ${flush}
+}`;
+}
+
+/**
+ * How pass 2 counts a pixel in bin `b` (32- and 64-bit): in workgroup memory, added to the frame's
+ * histogram once per workgroup, or with more than {@link LOCAL_BINS} bins straight into it.
+ * @returns the workgroup declaration, the statement counting `b`, and the statements ending the workgroup
+ */
+export function binCounting(bins: number): { declaration: string; count: string; flush: string } {
+  if (bins > LOCAL_BINS) {
+    return { declaration: "", count: "atomicAdd(&histograms[f.histogram + b], 1u);", flush: "" };
+  }
+  return {
+    declaration: `var<workgroup> counts: array<atomic<u32>, ${bins}>;`,
+    count: "atomicAdd(&counts[b], 1u);",
+    flush: `workgroupBarrier();
   let f2 = frames[wg.y];
   for (var b = lid; b < ${bins}u; b += ${WORKGROUP}u) {
     let x = atomicLoad(&counts[b]);
     if (x > 0u) { atomicAdd(&histograms[f2.histogram + b], x); }
-  }`
-      : ""
-  }
-}`;
+  }`,
+  };
 }
