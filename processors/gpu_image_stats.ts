@@ -48,6 +48,10 @@ type PixelKind = WgslScalar | Wide64;
 
 const WIDE: Partial<Record<Frame["dtype"], Wide64>> = { int64: "i64", uint64: "u64", float64: "f64" };
 
+function isWide(kind: PixelKind): kind is Wide64 {
+  return kind === "i64" || kind === "u64" || kind === "f64";
+}
+
 /** One frame's per-colour reduction, read back from pass 1. */
 interface Reduced {
   min: number[];
@@ -62,7 +66,7 @@ const asF32 = new Float32Array(bits.buffer);
 
 /** A min or max of pass 1 as a number: the pixel's bits, or a 64-bit key (low, high). */
 function valueOf(kind: PixelKind, low: number, high: number, empty: number): number {
-  if (kind === "i64" || kind === "u64" || kind === "f64") {
+  if (isWide(kind)) {
     const v = wideValue(kind, wideBits(kind, (BigInt(high) << 32n) | BigInt(low)));
     // Only NaN keys are left where every pixel of a float64 colour was NaN.
     return Number.isNaN(v) ? empty : v;
@@ -244,7 +248,7 @@ function combine(
   groups: number,
   count: number[],
 ): Reduced {
-  const wide = kind === "i64" || kind === "u64" || kind === "f64";
+  const wide = isWide(kind);
   const r: Reduced = {
     min: [Infinity, Infinity, Infinity],
     max: [-Infinity, -Infinity, -Infinity],
@@ -292,9 +296,7 @@ function bucketSums(kind: PixelKind, words: Uint32Array): ExactSum[] {
     for (let k = 0; k < 2 * exponents; k++) {
       const at = c * perColour + perBucket * k;
       const mantissas = f64 ? (word64(at) << 26n) + word64(at + 2) : word64(at);
-      if (mantissas === 0n) continue;
-      const units = mantissas << BigInt(Math.max(k % exponents, 1) - 1);
-      sum.addUnits(k < exponents ? units : -units);
+      if (mantissas !== 0n) sum.addMantissas(k < exponents ? mantissas : -mantissas, k % exponents);
     }
     const flags = words[3 * perColour + c];
     if (flags & 1) sum.addSpecial(1);

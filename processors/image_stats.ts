@@ -153,11 +153,12 @@ export function frameStatistics(
     : [0, 1, 2].map((c) => ({ start: c * stride, run: stride, period: 3 * stride }));
   const parts = isSmallIntegers(data) ? countedColours(data, colours) : readColours(data, colours);
   const total = combine(parts.map((p) => p.stats));
+  const channelSum = Float64Array.from(parts, (p) => p.stats.sum.value());
   const channels: ChannelStatistics = {
     channelMin: Float64Array.from(parts, (p) => p.stats.n > 0 ? p.stats.min : NaN),
     channelMax: Float64Array.from(parts, (p) => p.stats.n > 0 ? p.stats.max : NaN),
-    channelSum: Float64Array.from(parts, (p) => p.stats.sum.value()),
-    channelMean: Float64Array.from(parts, (p) => p.stats.n > 0 ? p.stats.sum.value() / p.stats.n : NaN),
+    channelSum,
+    channelMean: Float64Array.from(parts, (p, c) => p.stats.n > 0 ? channelSum[c] / p.stats.n : NaN),
   };
   const min = n > 0 ? total.min : NaN;
   const max = n > 0 ? total.max : NaN;

@@ -81,6 +81,14 @@ export class ExactSum {
     this.#units += units;
   }
 
+  /**
+   * Adds the sum of the integer mantissas (implicit bit included; negative for negative samples) of
+   * float samples sharing one exponent field: float32's 8 bits at scale 149, float64's 11 at 1074.
+   */
+  addMantissas(mantissas: bigint, exponentField: number): void {
+    this.#units += mantissas << BigInt(Math.max(exponentField, 1) - 1);
+  }
+
   /** Records an infinity (sign +1 or -1) or, for sign 0, a NaN. */
   addSpecial(sign: number): void {
     if (sign > 0) this.#plusInfinity = true;
@@ -151,7 +159,7 @@ export class ExactSum {
     }, () => {
       for (let e = 0; e < 255; e++) {
         const d = buckets[e] - buckets[256 + e];
-        if (d !== 0) this.#units += BigInt(d) << BigInt(Math.max(e, 1) - 1);
+        if (d !== 0) this.addMantissas(BigInt(d), e);
       }
       buckets.fill(0);
     });
@@ -179,9 +187,7 @@ export class ExactSum {
       for (let e = 0; e < 2047; e++) {
         const h = high[e] - high[2048 + e];
         const l = low[e] - low[2048 + e];
-        if (h !== 0 || l !== 0) {
-          this.#units += ((BigInt(h) << 26n) + BigInt(l)) << BigInt(Math.max(e, 1) - 1);
-        }
+        if (h !== 0 || l !== 0) this.addMantissas((BigInt(h) << 26n) + BigInt(l), e);
       }
       high.fill(0);
       low.fill(0);
