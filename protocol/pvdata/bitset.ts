@@ -22,15 +22,18 @@ import type { Writer } from "./writer.ts";
  * ```
  */
 export class BitSet implements Iterable<number> {
-  /** Bit i is bit (i % 8) of byte i / 8. */
-  private bits: Uint8Array;
+  /**
+   * Bit i is bit (i % 8) of byte i / 8. A plain array, not a Uint8Array: several sets are made
+   * per monitor update, and a typed array costs ten times as much to allocate.
+   */
+  private bits: number[];
 
   /**
    * An empty set; it grows as bits are added.
    * @param capacityBits initial capacity in bits, to avoid regrowing for known sizes
    */
   constructor(capacityBits = 64) {
-    this.bits = new Uint8Array(Math.max(1, Math.ceil(capacityBits / 8)));
+    this.bits = new Array<number>(Math.max(1, Math.ceil(capacityBits / 8))).fill(0);
   }
 
   /** A set holding the given bits. */
@@ -58,9 +61,9 @@ export class BitSet implements Iterable<number> {
   /** Ensures room for `bytes` bytes, at least doubling so repeated `set` stays amortised O(1). */
   private grow(bytes: number): void {
     if (bytes <= this.bits.length) return;
-    const next = new Uint8Array(Math.max(bytes, this.bits.length * 2));
-    next.set(this.bits);
-    this.bits = next;
+    const from = this.bits.length;
+    this.bits.length = Math.max(bytes, from * 2);
+    this.bits.fill(0, from);
   }
 
   /** Adds bits [from, to). */
@@ -133,8 +136,8 @@ export class BitSet implements Iterable<number> {
 
   /** A copy. */
   clone(): BitSet {
-    const b = new BitSet(this.bits.length * 8);
-    b.bits.set(this.bits);
+    const b = new BitSet(0);
+    b.bits = this.bits.slice();
     return b;
   }
 
@@ -162,29 +165,21 @@ export class BitSet implements Iterable<number> {
     const n = this.usedBytes();
     w.size(n);
     const words = n >>> 3;
-    if (w.littleEndian || words === 0) {
-      w.bytes(this.bits.subarray(0, n));
-      return;
-    }
-    for (let word = 0; word < words; word++) {
-      for (let k = 7; k >= 0; k--) w.u8(this.bits[word * 8 + k]);
-    }
-    w.bytes(this.bits.subarray(words * 8, n));
+    // A big-endian message reverses each full 8-byte word: byte i goes out at i ^ 7.
+    const flip = w.littleEndian ? 0 : 7;
+    for (let i = 0; i < words * 8; i++) w.u8(this.bits[i ^ flip]);
+    for (let i = words * 8; i < n; i++) w.u8(this.bits[i]);
   }
 
   /** Reads the wire form. */
   static read(r: Reader): BitSet {
     const n = r.count(r.limits.maxArrayBytes, "bitset byte");
-    const raw = r.take(n);
+    r.need(n); // before allocating: a declared size is not yet bytes that came
     const b = new BitSet(n * 8);
     const words = n >>> 3;
-    if (r.littleEndian) b.bits.set(raw);
-    else {
-      for (let word = 0; word < words; word++) {
-        for (let k = 0; k < 8; k++) b.bits[word * 8 + k] = raw[word * 8 + 7 - k];
-      }
-      b.bits.set(raw.subarray(words * 8), words * 8);
-    }
+    const flip = r.littleEndian ? 0 : 7;
+    for (let i = 0; i < words * 8; i++) b.bits[i ^ flip] = r.u8();
+    for (let i = words * 8; i < n; i++) b.bits[i] = r.u8();
     return b;
   }
 }
