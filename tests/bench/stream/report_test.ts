@@ -1,7 +1,8 @@
 /** The table and the chart of a run: ratios from the cases, one bar per case and group. */
 import assert from "node:assert/strict";
 import { reportSvg } from "../../../bench/stream/plot.ts";
-import type { CaseResult, StreamReport } from "../../../bench/stream/run.ts";
+import { type CaseResult, latencyRates, type StreamReport } from "../../../bench/stream/run.ts";
+import { FRAME_SIZES } from "../../../bench/stream/cases.ts";
 import { reportTable } from "../../../bench/stream/table.ts";
 
 const SIZE = "512x512 uint8";
@@ -63,4 +64,14 @@ Deno.test("the chart has a bar per case and ceiling in each group, in both panel
   const bars = [...svg.matchAll(/<rect [^>]*><title>/g)].length;
   assert.equal(bars, 2 * (4 + 2));
   assert.match(svg, /<title>B: 4000<\/title>/);
+});
+
+Deno.test("B's latency is also measured at the rate its one consumer held, when that is below the issue's", () => {
+  const size = FRAME_SIZES[0];
+  assert.equal(size.label, SIZE);
+  const cases = [caseOf("B", 1, 685), caseOf("B", 2, 900), caseOf("C", 1, 300)];
+  assert.deepEqual(latencyRates(1000, "B", size, cases), [1000, 685]);
+  assert.deepEqual(latencyRates(1000, "C", size, cases), [1000], "C only at the issue's rate");
+  assert.deepEqual(latencyRates(500, "B", size, cases), [500], "B held more than the issue asks");
+  assert.deepEqual(latencyRates(1000, "B", size, [caseOf("B", 1, 0)]), [1000], "nothing held");
 });
