@@ -17,6 +17,7 @@
  */
 import { parseArgs } from "node:util";
 import { processTreeUsage, type ProcessUsage } from "./lib/process_usage.ts";
+import { V8_FLAGS } from "../runtime/cli/tools.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const { values } = parseArgs({
@@ -82,7 +83,7 @@ const logDir = await Deno.makeTempDir({ prefix: "pvastream-soak-" });
 async function tool(name: string, script: string, args: string[]): Promise<Deno.ChildProcess> {
   const log = await Deno.open(`${logDir}/${name}.log`, { write: true, create: true });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", `${ROOT}deno.json`, `${ROOT}${script}`, ...args],
+    args: ["run", "-A", ...V8_FLAGS, "--config", `${ROOT}deno.json`, `${ROOT}${script}`, ...args],
     env,
     stdin: "null",
     stdout: "piped",

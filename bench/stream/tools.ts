@@ -7,6 +7,7 @@
  */
 import { dirname } from "node:path";
 import { peerPython } from "../../tests/interop/peers.ts";
+import { V8_FLAGS } from "../../runtime/cli/tools.ts";
 
 /** The repository root. */
 export const ROOT = new URL("../../", import.meta.url).pathname;
@@ -85,9 +86,17 @@ export function spawnTool(
   };
 }
 
-/** `deno run -A` of one of this repository's scripts, with its configuration. */
+/** `deno run -A` of one of this repository's scripts, with its configuration and the tools' V8 settings. */
 export function denoScript(script: string, args: readonly string[]): [string, string[]] {
-  return [Deno.execPath(), ["run", "-A", "--config", `${ROOT}deno.json`, `${ROOT}${script}`, ...args]];
+  return [Deno.execPath(), [
+    "run",
+    "-A",
+    ...V8_FLAGS,
+    "--config",
+    `${ROOT}deno.json`,
+    `${ROOT}${script}`,
+    ...args,
+  ]];
 }
 
 /** The path of one of PvaPy's command-line tools beside the peer Python; throws without one. */

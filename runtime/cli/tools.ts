@@ -33,6 +33,14 @@ const SANDBOX_FILES = [
 /** Unstable features every tool is built with (the same as deno.json's `unstable`). */
 export const UNSTABLE_FLAGS: readonly string[] = ["--unstable-net", "--unstable-worker-options"];
 
+/**
+ * V8 settings every tool runs with. A young generation of at most 1 MiB per semi-space is
+ * collected every few hundred frames, and with it the frame buffers that died meanwhile: left to
+ * grow (up to 16 MiB), it is collected so rarely that dead frames pile up between collections
+ * and the process's memory creeps up for many minutes (docs/reliability.md, "Memory").
+ */
+export const V8_FLAGS: readonly string[] = ["--v8-flags=--max-semi-space-size=1"];
+
 /** Network tools that read EPICS_* variables and name their host. */
 const NETWORK = ["--allow-net", "--allow-env", "--allow-read", "--allow-sys"];
 
@@ -104,6 +112,7 @@ export function compileArgs(tool: ToolEntry, outDir: string): string[] {
   return [
     "compile",
     ...UNSTABLE_FLAGS,
+    ...V8_FLAGS,
     ...tool.permissions,
     ...tool.include.flatMap((f) => ["--include", f]),
     "--output",
@@ -145,6 +154,7 @@ export function toolCommand(
     args: [
       "run",
       ...tool.permissions,
+      ...V8_FLAGS,
       "--config",
       new URL("deno.json", root).pathname,
       new URL(tool.entry, root).pathname,

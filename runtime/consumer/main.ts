@@ -8,6 +8,7 @@
 import type { Logger } from "../../protocol/log.ts";
 import { isCompiledBinary } from "../cli/compiled.ts";
 import { runServed, STD_IO, type ToolIo, toolMain } from "../cli/tool_main.ts";
+import { V8_FLAGS } from "../cli/tools.ts";
 import { Consumer } from "./consumer.ts";
 import { runChildren } from "./multi.ts";
 import { CONSUMER_OPTIONS, type ConsumerOptions, parseConsumerArgs } from "./options.ts";
@@ -69,7 +70,7 @@ function runGroup(argv: readonly string[], opts: ConsumerOptions, logger: Logger
 function runArgs(): string[] {
   if (isCompiledBinary()) return [];
   const config = new URL("../../deno.json", import.meta.url).pathname;
-  return ["run", "-A", "--config", config, Deno.mainModule];
+  return ["run", "-A", ...V8_FLAGS, "--config", config, Deno.mainModule];
 }
 
 const ID_OPTIONS = new Set(["--consumer-id", "-id", "--n-consumers", "-nc", "--consumer-id-list", "-cid"]);

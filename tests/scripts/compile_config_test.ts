@@ -5,7 +5,7 @@
  * With DENORT_BIN set to a real runtime it builds each binary and runs its --help.
  */
 import assert from "node:assert/strict";
-import { compileArgs, TOOLS } from "../../runtime/cli/tools.ts";
+import { compileArgs, toolCommand, TOOLS, V8_FLAGS } from "../../runtime/cli/tools.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
@@ -17,6 +17,25 @@ Deno.test("the compile task builds every tool through scripts/compile.ts", () =>
   // The unstable features the tools are built with are the ones deno.json runs them with.
   for (const u of config.unstable as string[]) {
     for (const t of TOOLS) assert.ok(compileArgs(t, "dist").includes(`--unstable-${u}`), `${t.name}: ${u}`);
+  }
+});
+
+Deno.test("every way of starting a tool gives it the same V8 settings: binary, task, another tool", () => {
+  const root = new URL(`file://${ROOT}`);
+  for (const tool of TOOLS) {
+    for (const flag of V8_FLAGS) {
+      assert.ok(compileArgs(tool, "dist").includes(flag), `compile ${tool.name}`);
+      assert.ok(toolCommand(tool, [], root).args.includes(flag), `started by another tool: ${tool.name}`);
+    }
+  }
+  const tasks = Object.values(config.tasks as Record<string, string | { command: string }>)
+    .map((t) => typeof t === "string" ? t : t.command);
+  for (const tool of TOOLS) {
+    const task = tasks.find((t) => t.startsWith("deno run") && t.endsWith(tool.entry));
+    assert.ok(task, `a task runs ${tool.entry}`);
+    for (const flag of V8_FLAGS) {
+      assert.ok(task.split(" ").includes(flag), `the task of ${tool.name}: ${task}`);
+    }
   }
 });
 

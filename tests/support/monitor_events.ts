@@ -16,14 +16,23 @@ export interface EventSource<E> {
 
 /** The next event of `sub`; rejects after `ms` or when the subscription ended. */
 export async function nextEvent<E = MonitorEvent>(sub: EventSource<E>, ms = 8000): Promise<E> {
+  const r = await nextEventOrEnd(sub, ms);
+  if (r === undefined) throw new Error(`${sub.name}: subscription ended`);
+  return r;
+}
+
+/** The next event of `sub`, or undefined when the subscription ended; rejects after `ms`. */
+export async function nextEventOrEnd<E = MonitorEvent>(
+  sub: EventSource<E>,
+  ms = 8000,
+): Promise<E | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${sub.name}: no monitor event within ${ms} ms`)), ms);
   });
   try {
     const r = await Promise.race([sub.next(), timeout]);
-    if (r.done) throw new Error(`${sub.name}: subscription ended`);
-    return r.value;
+    return r.done ? undefined : r.value;
   } finally {
     clearTimeout(timer);
   }

@@ -10,18 +10,21 @@ import { MirrorServer, parseChannelMap } from "../../../runtime/mirror/mod.ts";
 import { generatedFrames } from "../../../runtime/simulator/generated.ts";
 import { Simulator } from "../../../runtime/simulator/mod.ts";
 import { epicsEnv, freePorts, peerPython, requirePeers } from "../../interop/peers.ts";
-import { nextEvent } from "../../support/monitor_events.ts";
+import { nextEventOrEnd } from "../../support/monitor_events.ts";
 import { until } from "../../ca/helpers.ts";
 import { finalCounters, pvapyMirror } from "./pvapy_mirror.ts";
 
 const IGNORE = !requirePeers("mirrors of the simulators");
 
-/** The frames of `sub` by uniqueId until it reports a disconnect; none may carry an overrun. */
+/**
+ * The frames of `sub` by uniqueId until it reports a disconnect or the server ends it (PvaPy's
+ * mirror does either when its source goes away); none may carry an overrun.
+ */
 async function frames(sub: Subscription): Promise<Map<number, unknown>> {
   const out = new Map<number, unknown>();
   for (;;) {
-    const ev = await nextEvent(sub, 20_000);
-    if (ev.kind === "disconnected") return out;
+    const ev = await nextEventOrEnd(sub, 20_000);
+    if (ev === undefined || ev.kind === "disconnected") return out;
     if (ev.kind !== "data") continue;
     const id = ev.value.uniqueId as number;
     assert.ok(ev.overrun.isEmpty(), `${sub.name}: overrun at frame ${id}`);
