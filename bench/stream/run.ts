@@ -228,7 +228,7 @@ async function searchAll(
             r.held ? "held" : r.reason
           }`,
         );
-        return r;
+        return { ...r, delivered: r.processed / (rate * window) };
       }, {
         start,
         ceiling: 2 * ceiling,

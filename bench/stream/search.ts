@@ -2,13 +2,26 @@
  * The zero-loss rate search: short probes find the bracket (doubling up from a start rate until
  * frames are lost, halving down until none are, then bisecting), and full-window trials confirm
  * the best rate that held, stepping down until one holds. The reported rate is the last one that
- * held over the full window.
+ * held over the full window. Short probes can hold well above what a full window holds (queues
+ * and socket buffers absorb a few seconds of overload, most at large frames), so a failed
+ * confirmation steps down to below what the pipeline actually carried, not only by a fixed factor.
  *
  * @module
  */
 
-/** Runs one trial at `rate` frames/s for `window` seconds; resolves whether nothing was lost. */
-export type Probe<R extends { held: boolean }> = (rate: number, window: number) => Promise<R>;
+/**
+ * What a search needs of a trial: whether nothing was lost, and optionally the share of the
+ * frames asked for (rate x window) that the consumers processed.
+ */
+export interface ProbeOutcome {
+  /** Nothing was lost. */
+  held: boolean;
+  /** Frames processed over frames asked for, 0..1. */
+  delivered?: number;
+}
+
+/** Runs one trial at `rate` frames/s for `window` seconds. */
+export type Probe<R extends ProbeOutcome> = (rate: number, window: number) => Promise<R>;
 
 /** How much one search may do. */
 export interface SearchPlan {
@@ -26,7 +39,11 @@ export interface SearchPlan {
   precision: number;
   /** Rate never probed above (e.g. a multiple of the raw TCP ceiling). */
   ceiling: number;
-  /** Factor of each step down when a confirmation fails (e.g. 0.8). */
+  /**
+   * Factor of each step down when a confirmation fails (e.g. 0.8); a trial that delivered less
+   * than that share of its frames steps down to that share times the factor's square root (to a
+   * quarter at most).
+   */
   stepDown: number;
 }
 
@@ -48,14 +65,16 @@ export function roundRate(rate: number): number {
 }
 
 /** Searches the highest zero-loss rate with `probe`, within `plan`. */
-export async function searchZeroLoss<R extends { held: boolean }>(
+export async function searchZeroLoss<R extends ProbeOutcome>(
   probe: Probe<R>,
   plan: SearchPlan,
 ): Promise<SearchResult<R>> {
   const trials: SearchResult<R>["trials"] = [];
+  let delivered = 1;
   const run = async (rate: number, window: number) => {
     const result = await probe(rate, window);
     trials.push({ rate, window, result });
+    delivered = result.delivered ?? 1;
     return result.held;
   };
   let held: number | undefined;
@@ -79,7 +98,9 @@ export async function searchZeroLoss<R extends { held: boolean }>(
     if (await run(rate, plan.fullWindow)) {
       return { rate, confirmed: trials[trials.length - 1].result, trials };
     }
-    const next = roundRate(rate * plan.stepDown);
+    // At most a quarter at a time: a trial that carried nothing says little about lower rates.
+    const carried = Math.max(0.25, delivered * Math.sqrt(plan.stepDown));
+    const next = roundRate(rate * Math.min(plan.stepDown, carried));
     if (next === rate) break;
     rate = next;
   }

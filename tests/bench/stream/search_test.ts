@@ -19,10 +19,15 @@ const PLAN: SearchPlan = {
   stepDown: 0.8,
 };
 
-/** A pipeline that loses frames above `limit` frames/s (above `shortLimit` in windows under 10 s). */
+/**
+ * A pipeline that loses frames above `limit` frames/s (above `shortLimit` in windows under 10 s),
+ * carrying `limit` frames/s when asked for more.
+ */
 function model(limit: number, shortLimit = limit) {
-  return (rate: number, window: number) =>
-    Promise.resolve({ held: rate <= (window < 10 ? shortLimit : limit) });
+  return (rate: number, window: number) => {
+    const carries = window < 10 ? shortLimit : limit;
+    return Promise.resolve({ held: rate <= carries, delivered: Math.min(1, carries / rate) });
+  };
 }
 
 Deno.test("the search ends within precision below the limit of a pipeline, and confirms over the full window", async () => {
@@ -48,6 +53,19 @@ Deno.test("a rate that held only in short probes is stepped down until the full 
   assert.ok(!full[0].result.held);
   assert.ok(r.rate <= 3000 && r.rate >= 3000 * PLAN.stepDown, `rate ${r.rate}`);
   assert.equal(r.confirmed?.held, true);
+});
+
+Deno.test("a confirmation that fails far above the full window's limit steps down to what was carried", async () => {
+  // Short probes hold up to 3000 frames/s, the full window only 1000: 20% steps would need five confirmations.
+  const r = await searchZeroLoss(model(1000, 3000), { ...PLAN, maxConfirms: 2 });
+  const full = r.trials.filter((t) => t.window === PLAN.fullWindow);
+  assert.equal(full.length, 2);
+  assert.ok(!full[0].result.held && full[1].result.held);
+  assert.ok(r.rate <= 1000 && r.rate >= 1000 * Math.sqrt(PLAN.stepDown) * 0.99, `rate ${r.rate}`);
+  // Without the share carried, the same search steps 20% at a time and finds nothing.
+  const blind = (rate: number, window: number) =>
+    Promise.resolve({ held: rate <= (window < 10 ? 3000 : 1000) });
+  assert.equal((await searchZeroLoss(blind, { ...PLAN, maxConfirms: 2 })).rate, 0);
 });
 
 Deno.test("a pipeline that never holds reports 0 within its trial limits", async () => {
