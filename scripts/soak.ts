@@ -17,7 +17,7 @@
  */
 import { parseArgs } from "node:util";
 import { processTreeUsage, type ProcessUsage } from "./lib/process_usage.ts";
-import { V8_FLAGS } from "../runtime/cli/tools.ts";
+import { toolCommand, toolNamed } from "../runtime/cli/tools.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const { values } = parseArgs({
@@ -79,11 +79,16 @@ const env = {
 };
 const logDir = await Deno.makeTempDir({ prefix: "pvastream-soak-" });
 
-/** Starts a tool with its output in `logDir/name.log`. */
-async function tool(name: string, script: string, args: string[]): Promise<Deno.ChildProcess> {
+/** Starts a tool as the workflow runner would, with its output in `logDir/name.log`. */
+async function tool(name: string, toolName: string, args: string[]): Promise<Deno.ChildProcess> {
   const log = await Deno.open(`${logDir}/${name}.log`, { write: true, create: true });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...V8_FLAGS, "--config", `${ROOT}deno.json`, `${ROOT}${script}`, ...args],
+  const { command, args: commandArgs } = toolCommand(
+    toolNamed(toolName),
+    args,
+    new URL("../", import.meta.url),
+  );
+  const child = new Deno.Command(command, {
+    args: commandArgs,
     env,
     stdin: "null",
     stdout: "piped",
@@ -98,12 +103,12 @@ async function tool(name: string, script: string, args: string[]): Promise<Deno.
 }
 
 const runtimeS = minutes * 60;
-const sim = await tool("simulator", "scripts/ad-sim-server.ts", [
+const sim = await tool("simulator", "ad-sim-server", [
   ...["-cn", "soak:image", "-fps", String(frameRate), "-nx", String(NX), "-ny", String(NY)],
   ...["-rt", String(runtimeS), "-std", String(START_DELAY_S), "-shd", "30", "-rp", "0"],
   ...["-sc", "soak:sim:status", "-hp", String(simHttp)],
 ]);
-const consumers = await tool("consumers", "scripts/consumer.ts", [
+const consumers = await tool("consumers", "consumer", [
   ...[
     "-ic",
     "soak:image",
@@ -125,7 +130,7 @@ const consumers = await tool("consumers", "scripts/consumer.ts", [
   ...["--processor-file", `${ROOT}processors/image_stats.ts`, "--http-port", String(consumerHttp)],
 ]);
 
-const collector = await tool("collector", "scripts/collector.ts", [
+const collector = await tool("collector", "collector", [
   ...["-ic", "pvapy:consumer:*:output", "-pid", "1,2", "-siu", "0", "-sc", "_", "-rp", "1"],
   ...["-ccs", "1000", "-sqs", "200", "--collector-idle-time", "1", "--http-port", String(collectorHttp)],
 ]);

@@ -70,11 +70,9 @@ export async function searchZeroLoss<R extends ProbeOutcome>(
   plan: SearchPlan,
 ): Promise<SearchResult<R>> {
   const trials: SearchResult<R>["trials"] = [];
-  let delivered = 1;
   const run = async (rate: number, window: number) => {
     const result = await probe(rate, window);
     trials.push({ rate, window, result });
-    delivered = result.delivered ?? 1;
     return result.held;
   };
   let held: number | undefined;
@@ -99,6 +97,7 @@ export async function searchZeroLoss<R extends ProbeOutcome>(
       return { rate, confirmed: trials[trials.length - 1].result, trials };
     }
     // At most a quarter at a time: a trial that carried nothing says little about lower rates.
+    const delivered = trials[trials.length - 1].result.delivered ?? 1;
     const carried = Math.max(0.25, delivered * Math.sqrt(plan.stepDown));
     const next = roundRate(rate * Math.min(plan.stepDown, carried));
     if (next === rate) break;
